@@ -1,0 +1,69 @@
+"""Errors evkg reports to its users.
+
+Every error a user can cause (a Turtle syntax error in a source file, an unknown format name, an
+output path that cannot be written, a SPARQL syntax error) is an :class:`EvkgError`. Its ``str()``
+is one line that names the file, line and column or the value at fault, so that the CLI can print
+it on stderr as it is, without a traceback, and exit with :attr:`EvkgError.exit_code`.
+
+>>> str(SourceSyntaxError("graph/x.ttl", 3, 11, "Unexpected end of file"))
+'graph/x.ttl:3:11: Unexpected end of file'
+>>> UsageError("unknown format 'yaml'").exit_code
+2
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class EvkgError(Exception):
+    """Base class of the errors evkg reports as one line (exit code 1 unless a subclass says so)."""
+
+    exit_code: int = 1
+
+    def __str__(self) -> str:
+        # One line, whatever the message carried.
+        return " ".join(super().__str__().split())
+
+
+class UsageError(EvkgError):
+    """The user asked for something that does not exist (a format, a file, a data folder)."""
+
+    exit_code = 2
+
+
+class DataDirError(UsageError):
+    """The data folder (``--data DIR``) does not have the repository's layout."""
+
+
+class SourceSyntaxError(EvkgError):
+    """A source file (Turtle) does not parse. ``str()`` is ``FILE:LINE:COL: message``."""
+
+    exit_code = 2
+
+    def __init__(self, path: str | Path, line: int | None, column: int | None, message: str) -> None:
+        self.path = Path(path)
+        self.line = line
+        self.column = column
+        self.message = " ".join(message.split())
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        where = str(self.path)
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return f"{where}: {self.message}"
+
+
+class QuerySyntaxError(EvkgError):
+    """A SPARQL query does not parse, or uses a feature evkg refuses (``SERVICE``)."""
+
+    exit_code = 2
+
+
+class OutputError(EvkgError):
+    """An output file or folder cannot be written. Nothing is left half-written."""
+
+    exit_code = 1

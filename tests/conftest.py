@@ -1,0 +1,164 @@
+"""Shared pytest setup for evkg.
+
+Network: for the whole session, every socket connection and name lookup that is not loopback
+(127.0.0.0/8, ::1, ``localhost``) or a Unix socket raises :class:`NetworkBlocked`. This is an audit
+hook (``sys.addaudithook``, as in rdflib's ``examples/secure_with_audit.py``), so it also covers
+urllib, httpx and anything else built on Python's ``socket`` module. Tests marked ``network`` may
+connect when ``EVKG_NETWORK_TESTS=1``; otherwise they are skipped.
+
+Fixtures (add yours below, with a docstring):
+    repo_root        the repository checkout
+    data_dir         the bundled data folder (the repository's ontology/, graph/, queries/)
+    fixture_data_dir a small data folder with the same layout, tests/fixtures/data/
+    kg               the bundled graph loaded once per session (evkg.KnowledgeGraph)
+    fixture_kg       the fixture data loaded once per session
+    evkg_exe         the ``evkg`` console script of the environment that runs pytest
+    run_evkg         run ``evkg ARGS...`` in a subprocess, returns CompletedProcess (text mode)
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+# --- network guard ------------------------------------------------------------------------------
+class NetworkBlocked(RuntimeError):
+    """A test tried to reach a host that is not loopback."""
+
+
+_network_allowed = False
+
+
+def _is_local(host: object) -> bool:
+    if host is None:
+        return True
+    if isinstance(host, bytes):
+        host = host.decode("ascii", "replace")
+    if not isinstance(host, str):
+        return False
+    if host in ("localhost", "localhost.", ""):
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%", 1)[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def _audit(event: str, args: tuple[object, ...]) -> None:
+    if _network_allowed:
+        return
+    if event == "socket.connect":
+        sock, address = args[0], args[1]
+        if isinstance(address, str | bytes):  # AF_UNIX
+            return
+        if isinstance(address, tuple) and address and _is_local(address[0]):
+            return
+        raise NetworkBlocked(f"network blocked in tests: connect to {address!r} ({sock})")
+    if event == "socket.getaddrinfo" and not _is_local(args[0]):
+        raise NetworkBlocked(f"network blocked in tests: name lookup of {args[0]!r}")
+
+
+sys.addaudithook(_audit)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if os.environ.get("EVKG_NETWORK_TESTS") == "1":
+        return
+    skip = pytest.mark.skip(reason="needs the network: set EVKG_NETWORK_TESTS=1 to run")
+    for item in items:
+        if "network" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _network_for_marked_tests(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Open the network only for tests marked ``network`` (which run only on request)."""
+    global _network_allowed
+    if request.node.get_closest_marker("network") is None:
+        yield
+        return
+    _network_allowed = True
+    try:
+        yield
+    finally:
+        _network_allowed = False
+
+
+# --- data and graphs ----------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    """The repository checkout the tests run in."""
+    return REPO_ROOT
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    """The bundled data folder: the repository root with ontology/, graph/, queries/."""
+    return REPO_ROOT
+
+
+@pytest.fixture(scope="session")
+def fixture_data_dir() -> Path:
+    """A small data folder with the repository's layout (tests/fixtures/data/)."""
+    return FIXTURES / "data"
+
+
+@pytest.fixture(scope="session")
+def kg(data_dir: Path):  # -> evkg.KnowledgeGraph
+    """The bundled graph, loaded once per session into an in-memory pyoxigraph store. Read only."""
+    import evkg
+
+    return evkg.load(data_dir=data_dir)
+
+
+@pytest.fixture(scope="session")
+def fixture_kg(fixture_data_dir: Path):  # -> evkg.KnowledgeGraph
+    """tests/fixtures/data loaded once per session. Read only."""
+    import evkg
+
+    return evkg.load(data_dir=fixture_data_dir)
+
+
+# --- the real executable ------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def evkg_exe() -> str:
+    """Path of the ``evkg`` console script installed next to the running Python (or on PATH)."""
+    candidate = Path(sys.executable).parent / "evkg"
+    if candidate.is_file():
+        return str(candidate)
+    found = shutil.which("evkg")
+    if found is None:
+        pytest.fail("the evkg executable is not installed: run pip install -e '.[test]' first")
+    return found
+
+
+@pytest.fixture(scope="session")
+def run_evkg(evkg_exe: str) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """Run ``evkg *args`` in a subprocess (text mode, 120 s timeout); never raises on exit code."""
+
+    def run(
+        *args: str | os.PathLike[str], cwd: Path | None = None, input: str | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", "PYTHONUTF8": "1"}
+        return subprocess.run(
+            [evkg_exe, *map(str, args)],
+            capture_output=True,
+            text=True,
+            cwd=cwd,
+            input=input,
+            env=env,
+            timeout=120,
+        )
+
+    return run
