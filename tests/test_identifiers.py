@@ -145,7 +145,9 @@ _PROPERTY_KIND = {
 
 def test_shacl_shapes_use_the_same_identifier_patterns() -> None:
     """Do the SHACL shapes check identifiers with exactly the patterns this module exports?"""
-    shape_files = sorted((ROOT / "ontology").glob("shapes*.ttl")) + sorted((ROOT / "ontology" / "shapes").glob("**/*.ttl"))
+    shape_files = sorted((ROOT / "ontology").glob("shapes*.ttl")) + sorted(
+        (ROOT / "ontology" / "shapes").glob("**/*.ttl")
+    )
     shapes = Graph()
     for path in shape_files:
         shapes.parse(path)
