@@ -105,7 +105,7 @@ class Lookup:
         """Parse every graph file of ``data`` into named graphs (as :mod:`evkg.load` names them)."""
         from evkg.load import source_files
 
-        ds = Dataset()
+        ds = Dataset(default_union=True)
         for f in source_files(data, prefixes):
             if f.kind == "graph":
                 ds.graph(URIRef(f.graph)).parse(f.path, format="turtle", publicID=f.graph)

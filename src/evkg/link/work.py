@@ -87,6 +87,7 @@ class Work:
     corrects: list[str] = field(default_factory=list)  # normalised DOIs this work corrects (errata)
     correction_type: str | None = None  # "erratum", "correction", "corrigendum" when it is one
     url: str | None = None
+    more_authors: int = 0  # authors known to exist whose position in the list is unknown
 
     @property
     def year(self) -> int | None:
