@@ -115,8 +115,8 @@ def writable(data_dir: str | Path | None) -> DataDir:
     from evkg import sources
 
     data = sources.resolve(data_dir)
-    package_data = Path(sources.__file__).resolve().parent / "_data"
-    if data.root == package_data.resolve() or data.root.is_relative_to(package_data.resolve()):
+    package_data = (sources._PACKAGE_DIR / "_data").resolve()
+    if data.root == package_data or data.root.is_relative_to(package_data):
         raise UsageError(
             f"{data.root}: refusing to write into the installed package's data; pass --data DIR (a working copy)"
         )
