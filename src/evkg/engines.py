@@ -1,0 +1,354 @@
+"""More query engines behind :class:`evkg.store.Engine`: rdflib (the reference) and a remote endpoint.
+
+- :class:`RdflibEngine` parses the same source files with rdflib into a :class:`rdflib.Dataset`
+  (one named graph per file, union as default graph) and answers with rdflib's SPARQL engine,
+  parameters bound with ``initBindings``. It is slow on big graphs and serves as the reference the
+  tests hold pyoxigraph and the remote engine to.
+- :class:`RemoteEngine` sends queries to any SPARQL 1.1 endpoint (Oxigraph server, Fuseki, QLever,
+  Virtuoso, GraphDB) over HTTP with httpx, with timeouts. Parameters are inlined as a ``VALUES``
+  block at the start of the query's WHERE group, each value written as an N-Triples term by
+  pyoxigraph (which validates IRIs and escapes literals), so a value can never become syntax. The
+  dataset is stated in the request (``default-graph-uri`` and ``named-graph-uri`` = every named
+  graph of the endpoint), so the default graph is the union of the named graphs as it is in the
+  embedded store, whatever the server's own default graph is.
+- :func:`connect` opens a remote endpoint as a :class:`evkg.kg.KnowledgeGraph`-like object with
+  ``.sparql()`` and ``.queries``.
+
+Both return pyoxigraph result objects, like :class:`evkg.store.OxigraphEngine`, so everything built
+on the protocol works on every engine.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+import pyoxigraph as ox
+from rdflib import Dataset, URIRef
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.sparql import Query
+
+from evkg.errors import EvkgError, QuerySyntaxError, SourceSyntaxError, UsageError
+from evkg.store import OxTerm, QueryResult, check_query, to_rdflib
+
+if TYPE_CHECKING:
+    from evkg.kg import KnowledgeGraph
+    from evkg.prefixes import Prefixes
+
+log = logging.getLogger(__name__)
+
+_JSON = ox.QueryResultsFormat.JSON
+SPARQL_JSON = "application/sparql-results+json"
+
+
+class EndpointError(EvkgError):
+    """A remote SPARQL endpoint could not be reached, or answered with an error."""
+
+
+# --- rdflib ---------------------------------------------------------------------------------------
+class RdflibEngine:
+    """rdflib's SPARQL engine over a :class:`rdflib.Dataset` whose default graph is the union."""
+
+    name = "rdflib"
+
+    def __init__(self, dataset: Dataset, prefixes: Prefixes | None = None) -> None:
+        self.dataset = dataset
+        self.prefixes = prefixes
+        self._prepared: dict[str, Query] = {}
+
+    @classmethod
+    def from_data(cls, data_dir: str | Path | None = None) -> RdflibEngine:
+        """Parse a data folder (default: the bundled data) with rdflib, one named graph per file."""
+        from evkg import sources
+        from evkg.load import source_files
+        from evkg.prefixes import registry
+
+        data = sources.resolve(data_dir)
+        prefixes = registry(data_dir)
+        ds = prefixes.bind(Dataset(default_union=True))
+        for f in source_files(data, prefixes):
+            graph = ds.graph(URIRef(f.graph))
+            try:
+                graph.parse(f.path, format="turtle", publicID=f.graph)
+            except Exception as exc:  # rdflib raises assorted parser exceptions
+                raise SourceSyntaxError(sources.display_path(f.path), None, None, str(exc)) from None
+        return cls(ds, prefixes)
+
+    def prepare(self, query: str) -> Query:
+        """Parse ``query`` once (rdflib's first parse is slow) and keep it for the next call."""
+        prepared = self._prepared.get(query)
+        if prepared is None:
+            check_query(query)
+            try:
+                init_ns = self.prefixes.as_dict() if self.prefixes else None
+                prepared = prepareQuery(query, initNs=init_ns)
+            except Exception as exc:  # pyparsing.ParseException and friends
+                raise QuerySyntaxError(f"SPARQL syntax error (rdflib): {' '.join(str(exc).split())}") from None
+            self._prepared[query] = prepared
+        return prepared
+
+    def query(self, query: str, bindings: Mapping[str, OxTerm] | None = None) -> QueryResult:
+        prepared = self.prepare(query)
+        init = {k: to_rdflib(v) for k, v in (bindings or {}).items()}
+        result = self.dataset.query(prepared, initBindings=init)
+        if result.type == "CONSTRUCT" or result.type == "DESCRIBE":
+            raise UsageError("the rdflib engine answers SELECT and ASK queries only")
+        return ox.parse_query_results(result.serialize(format="json"), format=_JSON)
+
+    def quads(self) -> Iterator[ox.Quad]:
+        from evkg.store import to_oxigraph
+
+        for s, p, o, g in self.dataset.quads((None, None, None, None)):
+            graph = ox.NamedNode(str(g.identifier if hasattr(g, "identifier") else g))
+            yield ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph)  # type: ignore[arg-type]
+
+    def named_graphs(self) -> list[str]:
+        return sorted(
+            str(g.identifier) for g in self.dataset.graphs() if len(g) and str(g.identifier).startswith("http")
+        )
+
+
+# --- binding by inlining a VALUES block -------------------------------------------------------------
+_MASK = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r"|<[^<>\"{}|^`\\\x00-\x20]*>"
+    r"|#[^\n]*",
+    re.DOTALL,
+)
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+
+
+def _masked(query: str) -> str:
+    """``query`` with strings, IRIs and comments blanked out (same length), to find keywords."""
+    return _MASK.sub(lambda m: " " * len(m.group(0)), query)
+
+
+def where_group_start(query: str) -> int:
+    """Offset just after the ``{`` that opens the query's top-level WHERE group."""
+    masked = _masked(query)
+    m = _WHERE.search(masked)
+    if m:
+        return m.end()
+    form = _FORM.search(masked)
+    if form and form.group(1).upper() in ("SELECT", "ASK", "DESCRIBE"):
+        brace = masked.find("{", form.end())
+        if brace >= 0:
+            return brace + 1
+    raise QuerySyntaxError("cannot bind parameters: the query has no WHERE group")
+
+
+def inline_bindings(query: str, bindings: Mapping[str, OxTerm]) -> str:
+    """``query`` with ``VALUES (?a ?b) { (<iri> "lit") }`` first in its WHERE group.
+
+    The values are written by pyoxigraph as N-Triples terms, so they are valid terms whatever they
+    contain; variable names must be SPARQL variable names.
+
+    >>> inline_bindings("SELECT ?x WHERE { ?x ?p ?o }", {"p": ox.NamedNode("http://ex.org/p")})
+    'SELECT ?x WHERE { VALUES (?p) { (<http://ex.org/p>) }  ?x ?p ?o }'
+    """
+    if not bindings:
+        return query
+    names = list(bindings)
+    for name in names:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise UsageError(f"cannot bind {name!r}: not a SPARQL variable name")
+    terms = []
+    for name in names:
+        term = bindings[name]
+        if not isinstance(term, ox.NamedNode | ox.Literal | ox.BlankNode):
+            raise UsageError(f"cannot bind {name}: {term!r} is not an RDF term")
+        if isinstance(term, ox.BlankNode):
+            raise UsageError(f"cannot bind {name} to a blank node on a remote endpoint")
+        terms.append(str(term))
+    block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(terms)}) }} "
+    at = where_group_start(query)
+    return query[:at] + block + query[at:]
+
+
+# --- remote SPARQL 1.1 endpoint --------------------------------------------------------------------
+class RemoteEngine:
+    """A SPARQL 1.1 Protocol endpoint, queried with POST (form-encoded), answers in SPARQL JSON.
+
+    Args:
+        url: the query endpoint (``http://localhost:7878/query`` for Oxigraph server).
+        timeout: seconds for the whole request (connect: at most 10 s).
+        union: state the dataset in each request as the union of the endpoint's named graphs
+            (default). With False the server's own default graph is used (for endpoints that
+            already serve the union, e.g. ``oxigraph serve --union-default-graph``).
+        client: an :class:`httpx.Client` to use (tests, custom auth); one is created otherwise.
+        prefixes: registry prefixes a query may use without declaring them (they are sent as
+            ``PREFIX`` lines, like the embedded engine's ``prefixes=``).
+    """
+
+    name = "remote"
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        timeout: float = 30.0,
+        union: bool = True,
+        client: httpx.Client | None = None,
+        prefixes: Prefixes | None = None,
+    ) -> None:
+        if not re.match(r"^https?://", url):
+            raise UsageError(f"endpoint {url!r} is not an http(s) URL")
+        self.url = url
+        self.union = union
+        self.timeout = httpx.Timeout(timeout, connect=min(timeout, 10.0))
+        self.client = client or httpx.Client(timeout=self.timeout, follow_redirects=False)
+        self._graphs: list[str] | None = None
+        self.prefixes = prefixes
+
+    def close(self) -> None:
+        self.client.close()
+
+    def _post(self, form: list[tuple[str, str]]) -> bytes:
+        started = time.perf_counter()
+        try:
+            response = self.client.post(self.url, data=form, headers={"Accept": SPARQL_JSON}, timeout=self.timeout)
+        except httpx.TimeoutException:
+            raise EndpointError(f"{self.url}: no answer within {self.timeout.read} s") from None
+        except httpx.HTTPError as exc:
+            raise EndpointError(f"{self.url}: cannot connect ({exc})") from None
+        if response.status_code != 200:
+            text = " ".join(response.text.split())[:300]
+            raise EndpointError(f"{self.url}: HTTP {response.status_code}: {text}")
+        log.debug("POST %s %.1f ms", self.url, (time.perf_counter() - started) * 1000)
+        return response.content
+
+    def _parse(self, body: bytes) -> QueryResult:
+        try:
+            return ox.parse_query_results(body, format=_JSON)
+        except SyntaxError as exc:
+            raise EndpointError(f"{self.url}: answer is not valid SPARQL JSON results ({exc.msg})") from None
+
+    def refresh(self) -> None:
+        """Forget the cached list of named graphs (after uploading new ones)."""
+        self._graphs = None
+
+    def named_graphs(self) -> list[str]:
+        if self._graphs is None:
+            raw = self._parse(self._post([("query", "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")]))
+            self._graphs = sorted(s["g"].value for s in raw if isinstance(s["g"], ox.NamedNode))  # type: ignore[union-attr]
+        return list(self._graphs)
+
+    def _dataset(self) -> list[tuple[str, str]]:
+        if not self.union:
+            return []
+        graphs = self.named_graphs()
+        return [("default-graph-uri", g) for g in graphs] + [("named-graph-uri", g) for g in graphs]
+
+    def query(self, query: str, bindings: Mapping[str, OxTerm] | None = None) -> QueryResult:
+        check_query(query)
+        text = inline_bindings(self._with_prefixes(query), bindings or {})
+        try:
+            ox.Query(text)  # the final text must still be one valid query (also catches our own slips)
+        except SyntaxError as exc:
+            raise QuerySyntaxError(f"SPARQL syntax error: {exc.msg or exc}") from None
+        return self._parse(self._post([("query", text), *self._dataset()]))
+
+    def _with_prefixes(self, query: str) -> str:
+        """``query`` with ``PREFIX`` lines for the registry prefixes it does not declare itself."""
+        if self.prefixes is None:
+            return query
+        declared = set(re.findall(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:", _masked(query), re.IGNORECASE))
+        missing = [p for p in self.prefixes if p not in declared]
+        return self.prefixes.sparql_block(missing) + query if missing else query
+
+    def quads(self) -> Iterator[ox.Quad]:
+        raw = self._parse(self._post([("query", "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")]))
+        for s in raw:
+            yield ox.Quad(s["s"], s["p"], s["o"], s["g"])  # type: ignore[arg-type]
+
+
+# --- uploading with the Graph Store Protocol ----------------------------------------------------------
+def graph_store_url(endpoint: str) -> str:
+    """Guess the Graph Store Protocol URL of a query endpoint (Oxigraph ``/query`` → ``/store``,
+    Fuseki ``/ds/sparql`` or ``/ds/query`` → ``/ds/data``).
+
+    >>> graph_store_url("http://127.0.0.1:7878/query")
+    'http://127.0.0.1:7878/store'
+    """
+    parts = urlsplit(endpoint)
+    path = parts.path.rstrip("/")
+    for suffix in ("/query", "/sparql"):
+        if path.endswith(suffix):
+            base = path[: -len(suffix)]
+            # Oxigraph serves /query and /store at the root; Fuseki serves /<dataset>/{sparql,query,data}
+            store_path = base + ("/store" if not base and suffix == "/query" else "/data")
+            return urlunsplit((parts.scheme, parts.netloc, store_path, "", ""))
+    raise UsageError(f"cannot tell the Graph Store URL of {endpoint}: pass --graph-store URL")
+
+
+def upload_graphs(
+    store: ox.Store,
+    graph_store: str,
+    graphs: list[str],
+    *,
+    timeout: float = 60.0,
+    client: httpx.Client | None = None,
+) -> dict[str, int]:
+    """PUT each named graph of ``store`` to ``graph_store`` (``?graph=IRI``) as N-Triples.
+
+    PUT replaces the graph, so uploading twice gives the same result. Returns triples per graph.
+
+    Raises:
+        EndpointError: the server refused a graph or could not be reached (graphs before it stay
+            uploaded; run again to finish).
+    """
+    own = client is None
+    http = client or httpx.Client(timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)))
+    counts: dict[str, int] = {}
+    try:
+        for graph in graphs:
+            node = ox.NamedNode(graph)
+            body = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=node) or b""
+            try:
+                response = http.put(
+                    graph_store,
+                    params={"graph": graph},
+                    content=body,
+                    headers={"Content-Type": "application/n-triples"},
+                )
+            except httpx.HTTPError as exc:
+                raise EndpointError(f"{graph_store}: cannot upload <{graph}> ({exc})") from None
+            if response.status_code not in (200, 201, 204):
+                text = " ".join(response.text.split())[:300]
+                raise EndpointError(f"{graph_store}: upload of <{graph}> failed: HTTP {response.status_code}: {text}")
+            counts[graph] = sum(1 for _ in store.quads_for_pattern(None, None, None, node))
+    finally:
+        if own:
+            http.close()
+    return counts
+
+
+# --- evkg.connect -------------------------------------------------------------------------------------
+def connect(
+    url: str, *, timeout: float = 30.0, union: bool = True, data_dir: str | Path | None = None
+) -> KnowledgeGraph:
+    """Open a SPARQL 1.1 endpoint as a :class:`~evkg.kg.KnowledgeGraph` (``.sparql()``, ``.queries``).
+
+    The query helpers and the prefix registry come from the bundled data (or ``data_dir``); the
+    data itself stays on the server (upload it first with ``evkg load --endpoint URL``)::
+
+        kg = evkg.connect("http://localhost:7878/query")
+        kg.queries.organization_profile(org="organization:jsrm", lang="ja")
+    """
+    from evkg.kg import KnowledgeGraph
+    from evkg.prefixes import registry
+    from evkg.sources import resolve
+
+    data = resolve(data_dir)
+    prefixes = registry(data.root)
+    return KnowledgeGraph(RemoteEngine(url, timeout=timeout, union=union, prefixes=prefixes), data, prefixes)
