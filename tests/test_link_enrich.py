@@ -153,3 +153,21 @@ def test_does_enrich_refuse_the_installed_package_data(tmp_path: Path, monkeypat
     monkeypatch.setattr(sources, "_PACKAGE_DIR", package)
     with pytest.raises(UsageError, match="refusing to write into the installed package"):
         enrich.writable(None)
+
+
+def test_are_unverified_candidates_checked_but_never_written(data: Path, server: RegistryServer) -> None:
+    """graph/_candidates.tsv: a DOI the registry has is confirmed, an unknown one is not; graph/ stays as it was."""
+    from evkg.link import candidates
+
+    (data / "graph" / "_candidates.tsv").write_text(
+        "doi\t10.1080/20013078.2018.1535750\tmisev2018\tknown to the (test) registry\n"
+        "doi\t10.5555/evkg-unknown\tnothing\tunknown to the (test) registry\n"
+        "orcid\t0000-0003-1746-1279\tmisev2023\tlisted by the Crossref record once enriched\n"
+        "orcid\t0000-0003-1746-1278\tmisev2023\tbad check digit\n",
+        encoding="utf-8",
+    )
+    run(data, server, dois=[MISEV2023], registries=["crossref"])
+    before = tree(data / "graph")
+    results = candidates.check(data, config=config.from_env(server.env()))
+    assert [r.status for r in results] == ["confirmed", "not-found", "confirmed", "invalid"]
+    assert tree(data / "graph") == before
