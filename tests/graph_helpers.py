@@ -49,10 +49,23 @@ def store_of(kg: Any) -> ox.Store:
 
 
 def select(kg: Any, query: str) -> list[dict[str, Any]]:
-    """Rows of a SELECT over the union of all named graphs, as dicts of plain values."""
+    """Rows of a SELECT over the union of all named graphs, as dicts of plain values.
+
+    A statement made by several sources is one quad per named graph, and pyoxigraph's union default
+    graph yields it once per graph; the union of graphs is a set of triples, so duplicate rows are
+    dropped (first occurrence kept, order preserved).
+    """
     solutions = store_of(kg).query(PREFIXES + query, use_default_graph_as_union=True)
     names = [v.value for v in solutions.variables]
-    return [{n: py(row[n]) for n in names} for row in solutions]
+    rows: list[dict[str, Any]] = []
+    seen: set[tuple[Any, ...]] = set()
+    for row in solutions:
+        plain = {n: py(row[n]) for n in names}
+        key = tuple(plain.values())
+        if key not in seen:
+            seen.add(key)
+            rows.append(plain)
+    return rows
 
 
 def values(kg: Any, query: str) -> set[Any]:

@@ -96,7 +96,7 @@ def test_what_is_isev_called_and_where_is_it(kg):
 
 
 def test_who_is_isevs_president(kg):
-    rows = select(kg, """SELECT ?name ?role WHERE { ?m org:organization organization:isev ; org:member ?p ; org:role ?r .
+    rows = select(kg, """SELECT DISTINCT ?name ?role WHERE { ?m org:organization organization:isev ; org:member ?p ; org:role ?r .
         ?p foaf:name ?name . ?r skos:prefLabel ?role FILTER(lang(?role)='en') }""")
     assert rows == [{"name": "Kenneth W. Witwer", "role": "President"}]
 
