@@ -26,7 +26,7 @@ import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import httpx
 import pyoxigraph as ox
@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _JSON = ox.QueryResultsFormat.JSON
+_PARSER = ox.Store()  # always empty: pyoxigraph has no stand-alone query parser
 SPARQL_JSON = "application/sparql-results+json"
 
 
@@ -216,7 +217,12 @@ class RemoteEngine:
     def _post(self, form: list[tuple[str, str]]) -> bytes:
         started = time.perf_counter()
         try:
-            response = self.client.post(self.url, data=form, headers={"Accept": SPARQL_JSON}, timeout=self.timeout)
+            response = self.client.post(
+                self.url,
+                content=urlencode(form).encode("ascii"),
+                headers={"Accept": SPARQL_JSON, "Content-Type": "application/x-www-form-urlencoded"},
+                timeout=self.timeout,
+            )
         except httpx.TimeoutException:
             raise EndpointError(f"{self.url}: no answer within {self.timeout.read} s") from None
         except httpx.HTTPError as exc:
@@ -253,7 +259,7 @@ class RemoteEngine:
         check_query(query)
         text = inline_bindings(self._with_prefixes(query), bindings or {})
         try:
-            ox.Query(text)  # the final text must still be one valid query (also catches our own slips)
+            _PARSER.query(text)  # the final text must still parse as one query (evaluated on an empty store)
         except SyntaxError as exc:
             raise QuerySyntaxError(f"SPARQL syntax error: {exc.msg or exc}") from None
         return self._parse(self._post([("query", text), *self._dataset()]))
