@@ -88,7 +88,9 @@ def test_every_translation_graph_names_the_graph_it_translates(union):
 
 
 def _own_terms(ontology: rdflib.Graph) -> list[URIRef]:
-    return sorted({s for s in ontology.subjects() if isinstance(s, URIRef) and s.startswith(str(EVKG)) and s != URIRef(str(EVKG))})
+    return sorted(
+        {s for s in ontology.subjects() if isinstance(s, URIRef) and s.startswith(str(EVKG)) and s != URIRef(str(EVKG))}
+    )
 
 
 def test_every_own_term_is_bilingual_defined_and_linked_to_what_it_extends(ontology):
@@ -118,8 +120,14 @@ def test_every_own_term_used_in_the_graph_is_declared(union, ontology):
 
 def test_the_ontology_header_has_version_licence_and_namespace(ontology):
     onto = URIRef(str(EVKG))
-    for prop in (OWL.versionIRI, OWL.versionInfo, DCTERMS.license, DCTERMS.created, DCTERMS.modified,
-                 URIRef("http://purl.org/vocab/vann/preferredNamespacePrefix")):
+    for prop in (
+        OWL.versionIRI,
+        OWL.versionInfo,
+        DCTERMS.license,
+        DCTERMS.created,
+        DCTERMS.modified,
+        URIRef("http://purl.org/vocab/vann/preferredNamespacePrefix"),
+    ):
         assert ontology.value(onto, prop) is not None, prop
 
 
@@ -129,7 +137,7 @@ def _instances(g: rdflib.Graph) -> set[URIRef]:
     for triple in g:
         for t in (triple[0], triple[2]):
             if isinstance(t, URIRef) and t.startswith(ID):
-                rest = t[len(ID):]
+                rest = t[len(ID) :]
                 if rest.count("/") == 1 and "#" not in rest:
                     out.add(t)
     return out
@@ -213,9 +221,13 @@ def test_every_text_in_a_translation_graph_is_marked_as_a_translation():
 
 
 def test_every_text_and_definition_has_a_language_tag(union):
-    untagged = [(s, p) for s, p, o in union.triples((None, None, None))
-                if p in (RDF.value, SKOS.definition, SKOS.prefLabel, RDFS.label, DCTERMS.title)
-                and isinstance(o, Literal) and not o.language]
+    untagged = [
+        (s, p)
+        for s, p, o in union.triples((None, None, None))
+        if p in (RDF.value, SKOS.definition, SKOS.prefLabel, RDFS.label, DCTERMS.title)
+        and isinstance(o, Literal)
+        and not o.language
+    ]
     assert not untagged
 
 
@@ -238,7 +250,9 @@ def test_every_identifier_is_well_formed_and_normalised(union):
     assert seen >= 15
 
 
-@pytest.mark.skipif(not REFERENCE_SHEET.is_file(), reason="../shared/reference/identifiers.md is not beside the checkout")
+@pytest.mark.skipif(
+    not REFERENCE_SHEET.is_file(), reason="../shared/reference/identifiers.md is not beside the checkout"
+)
 def test_no_identifier_is_invented_every_one_is_verified_in_the_reference_sheet(union):
     """Each identifier literal must appear on a row of the reference sheet graded YES (or YES (2nd))."""
     rows = [line for line in REFERENCE_SHEET.read_text(encoding="utf-8").splitlines() if line.startswith("|")]
@@ -257,6 +271,13 @@ def test_no_owl_same_as_anywhere(union):
 
 def test_no_blank_node_has_identity_that_users_need(union):
     """Agreements, organisations, people, documents and terms are IRIs, never blank nodes."""
-    for cls in (EVKG.Agreement, EVKG.MemorandumOfUnderstanding, URIRef("http://www.w3.org/ns/org#FormalOrganization"),
-                URIRef("http://xmlns.com/foaf/0.1/Person"), SKOS.Concept, EVKG.GuidanceDocument, EVKG.Definition):
+    for cls in (
+        EVKG.Agreement,
+        EVKG.MemorandumOfUnderstanding,
+        URIRef("http://www.w3.org/ns/org#FormalOrganization"),
+        URIRef("http://xmlns.com/foaf/0.1/Person"),
+        SKOS.Concept,
+        EVKG.GuidanceDocument,
+        EVKG.Definition,
+    ):
         assert all(isinstance(s, URIRef) for s in union.subjects(RDF.type, cls)), cls
