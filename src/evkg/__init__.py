@@ -11,27 +11,19 @@ pyoxigraph store, query it with SPARQL and export it::
     >>> kg.export("turtle").startswith(b"PREFIX")
     True
 
-Names are imported lazily, so ``import evkg`` (and ``evkg --version``) stays fast.
+The module ``evkg/load.py`` (parsing) is shadowed by the function ``evkg.load``: import from it
+with ``from evkg.load import source_files`` (which always works), not ``import evkg.load``.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 __version__ = "0.1.0"
 
-__all__ = ["EvkgError", "KnowledgeGraph", "__version__", "load"]
+# Import the submodule evkg.load first, then bind the name ``load`` to the function: Python sets
+# the package attribute to the submodule when it is first imported, so the order matters.
+import evkg.load as _load_module  # noqa: E402, F401  (must come first, see above)
+from evkg.errors import EvkgError  # noqa: E402
+from evkg.kg import KnowledgeGraph, load  # noqa: E402
+from evkg.engines import connect  # noqa: E402  (remote SPARQL endpoints, evkg.engines)
 
-if TYPE_CHECKING:
-    from evkg.errors import EvkgError
-    from evkg.kg import KnowledgeGraph, load
-
-_LAZY = {"load": "evkg.kg", "KnowledgeGraph": "evkg.kg", "EvkgError": "evkg.errors"}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        import importlib
-
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'evkg' has no attribute {name!r}")
+__all__ = ["EvkgError", "KnowledgeGraph", "__version__", "connect", "load"]

@@ -1,0 +1,143 @@
+"""The ``evkg`` command line (typer).
+
+Adding a command
+----------------
+One module per command or command group in this package, with a ``register`` function::
+
+    # src/evkg/cli/mycommand.py
+    def mycommand_command(data: DataOpt = None) -> None:
+        \"\"\"One line that ``evkg --help`` shows.\"\"\"
+        with user_errors():           # EvkgError -> "evkg: <message>" on stderr, its exit code
+            kg = load_graph(data)
+            ...
+
+    def register(parent: typer.Typer) -> None:
+        parent.command("mycommand")(mycommand_command)   # or parent.add_typer(group, name=...)
+
+then add ONE import line below (the modules are registered in the order imported). Import heavy
+modules (rdflib, pyoxigraph, evkg.kg) inside the command function, so ``evkg --help`` stays fast.
+Shared options and helpers (``DataOpt``, ``StoreOpt``, ``load_graph``, ``user_errors``) are in
+:mod:`evkg.cli.common`.
+
+Errors
+------
+:func:`main` is the console-script entry point. It turns every :class:`~evkg.errors.EvkgError` and
+every usage error (unknown option, bad value) into ONE line on stderr, ``evkg: <message>``, with no
+traceback, and exits with 2 for usage and parse errors (1 for other errors).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import typer
+
+from evkg import __version__
+from evkg.errors import EvkgError
+
+app = typer.Typer(
+    name="evkg",
+    help="evkg: the extracellular-vesicle and secretome knowledge graph. Query and export it locally.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if not value:
+        return
+    from evkg.kg import version_of
+    from evkg.sources import resolve
+
+    data = resolve()
+    try:
+        graph = version_of() or "unknown"
+    except EvkgError as exc:
+        graph = f"unreadable ({exc})"
+    typer.echo(f"evkg {__version__}, graph {graph} (owl:versionInfo of the ontology; data: {data.root})")
+    raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print evkg's and the graph's version."
+    ),
+) -> None:
+    """evkg: the extracellular-vesicle and secretome knowledge graph. Query and export it locally."""
+
+
+# --- command modules: one import line each (see the module docstring) --------------------------------
+# isort: off
+from evkg.cli import build  # noqa: E402, F401
+from evkg.cli import export  # noqa: E402, F401
+from evkg.cli import stats  # noqa: E402, F401
+from evkg.cli import sparql  # noqa: E402, F401
+from evkg.cli import cite  # noqa: E402, F401
+from evkg.cli import link  # noqa: E402, F401
+from evkg.cli import query  # noqa: E402, F401
+from evkg.cli import load  # noqa: E402, F401
+# isort: on
+
+
+def _register_all() -> None:
+    """Call ``register(app)`` on every command module imported above, in import order."""
+    for name, module in list(sys.modules.items()):
+        if name.startswith(f"{__name__}.") and name.count(".") == 2 and hasattr(module, "register"):
+            module.register(app)
+
+
+_register_all()
+
+
+def _exception_types() -> tuple[tuple[type[BaseException], ...], ...]:
+    """(exit, usage error, abort) classes of click and of the click that typer >= 0.22 vendors."""
+    exits: list[type[BaseException]] = [typer.Exit, click.exceptions.Exit]
+    usage: list[type[BaseException]] = [click.ClickException]
+    aborts: list[type[BaseException]] = [typer.Abort, click.exceptions.Abort]
+    try:
+        from typer._click import exceptions as vendored  # typer >= 0.22 ships its own click
+    except ImportError:
+        pass
+    else:
+        usage.append(vendored.ClickException)
+    return tuple(exits), tuple(usage), tuple(aborts)
+
+
+_EXITS, _USAGE, _ABORTS = _exception_types()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Console-script entry point: run the app, report errors as one line, return the exit code."""
+    try:
+        result = app(args=argv, prog_name="evkg", standalone_mode=False)
+    except _EXITS as exc:  # typer.Exit raised outside a command
+        return int(getattr(exc, "exit_code", 0) or 0)
+    except _USAGE as exc:  # usage errors: unknown option, missing argument, bad value
+        if type(exc).__name__ == "NoArgsIsHelpError":  # `evkg` alone: the help, as click prints it
+            message = exc.format_message()  # type: ignore[attr-defined]
+            if message.strip():
+                typer.echo(message, err=True)
+            return 2
+        typer.echo(f"evkg: {' '.join(exc.format_message().split())}", err=True)  # type: ignore[attr-defined]
+        return int(getattr(exc, "exit_code", 2))
+    except _ABORTS:
+        typer.echo("evkg: aborted", err=True)
+        return 130
+    except EvkgError as exc:
+        typer.echo(f"evkg: {exc}", err=True)
+        return exc.exit_code
+    except BrokenPipeError:  # `evkg export | head`: the reader left; not an error
+        _silence_stdout()
+        return 0
+    return result if isinstance(result, int) else 0
+
+
+def _silence_stdout() -> None:
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())

@@ -1,0 +1,37 @@
+"""``evkg build --out DIR``: every export format and a VoID/DCAT description, written atomically."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from evkg.cli.common import DataOpt, StoreOpt, load_graph, user_errors
+
+
+def build_command(
+    out: Annotated[
+        Path, typer.Option("--out", "-o", metavar="DIR", help="Folder to write (new, empty or a previous build).")
+    ],
+    data: DataOpt = None,
+    store: StoreOpt = None,
+) -> None:
+    """Write the graph in every format (Turtle, JSON-LD, N-Triples, TriG, N-Quads, RDF/XML) and void.ttl."""
+    from evkg.build import build
+    from evkg.sources import display_path
+
+    with user_errors():
+        kg = load_graph(data, store)
+        result = build(kg, out)
+    where = display_path(result.out)
+    typer.echo(
+        f"evkg build: graph {result.version or 'unversioned'}, {result.triples} triples in "
+        f"{result.graphs} named graphs, written to {where}/"
+    )
+    for f in result.files:
+        typer.echo(f"  {where}/{f.name:<12} {f.size:>10,} bytes  {f.seconds * 1000:7.0f} ms  {f.media_type}")
+
+
+def register(parent: typer.Typer) -> None:
+    parent.command("build")(build_command)

@@ -1,0 +1,54 @@
+"""Options and helpers shared by the ``evkg`` commands."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from evkg.errors import EvkgError
+
+if TYPE_CHECKING:
+    from evkg.kg import KnowledgeGraph
+
+DataOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--data",
+        metavar="DIR",
+        help="Data folder with the repository's layout (ontology/, graph/, queries/); default: the bundled data.",
+    ),
+]
+StoreOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--store",
+        metavar="DIR",
+        help="Keep the parsed store in DIR and reuse it while the sources are unchanged; default: in memory.",
+    ),
+]
+
+
+def fail(exc: EvkgError) -> typer.Exit:
+    """Print ``evkg: <one line>`` on stderr; the returned Exit carries the error's exit code."""
+    typer.echo(f"evkg: {exc}", err=True)
+    return typer.Exit(exc.exit_code)
+
+
+@contextlib.contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn an :class:`EvkgError` raised inside the block into one line on stderr and its exit code."""
+    try:
+        yield
+    except EvkgError as exc:
+        raise fail(exc) from None
+
+
+def load_graph(data: Path | None, store: Path | None = None) -> KnowledgeGraph:
+    """Load the data folder (default: bundled), persisting the store in ``store`` if given."""
+    from evkg.kg import load
+
+    return load(data_dir=data, store_dir=store)

@@ -1,0 +1,144 @@
+"""``evkg sparql QUERY|FILE``: run a SPARQL 1.1 query on the local graph.
+
+    evkg sparql 'SELECT ?org ?name WHERE { ?org a org:FormalOrganization ; skos:prefLabel ?name }'
+    evkg sparql queries/cq/cq01_agreements_of_organization.rq --format json
+    evkg sparql 'CONSTRUCT WHERE { ?s a skos:Concept ; skos:prefLabel ?l }' --format turtle
+
+The default graph is the union of all named graphs (``GRAPH ?g { ... }`` still reaches each one),
+and the registry's prefixes may be used without ``PREFIX`` lines. Results: SPARQL 1.1 JSON, XML,
+CSV or TSV (pyoxigraph's serialisers), a table, or Turtle/N-Triples for CONSTRUCT and DESCRIBE.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from evkg.cli.common import DataOpt, StoreOpt, load_graph, user_errors
+from evkg.errors import QuerySyntaxError, UsageError
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
+    from evkg.prefixes import Prefixes
+
+RESULT_FORMATS = ("table", "json", "csv", "tsv", "xml")
+GRAPH_FORMATS = ("turtle", "ntriples")
+_ALIASES = {"nt": "ntriples", "ttl": "turtle", "n-triples": "ntriples", "srj": "json", "srx": "xml"}
+
+
+def read_query(query: str) -> tuple[str, str | None]:
+    """The query text and the file it came from: QUERY is a file path, ``-`` (stdin), or the text."""
+    if query == "-":
+        return sys.stdin.read(), "<stdin>"
+    looks_like_path = "\n" not in query and "{" not in query and len(query) < 4096
+    if looks_like_path:
+        path = Path(query)
+        if path.is_file():
+            try:
+                return path.read_text(encoding="utf-8"), query
+            except (OSError, UnicodeDecodeError) as exc:
+                raise UsageError(f"{query}: cannot read the query ({exc})") from None
+        if path.suffix in (".rq", ".sparql", ".txt"):
+            raise UsageError(f"{query}: no such query file")
+    return query, None
+
+
+def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal | None, prefixes: Prefixes) -> str:
+    import pyoxigraph as ox
+
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        return prefixes.curie(term.value) or term.value
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if term.language:
+        return f"{term.value} @{term.language}"
+    return term.value
+
+
+def _table(result: ox.QuerySolutions, prefixes: Prefixes) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    names = [v.value for v in result.variables]
+    table = Table(*names)
+    count = 0
+    for row in result:
+        table.add_row(*(_term(row[name], prefixes) for name in names))
+        count += 1
+    console = Console()
+    console.print(table)
+    console.print(f"{count} row{'s' if count != 1 else ''}")
+
+
+def sparql_command(
+    query: Annotated[str, typer.Argument(metavar="QUERY|FILE", help="SPARQL text, a .rq file, or - for stdin.")],
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="table, json, csv, tsv, xml (SELECT/ASK; default table); turtle, ntriples (CONSTRUCT/DESCRIBE).",
+        ),
+    ] = None,
+    data: DataOpt = None,
+    store: StoreOpt = None,
+) -> None:
+    """Run a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE) on the local graph."""
+    import pyoxigraph as ox
+
+    with user_errors():
+        chosen = _ALIASES.get(fmt, fmt) if fmt else None
+        if chosen is not None and chosen not in RESULT_FORMATS + GRAPH_FORMATS:
+            raise UsageError(
+                f"unknown result format {fmt!r} (choose one of: {', '.join(RESULT_FORMATS + GRAPH_FORMATS)})"
+            )
+        text, source = read_query(query)
+        kg = load_graph(data, store)
+        try:
+            result = kg.sparql(text)
+        except QuerySyntaxError as exc:
+            raise QuerySyntaxError(f"{source}: {exc}" if source else str(exc)) from None
+        if isinstance(result, ox.QueryTriples):
+            chosen = chosen or "turtle"
+            if chosen not in GRAPH_FORMATS:
+                raise UsageError(f"--format {fmt}: a CONSTRUCT/DESCRIBE query gives triples; use turtle or ntriples")
+            rdf_format = ox.RdfFormat.TURTLE if chosen == "turtle" else ox.RdfFormat.N_TRIPLES
+            triples = list(result)
+            prefixes = kg.prefixes.as_dict() if chosen == "turtle" else None
+            sys.stdout.buffer.write(ox.serialize(triples, format=rdf_format, prefixes=prefixes))
+            return
+        chosen = chosen or "table"
+        if chosen in GRAPH_FORMATS:
+            raise UsageError(
+                f"--format {fmt}: only CONSTRUCT and DESCRIBE give triples; use {', '.join(RESULT_FORMATS)}"
+            )
+        if chosen == "table":
+            if isinstance(result, ox.QueryBoolean):
+                typer.echo("true" if bool(result) else "false")
+            else:
+                _table(result, kg.prefixes)
+            return
+        results_format = {
+            "json": ox.QueryResultsFormat.JSON,
+            "xml": ox.QueryResultsFormat.XML,
+            "csv": ox.QueryResultsFormat.CSV,
+            "tsv": ox.QueryResultsFormat.TSV,
+        }[chosen]
+        try:
+            payload = result.serialize(format=results_format)
+        except ValueError as exc:  # e.g. an ASK answer in CSV
+            raise UsageError(f"--format {chosen}: {exc}") from None
+        sys.stdout.buffer.write(payload)
+        if chosen in ("json", "xml"):
+            sys.stdout.buffer.write(b"\n")
+
+
+def register(parent: typer.Typer) -> None:
+    parent.command("sparql")(sparql_command)

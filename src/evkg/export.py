@@ -1,0 +1,273 @@
+"""Export the dataset: Turtle, JSON-LD, N-Triples, TriG, N-Quads and RDF/XML, deterministically.
+
+What each format holds:
+
+- ``turtle``, ``json-ld``, ``nt``, ``xml``: the *union* of all named graphs, a triple stated in
+  several graphs written once. This is what most users load into a tool that knows no named graphs.
+- ``trig``, ``nquads``: the dataset, every triple in its named graph, so provenance is kept.
+
+Every export is deterministic (the same data gives the same bytes, so a diff in git shows what
+changed): blank nodes are relabelled with RDFC-1.0 canonicalization (pyoxigraph), triples are
+sorted, prefixes come from the registry (only those used), and rdflib's default prefixes never
+appear. Serialisers, chosen by measurement (docs/decisions/export-serialisers.md):
+
+- Turtle: rdflib ``longturtle`` over the canonicalised graph (readable: nested ``[ ]``, lists as
+  ``( )``, one predicate per line). rdflib's own ``canon=True`` is not used: it took 329 s on
+  18.5 k triples with 2 k blank nodes, against 0.2 s for pyoxigraph's RDFC-1.0.
+- JSON-LD: rdflib, compacted with our local context (never a remote one), language maps for the
+  label-like properties whose values are all language-tagged, nodes and value arrays sorted.
+- N-Triples, N-Quads: pyoxigraph, one statement per line, lines sorted (canonical N-Triples).
+- TriG, RDF/XML: pyoxigraph over the sorted canonical statements.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from evkg.errors import EvkgError, UsageError
+from evkg.prefixes import Prefixes, language_mapped_properties
+from evkg.store import Engine, to_rdflib
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    name: str
+    extension: str
+    media_type: str
+    dataset: bool  # True: named graphs kept; False: union of the named graphs
+    label: str
+
+
+FORMATS: dict[str, ExportFormat] = {
+    f.name: f
+    for f in (
+        ExportFormat("turtle", "ttl", "text/turtle", False, "Turtle (union of all graphs)"),
+        ExportFormat("json-ld", "jsonld", "application/ld+json", False, "JSON-LD, compacted with evkg's context"),
+        ExportFormat("nt", "nt", "application/n-triples", False, "N-Triples, sorted (union)"),
+        ExportFormat("trig", "trig", "application/trig", True, "TriG (named graphs kept)"),
+        ExportFormat("nquads", "nq", "application/n-quads", True, "N-Quads, sorted (named graphs kept)"),
+        ExportFormat("xml", "rdf", "application/rdf+xml", False, "RDF/XML (union of all graphs)"),
+    )
+}
+
+ALIASES = {
+    "ttl": "turtle",
+    "jsonld": "json-ld",
+    "json_ld": "json-ld",
+    "ntriples": "nt",
+    "n-triples": "nt",
+    "nq": "nquads",
+    "n-quads": "nquads",
+    "rdfxml": "xml",
+    "rdf/xml": "xml",
+    "rdf": "xml",
+}
+
+
+def get_format(name: str) -> ExportFormat:
+    """The export format called ``name`` (or an alias such as ``ttl``, ``jsonld``, ``nq``).
+
+    >>> get_format("ttl").name
+    'turtle'
+    >>> get_format("yaml")
+    Traceback (most recent call last):
+    evkg.errors.UsageError: unknown export format 'yaml' (choose one of: turtle, json-ld, nt, trig, nquads, xml)
+    """
+    key = name.strip().lower()
+    key = ALIASES.get(key, key)
+    if key not in FORMATS:
+        raise UsageError(f"unknown export format {name!r} (choose one of: {', '.join(FORMATS)})")
+    return FORMATS[key]
+
+
+# --- canonical statements ------------------------------------------------------------------------------
+def canonical_quads(engine: Engine, *, union: bool) -> list[ox.Quad]:
+    """All statements with canonical blank node labels, sorted by their N-Quads form.
+
+    With ``union``, every quad is moved to the default graph (duplicates merge).
+    """
+    if union:
+        dataset = ox.Dataset(ox.Quad(q.subject, q.predicate, q.object) for q in engine.quads())
+    else:
+        dataset = ox.Dataset(engine.quads())
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return sorted(dataset, key=str)
+
+
+def _used_prefixes(quads: Iterable[ox.Quad], prefixes: Prefixes) -> dict[str, str]:
+    """The registry prefixes that occur in ``quads`` (as IRIs or datatypes), sorted by prefix."""
+    iris: set[str] = set()
+    for q in quads:
+        for term in (q.subject, q.predicate, q.object, q.graph_name):
+            if isinstance(term, ox.NamedNode):
+                iris.add(term.value)
+            elif isinstance(term, ox.Literal) and not term.language:
+                iris.add(term.datatype.value)
+    used = {curie.partition(":")[0] for iri in iris if (curie := prefixes.curie(iri))}
+    return {p: prefixes[p] for p in sorted(used)}
+
+
+def to_rdflib_graph(quads: Iterable[ox.Quad], prefixes: Prefixes) -> Graph:
+    """The triples of ``quads`` in an rdflib Graph with only registry prefixes bound (in order)."""
+    graph = prefixes.graph()
+    for q in quads:
+        graph.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+    return graph
+
+
+# --- the serialisers ---------------------------------------------------------------------------------
+def _sorted_lines(quads: list[ox.Quad], fmt: ox.RdfFormat) -> bytes:
+    statements = [q.triple for q in quads] if fmt == ox.RdfFormat.N_TRIPLES else quads
+    lines = ox.serialize(statements, format=fmt).decode("utf-8").splitlines()
+    return ("\n".join(sorted(lines)) + "\n").encode("utf-8") if lines else b""
+
+
+def _turtle(quads: list[ox.Quad], prefixes: Prefixes) -> bytes:
+    # longturtle writes only the prefixes it uses, sorted.
+    return to_rdflib_graph(quads, prefixes).serialize(format="longturtle", encoding="utf-8")
+
+
+def _oxigraph(quads: list[ox.Quad], fmt: ox.RdfFormat, prefixes: Prefixes) -> bytes:
+    statements = quads if fmt.supports_datasets else [q.triple for q in quads]
+    try:
+        data = ox.serialize(statements, format=fmt, prefixes=_used_prefixes(quads, prefixes))
+    except (ValueError, OSError) as exc:
+        raise EvkgError(f"cannot write {fmt.name}: {exc}") from None
+    return _sort_declarations(data.decode("utf-8")).encode("utf-8")
+
+
+_XMLNS = re.compile(r'\s(xmlns:[A-Za-z0-9_.-]+="[^"]*")')
+
+
+def _sort_declarations(text: str) -> str:
+    """Sort the prefix declarations pyoxigraph writes in its own (hash map) order.
+
+    TriG: the leading ``@prefix`` lines. RDF/XML: the ``xmlns:`` attributes of ``<rdf:RDF>``.
+    """
+    lines = text.split("\n")
+    head = 0
+    while head < len(lines) and lines[head].startswith("@prefix "):
+        head += 1
+    lines[:head] = sorted(lines[:head])
+    for i, line in enumerate(lines[:3]):
+        if line.startswith("<rdf:RDF ") and line.endswith(">"):
+            attrs = sorted(_XMLNS.findall(line))
+            if len(attrs) == line.count("xmlns:"):  # nothing else on the tag: safe to rebuild
+                lines[i] = "<rdf:RDF " + " ".join(attrs) + ">"
+    return "\n".join(lines)
+
+
+def _sort_jsonld(value: Any) -> Any:
+    """Sort ``@graph`` nodes by ``@id`` and every unordered array; ``@list`` keeps its order."""
+    if isinstance(value, dict):
+        return {k: (v if k == "@list" else _sort_jsonld(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_sort_jsonld(v) for v in value]
+        return sorted(items, key=lambda v: (str(v.get("@id", "")) if isinstance(v, dict) else "", _key(v)))
+    return value
+
+
+def _key(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def _is_ref(value: Any) -> bool:
+    return isinstance(value, dict) and len(value) == 1 and "@id" in value
+
+
+def _refs(value: Any) -> Iterable[str]:
+    """Node references (``{"@id": ...}``) in a node's values, nested lists and embedded nodes."""
+    if _is_ref(value):
+        yield value["@id"]
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            if k != "@id":
+                yield from _refs(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _refs(v)
+
+
+def _embed_blank_nodes(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Nest each blank node that is referenced exactly once where it is referenced.
+
+    rdflib writes every blank node as a top-level node (``"@id": "_:c14n0"``) and refers to it;
+    nesting the ones used once (a definition, a quote selector) reads like the Turtle ``[ ]``. A
+    nested blank node loses its label, which is harmless because nothing else refers to it. Blank
+    nodes in a cycle of such references stay at the top level.
+    """
+    counts: dict[str, int] = {}
+    for node in nodes:
+        for ref in _refs(node):
+            counts[ref] = counts.get(ref, 0) + 1
+    by_id = {n["@id"]: n for n in nodes if isinstance(n.get("@id"), str)}
+    embeddable = {i for i in by_id if i.startswith("_:") and counts.get(i) == 1}
+    embedded: set[str] = set()
+
+    def walk(value: Any, path: frozenset[str]) -> Any:
+        if _is_ref(value) and value["@id"] in embeddable and value["@id"] not in embedded | path:
+            ref = value["@id"]
+            embedded.add(ref)
+            inner = {k: v for k, v in by_id[ref].items() if k != "@id"}
+            return walk(inner, path | {ref})
+        if isinstance(value, dict):
+            return {k: walk(v, path) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v, path) for v in value]
+        return value
+
+    roots = [n for n in nodes if n.get("@id") not in embeddable]
+    out = [walk(n, frozenset({n.get("@id", "")})) for n in roots]
+    # blank nodes only reachable from each other (a cycle) remain top-level nodes
+    out += [walk(by_id[i], frozenset({i})) for i in sorted(embeddable - embedded) if i not in embedded]
+    return out
+
+
+def jsonld_context_for(graph: Graph, prefixes: Prefixes) -> dict[str, Any]:
+    """Our context, with language maps only for properties whose values are all language-tagged.
+
+    The candidates are those of ``ontology/context.jsonld`` (the ontology's ``rdf:langString``
+    properties are found in ``graph`` itself, which holds the ontology's named graph).
+    """
+    mapped = []
+    for curie in language_mapped_properties(prefixes, graph):
+        values = list(graph.objects(None, prefixes.expand(curie)))
+        if values and all(getattr(v, "language", None) for v in values):
+            mapped.append(curie)
+    return prefixes.jsonld_context(mapped)
+
+
+def _jsonld(quads: list[ox.Quad], prefixes: Prefixes) -> bytes:
+    graph = to_rdflib_graph(quads, prefixes)
+    context = jsonld_context_for(graph, prefixes)
+    text = graph.serialize(format="json-ld", context=context, auto_compact=True)
+    doc = json.loads(text)
+    if isinstance(doc, dict) and "@graph" in doc:
+        doc["@graph"] = _sort_jsonld(_embed_blank_nodes(doc["@graph"]))
+    return (json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def export(engine: Engine, fmt: str | ExportFormat, prefixes: Prefixes) -> bytes:
+    """Serialise the dataset behind ``engine`` in ``fmt`` (a name, an alias, or an ExportFormat)."""
+    spec = fmt if isinstance(fmt, ExportFormat) else get_format(fmt)
+    quads = canonical_quads(engine, union=not spec.dataset)
+    if spec.name == "nt":
+        return _sorted_lines(quads, ox.RdfFormat.N_TRIPLES)
+    if spec.name == "nquads":
+        return _sorted_lines(quads, ox.RdfFormat.N_QUADS)
+    if spec.name == "turtle":
+        return _turtle(quads, prefixes)
+    if spec.name == "json-ld":
+        return _jsonld(quads, prefixes)
+    if spec.name == "trig":
+        return _oxigraph(quads, ox.RdfFormat.TRIG, prefixes)
+    if spec.name == "xml":
+        return _oxigraph(quads, ox.RdfFormat.RDF_XML, prefixes)
+    raise AssertionError(spec)  # pragma: no cover

@@ -1,0 +1,243 @@
+"""The Python API: :func:`load` a data folder and get a :class:`KnowledgeGraph`.
+
+>>> import evkg
+>>> kg = evkg.load()
+>>> kg.named_graphs()[0].startswith("https://w3id.org/evkg/graph/")
+True
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import Dataset, Graph, URIRef
+
+from evkg.errors import EvkgError
+from evkg.export import export as _export
+from evkg.export import get_format
+from evkg.load import Manifest, ontology_version, source_files
+from evkg.prefixes import Prefixes, registry
+from evkg.sources import DataDir, resolve
+from evkg.store import (
+    Binding,
+    Engine,
+    OxigraphEngine,
+    QueryResult,
+    build_memory_store,
+    count_per_graph,
+    count_union,
+    open_store,
+    to_oxigraph,
+    to_rdflib,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Size of the dataset."""
+
+    triples: int  # distinct triples over all named graphs
+    quads: int  # statements counted once per named graph
+    graphs: dict[str, int]  # named graph IRI -> triples
+    subjects: int  # distinct subjects
+    classes: dict[str, int] = field(default_factory=dict)  # class (CURIE if possible) -> instances
+    ontology_version: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class KnowledgeGraph:
+    """evkg's dataset of named graphs behind a query engine (embedded pyoxigraph by default).
+
+    Attributes:
+        data: the data folder it was loaded from (``data.root`` is also ``data_dir``).
+        prefixes: the prefix registry of that data folder.
+        engine: the query engine (:class:`evkg.store.Engine`).
+        manifest: the source files (with SHA-256) the store was built from.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        data: DataDir,
+        prefixes: Prefixes,
+        manifest: Manifest | None = None,
+        store_path: Path | None = None,
+    ) -> None:
+        self.engine = engine
+        self.data = data
+        self.prefixes = prefixes
+        self.manifest = manifest
+        self.store_path = store_path
+
+    def __repr__(self) -> str:
+        return f"<KnowledgeGraph data={self.data.root} engine={self.engine.name} graphs={len(self.named_graphs())}>"
+
+    @property
+    def data_dir(self) -> Path:
+        return self.data.root
+
+    @property
+    def store(self) -> ox.Store:
+        """The pyoxigraph :class:`~pyoxigraph.Store` (embedded engine only)."""
+        if not isinstance(self.engine, OxigraphEngine):
+            raise EvkgError(f"the {self.engine.name} engine has no embedded pyoxigraph store")
+        return self.engine.store
+
+    # --- querying -----------------------------------------------------------------------------------
+    def sparql(self, query: str, bindings: Mapping[str, Binding] | None = None, **kw: Binding) -> QueryResult:
+        """Run a SPARQL 1.1 query; the default graph is the union of all named graphs.
+
+        Parameters are bound as RDF terms (never pasted into the text), by keyword or mapping::
+
+            kg.sparql("SELECT ?name WHERE { ?org skos:prefLabel ?name }", org=URIRef(...))
+
+        Prefixes of the registry may be used without ``PREFIX`` lines. Returns pyoxigraph's
+        results: iterate over solutions (``row["name"].value``), ``bool()`` an ASK, or iterate
+        triples of a CONSTRUCT; ``.serialize(format=QueryResultsFormat.JSON)`` writes SPARQL JSON.
+
+        Raises:
+            QuerySyntaxError: the query does not parse, or uses SERVICE.
+        """
+        merged = {**(bindings or {}), **kw}
+        return self.engine.query(query, {k: to_oxigraph(v) for k, v in merged.items()})
+
+    @functools.cached_property
+    def queries(self) -> Any:
+        """Query helpers, one per ``queries/**/*.rq`` file: ``kg.queries.<name>(**params)``.
+
+        (Hook for :mod:`evkg.queries`, which owns the helpers; see that module.)
+        """
+        from evkg.queries import QueryHelpers, discover
+
+        return QueryHelpers(self.engine, discover(self.data.root), self.prefixes)
+
+    def named_graphs(self) -> list[str]:
+        """IRIs of the named graphs (one per source file), sorted."""
+        return self.engine.named_graphs()
+
+    def ontology_version(self) -> str | None:
+        """``owl:versionInfo`` of the ontology, the version of the graph."""
+        # owl: comes from the registry (the engine parses queries with the registry's prefixes)
+        rows = self.sparql("SELECT ?v WHERE { ?o a owl:Ontology ; owl:versionInfo ?v } ORDER BY ?o ?v LIMIT 1")
+        for row in rows:
+            return str(row["v"].value)
+        return None
+
+    def stats(self) -> Stats:
+        """Triple counts (union and per named graph), subjects, instances per class, version."""
+        per_graph = count_per_graph(self.engine)
+        (row,) = self.sparql("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }")
+        classes: dict[str, int] = {}
+        for c in self.sparql("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY DESC(?n) ?c"):
+            iri = str(c["c"].value)
+            classes[self.prefixes.curie(iri) or iri] = int(c["n"].value)
+        return Stats(
+            triples=count_union(self.engine),
+            quads=sum(per_graph.values()),
+            graphs=per_graph,
+            subjects=int(row["n"].value),
+            classes=classes,
+            ontology_version=self.ontology_version(),
+        )
+
+    # --- export ---------------------------------------------------------------------------------------
+    def export(self, format: str = "turtle", path: str | os.PathLike[str] | None = None) -> bytes:
+        """Serialise the graph (see :mod:`evkg.export` for the formats); write it to ``path`` if given.
+
+        The file is written atomically (temporary file, then rename). Returns the bytes.
+        """
+        data = _export(self.engine, get_format(format), self.prefixes)
+        if path is not None:
+            from evkg.atomic import write_bytes
+
+            write_bytes(path, data)
+        return data
+
+    # --- rdflib views (for owlrl and pyshacl) -------------------------------------------------------------
+    @functools.cached_property
+    def _rdflib_dataset(self) -> Dataset:
+        ds = self.prefixes.dataset()
+        graphs: dict[str, Graph] = {}
+        for q in self.engine.quads():
+            name = q.graph_name
+            key = name.value if isinstance(name, ox.NamedNode) else ""
+            if key not in graphs:
+                graphs[key] = ds.graph(URIRef(key)) if key else ds.default_graph
+            graphs[key].add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+        for iri in self.named_graphs():  # empty named graphs too
+            if iri not in graphs:
+                ds.graph(URIRef(iri))
+        return ds
+
+    def rdflib_dataset(self) -> Dataset:
+        """The dataset as an rdflib :class:`~rdflib.Dataset`, one graph per named graph.
+
+        Built once on first use and cached: a snapshot for owlrl and pyshacl, not a live view.
+        Do not modify it (reasoners write into a separate graph, see CONVENTIONS 11).
+        """
+        return self._rdflib_dataset
+
+    @functools.cached_property
+    def _rdflib_graph(self) -> Graph:
+        graph = self.prefixes.graph()
+        for q in self.engine.quads():
+            graph.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+        return graph
+
+    def rdflib_graph(self) -> Graph:
+        """The union of all named graphs as one rdflib :class:`~rdflib.Graph` (cached snapshot)."""
+        return self._rdflib_graph
+
+    # --- freshness -------------------------------------------------------------------------------------
+    def stale(self) -> list[str]:
+        """Why the loaded data differs from the files now on disk (empty list: up to date)."""
+        if self.manifest is None:
+            return []
+        current = Manifest.of(self.data, source_files(self.data, self.prefixes))
+        return self.manifest.differences(current)
+
+
+def load(
+    data_dir: str | os.PathLike[str] | None = None,
+    store_dir: str | os.PathLike[str] | None = None,
+    *,
+    rebuild: bool = False,
+) -> KnowledgeGraph:
+    """Load evkg into an embedded pyoxigraph store.
+
+    Args:
+        data_dir: a folder with the repository's layout (``ontology/``, ``graph/``, ``queries/``);
+            default: the data shipped with the package.
+        store_dir: persist the store in this folder. If it already holds a store built from the
+            same files (same SHA-256), it is reopened read-only without parsing; if the files
+            changed, it is rebuilt. Default: a new in-memory store.
+        rebuild: rebuild the persisted store even if it is up to date.
+
+    Raises:
+        SourceSyntaxError: a Turtle file does not parse (``FILE:LINE:COL: message``).
+        DataDirError: ``data_dir`` does not have the expected layout.
+    """
+    data = resolve(data_dir)
+    prefixes = registry(data.root)
+    if store_dir is None:
+        opened = build_memory_store(data, prefixes)
+    else:
+        opened = open_store(store_dir, data, prefixes, rebuild=rebuild)
+    log.info("loaded %s (%s)", data.root, "parsed" if opened.parsed else "reopened")
+    return KnowledgeGraph(OxigraphEngine(opened.store, prefixes), data, prefixes, opened.manifest, opened.path)
+
+
+def version_of(data_dir: str | os.PathLike[str] | None = None) -> str | None:
+    """The graph's version (``owl:versionInfo`` of ``ontology/evkg.ttl``) without loading the graph."""
+    return ontology_version(resolve(data_dir))

@@ -1,0 +1,171 @@
+"""Parse a data folder into a dataset of named graphs in a pyoxigraph store.
+
+Which file goes into which named graph (IRIs from the ``graph:`` namespace of the registry):
+
+==================================  ============================================================
+``graph/<path>.ttl``                ``graph:<path>`` (``graph/external/crossref/x.ttl`` →
+                                    ``https://w3id.org/evkg/graph/external/crossref/x``)
+``ontology/evkg.ttl``               ``graph:ontology``
+``ontology/vocab/<stem>.ttl``       ``graph:ontology/vocab/<stem>``
+``ontology/shapes/**``, registry    not loaded (they are not data; validation reads the shapes)
+``graph/**/_*.ttl``                 ignored (drafts)
+==================================  ============================================================
+
+Each file is parsed by pyoxigraph straight into the store, with the graph's IRI as base IRI (so
+``<>`` in a graph file names its own graph). A syntax error raises :class:`SourceSyntaxError`
+(``FILE:LINE:COL: message``). :class:`Manifest` records a SHA-256 per source file so that a
+persisted store knows whether it is stale.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib.namespace import OWL, RDF
+
+from evkg import __version__
+from evkg.errors import EvkgError, SourceSyntaxError
+from evkg.prefixes import Prefixes
+from evkg.sources import DataDir, display_path
+
+#: Bump when the mapping from files to named graphs or the parse options change: persisted stores
+#: built with another value are rebuilt.
+LOADER_VERSION = 1
+
+_OX_LOCATION = re.compile(r"^Parser error (?:at|between) line \d+ column \d+(?: and line \d+ column \d+)?: ")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One file to load: where it is and which named graph it becomes."""
+
+    path: Path
+    relpath: str  # relative to the data folder, POSIX style
+    graph: str  # named graph IRI
+    kind: str  # "ontology", "vocab" or "graph"
+
+
+def source_files(data: DataDir, prefixes: Prefixes) -> list[SourceFile]:
+    """The files that make up the dataset, ontology first, each with its named graph IRI.
+
+    Raises:
+        EvkgError: two files would share a named graph (``graph/ontology.ttl`` vs the ontology).
+    """
+    ns = prefixes.namespace("graph")
+    files: list[SourceFile] = []
+    if data.ontology_file.is_file():
+        files.append(SourceFile(data.ontology_file, data.relative(data.ontology_file), str(ns["ontology"]), "ontology"))
+    for path in data.vocab_files():
+        files.append(SourceFile(path, data.relative(path), str(ns[f"ontology/vocab/{path.stem}"]), "vocab"))
+    for path in data.graph_files():
+        name = path.relative_to(data.graph_dir).with_suffix("").as_posix()
+        files.append(SourceFile(path, data.relative(path), str(ns[name]), "graph"))
+    seen: dict[str, str] = {}
+    for f in files:
+        if f.graph in seen:
+            raise EvkgError(f"{f.relpath}: named graph <{f.graph}> is already the graph of {seen[f.graph]}")
+        seen[f.graph] = f.relpath
+    return files
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What a store was built from: per source file its SHA-256 and named graph, plus versions."""
+
+    files: dict[str, dict[str, str]]
+    evkg: str = __version__
+    pyoxigraph: str = field(default_factory=lambda: _pyoxigraph_version())
+    loader: int = LOADER_VERSION
+
+    @classmethod
+    def of(cls, data: DataDir, files: list[SourceFile]) -> Manifest:
+        entries = {"ontology/prefixes.ttl": {"sha256": sha256(data.prefixes_file), "graph": ""}}
+        for f in files:
+            entries[f.relpath] = {"sha256": sha256(f.path), "graph": f.graph}
+        return cls(dict(sorted(entries.items())))
+
+    def to_json(self) -> str:
+        doc = {"evkg": self.evkg, "pyoxigraph": self.pyoxigraph, "loader": self.loader, "files": self.files}
+        return json.dumps(doc, indent=2, sort_keys=True) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> Manifest:
+        doc: dict[str, Any] = json.loads(text)
+        return cls(files=doc["files"], evkg=doc["evkg"], pyoxigraph=doc["pyoxigraph"], loader=doc["loader"])
+
+    def differences(self, other: Manifest) -> list[str]:
+        """Why ``other`` (the current sources) differs from this manifest, one reason per item."""
+        why = []
+        for key in ("evkg", "pyoxigraph", "loader"):
+            if getattr(self, key) != getattr(other, key):
+                why.append(f"{key} {getattr(self, key)} -> {getattr(other, key)}")
+        for name in sorted(set(self.files) | set(other.files)):
+            if name not in other.files:
+                why.append(f"{name} removed")
+            elif name not in self.files:
+                why.append(f"{name} added")
+            elif self.files[name] != other.files[name]:
+                why.append(f"{name} changed")
+        return why
+
+
+def _pyoxigraph_version() -> str:
+    from importlib.metadata import version
+
+    return version("pyoxigraph")
+
+
+def syntax_error(path: Path, exc: SyntaxError) -> SourceSyntaxError:
+    """pyoxigraph's SyntaxError as ``FILE:LINE:COL: message`` (location not repeated in the message)."""
+    message = _OX_LOCATION.sub("", str(exc.msg or exc))
+    return SourceSyntaxError(display_path(path), exc.lineno, exc.offset, message)
+
+
+def load_file(store: ox.Store, source: SourceFile) -> None:
+    """Parse one Turtle file into its named graph (all of it or, on a syntax error, nothing)."""
+    graph = ox.NamedNode(source.graph)
+    try:
+        store.load(path=str(source.path), format=ox.RdfFormat.TURTLE, to_graph=graph, base_iri=source.graph)
+    except SyntaxError as exc:
+        raise syntax_error(source.path, exc) from None
+    except OSError as exc:
+        raise EvkgError(f"{display_path(source.path)}: cannot read ({exc.strerror or exc})") from None
+    store.add_graph(graph)  # an empty file is still a (named, empty) graph
+
+
+def load_files(store: ox.Store, files: list[SourceFile]) -> None:
+    """Parse every file into ``store``. Stops at the first syntax error (raised as one line)."""
+    for source in files:
+        load_file(store, source)
+
+
+def ontology_version(data: DataDir) -> str | None:
+    """``owl:versionInfo`` of the ontology file, read without loading the rest of the data."""
+    path = data.ontology_file
+    if not path.is_file():
+        return None
+    try:
+        quads = ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
+        ontologies = set()
+        versions: dict[str, str] = {}
+        for q in quads:
+            if q.predicate.value == str(RDF.type) and q.object.value == str(OWL.Ontology):
+                ontologies.add(q.subject.value)
+            elif q.predicate.value == str(OWL.versionInfo):
+                versions[q.subject.value] = q.object.value
+    except SyntaxError as exc:
+        raise syntax_error(path, exc) from None
+    for iri in sorted(ontologies):
+        if iri in versions:
+            return versions[iri]
+    return None

@@ -1,0 +1,255 @@
+"""The query engine: an embedded pyoxigraph store, in memory or persisted to a folder.
+
+:class:`Engine` is what the rest of evkg needs from a query engine: run a SPARQL query with
+parameters bound as RDF terms, and list every quad. :class:`OxigraphEngine` is the embedded one.
+Another engine (a remote SPARQL 1.1 endpoint, or rdflib) fits behind the same protocol: results
+are pyoxigraph's result objects, which :func:`pyoxigraph.parse_query_results` also produces from a
+remote endpoint's SPARQL JSON/XML answer.
+
+A persisted store is a folder::
+
+    <store_dir>/manifest.json   what it was built from (see evkg.Manifest)
+    <store_dir>/oxigraph/       the pyoxigraph (RocksDB) store
+
+:func:`open_store` reopens it without parsing when the manifest matches the sources, and rebuilds
+it (into a new folder, then renamed into place) when it is stale.
+
+Queries never leave the machine: ``SERVICE`` is refused before evaluation (pyoxigraph would send
+an HTTP request), and the store is only read through ``query`` (no ``LOAD``, no update).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol, TypeAlias, runtime_checkable
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Identifier
+
+from evkg.atomic import replace_dir
+from evkg.errors import EvkgError, OutputError, QuerySyntaxError, UsageError
+from evkg.load import Manifest, load_files, source_files
+from evkg.prefixes import Prefixes
+from evkg.sources import DataDir, display_path
+
+log = logging.getLogger(__name__)
+
+OxTerm: TypeAlias = ox.NamedNode | ox.BlankNode | ox.Literal
+QueryResult: TypeAlias = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+Binding: TypeAlias = OxTerm | Identifier
+
+MANIFEST = "manifest.json"
+OXIGRAPH_DIR = "oxigraph"
+
+
+# --- the engine protocol --------------------------------------------------------------------------
+@runtime_checkable
+class Engine(Protocol):
+    """A SPARQL engine over evkg's dataset of named graphs (default graph = union of all graphs)."""
+
+    name: str
+
+    def query(self, query: str, bindings: Mapping[str, OxTerm] | None = None) -> QueryResult:
+        """Evaluate a SPARQL 1.1 query with ``bindings`` substituted as RDF terms (SEP-0007)."""
+        ...
+
+    def quads(self) -> Iterator[ox.Quad]:
+        """Every quad of the dataset."""
+        ...
+
+    def named_graphs(self) -> list[str]:
+        """IRIs of the named graphs, sorted."""
+        ...
+
+
+class OxigraphEngine:
+    """The embedded engine: a :class:`pyoxigraph.Store` queried with the union as default graph."""
+
+    name = "oxigraph"
+
+    def __init__(self, store: ox.Store, prefixes: Prefixes | None = None) -> None:
+        self.store = store
+        self.prefixes = prefixes
+
+    def query(self, query: str, bindings: Mapping[str, OxTerm] | None = None) -> QueryResult:
+        check_query(query)
+        substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+        started = time.perf_counter()
+        try:
+            result = self.store.query(
+                query,
+                use_default_graph_as_union=True,
+                substitutions=substitutions or None,
+                prefixes=self.prefixes.as_dict() if self.prefixes else None,
+            )
+        except SyntaxError as exc:
+            raise QuerySyntaxError(f"SPARQL syntax error: {exc.msg or exc}") from None
+        except RuntimeError as exc:  # e.g. a substituted variable that the query does not project
+            raise EvkgError(f"SPARQL query failed: {exc}") from None
+        log.debug("query %.1f ms bindings=%s", (time.perf_counter() - started) * 1000, dict(bindings or {}))
+        return result
+
+    def quads(self) -> Iterator[ox.Quad]:
+        return iter(self.store)
+
+    def named_graphs(self) -> list[str]:
+        return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
+
+
+# --- refusing SERVICE -------------------------------------------------------------------------------
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_SKIP = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'  # long strings
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'  # short strings
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r"|<[^<>\"{}|^`\\\x00-\x20]*>"  # IRIs
+    r"|#[^\n]*",  # comments
+    re.DOTALL,
+)
+_SERVICE = re.compile(r"(?<![\w?$:])SERVICE(?![\w:])", re.IGNORECASE)
+
+
+def check_query(query: str) -> None:
+    """Refuse queries evkg never runs: ``SERVICE`` (a request to another endpoint).
+
+    The check works on tokens: escapes (``\\u0053ERVICE``) are decoded first, strings, IRIs and
+    comments are skipped, and the keyword is matched only as a whole word, so a variable
+    ``?service`` or a name ``ex:SERVICE`` passes.
+
+    >>> check_query("SELECT ?service WHERE { ?service a <http://ex.org/SERVICE> }")
+    >>> check_query("SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
+    Traceback (most recent call last):
+    evkg.errors.QuerySyntaxError: SERVICE is not allowed: evkg queries only its own local store
+    """
+    text = _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), query)
+    text = _SKIP.sub(" ", text)
+    if _SERVICE.search(text):
+        raise QuerySyntaxError("SERVICE is not allowed: evkg queries only its own local store")
+
+
+# --- rdflib <-> pyoxigraph terms -----------------------------------------------------------------------
+_XSD_STRING = str(XSD.string)
+
+
+def to_rdflib(term: OxTerm) -> Identifier:
+    """A pyoxigraph term as an rdflib term (blank nodes keep their label).
+
+    Literals keep their lexical form (``normalize=False``): rdflib would otherwise rewrite
+    ``"2026-11-21T10:30:00Z"^^xsd:dateTime`` as ``"...+00:00"``, a different RDF term.
+    """
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language, normalize=False)
+        if term.datatype.value == _XSD_STRING:  # rdflib spells xsd:string literals without datatype
+            return Literal(term.value, normalize=False)
+        return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
+    raise EvkgError(f"cannot convert {term!r} to rdflib (RDF-star triple terms are not supported)")
+
+
+def to_oxigraph(term: Binding) -> OxTerm:
+    """An rdflib (or pyoxigraph) term as a pyoxigraph term; anything else is refused."""
+    if isinstance(term, ox.NamedNode | ox.BlankNode | ox.Literal):
+        return term
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        datatype = str(term.datatype) if term.datatype else _XSD_STRING
+        return ox.Literal(str(term), datatype=ox.NamedNode(datatype))
+    raise UsageError(f"cannot bind {term!r}: pass an RDF term (rdflib URIRef/Literal or pyoxigraph NamedNode/Literal)")
+
+
+# --- building and reopening stores --------------------------------------------------------------------
+@dataclass
+class OpenedStore:
+    """A store ready to query, with what it was built from and whether it was parsed just now."""
+
+    store: ox.Store
+    manifest: Manifest
+    parsed: bool
+    path: Path | None = None
+
+
+def build_memory_store(data: DataDir, prefixes: Prefixes) -> OpenedStore:
+    """Parse the data folder into a new in-memory store."""
+    files = source_files(data, prefixes)
+    manifest = Manifest.of(data, files)
+    store = ox.Store()
+    load_files(store, files)
+    return OpenedStore(store, manifest, parsed=True)
+
+
+def open_store(store_dir: str | Path, data: DataDir, prefixes: Prefixes, *, rebuild: bool = False) -> OpenedStore:
+    """Reopen the persisted store in ``store_dir``, or (re)build it there if missing or stale.
+
+    A rebuild parses into a new folder next to ``store_dir`` and renames it into place, so a
+    syntax error leaves the old store as it was.
+    """
+    root = Path(store_dir)
+    files = source_files(data, prefixes)
+    current = Manifest.of(data, files)
+    manifest_path, ox_path = root / MANIFEST, root / OXIGRAPH_DIR
+    if not rebuild and manifest_path.is_file() and ox_path.is_dir():
+        try:
+            previous = Manifest.from_json(manifest_path.read_text(encoding="utf-8"))
+        except (ValueError, KeyError, OSError):
+            previous = None
+        stale = previous.differences(current) if previous else ["unreadable manifest"]
+        if not stale:
+            try:
+                return OpenedStore(ox.Store.read_only(str(ox_path)), current, parsed=False, path=root)
+            except OSError as exc:
+                raise OutputError(f"{display_path(root)}: cannot open the store ({exc})") from None
+        log.info("store %s is stale (%s): rebuilding", root, "; ".join(stale[:5]))
+    if root.exists() and not root.is_dir():
+        raise OutputError(f"{display_path(root)}: exists and is not a folder")
+    if root.is_dir() and any(root.iterdir()) and not manifest_path.is_file():
+        raise OutputError(f"{display_path(root)}: folder is not empty and is not an evkg store; choose another")
+    with replace_dir(root) as tmp:
+        store = ox.Store(str(tmp / OXIGRAPH_DIR))
+        load_files(store, files)
+        store.flush()
+        store.optimize()
+        del store  # release the RocksDB lock before the folder moves
+        (tmp / MANIFEST).write_text(current.to_json(), encoding="utf-8")
+    return OpenedStore(ox.Store.read_only(str(ox_path)), current, parsed=True, path=root)
+
+
+# --- statistics --------------------------------------------------------------------------------------
+def count_union(engine: Engine) -> int:
+    """Distinct triples over all named graphs (a triple stated in two graphs counts once)."""
+    (row,) = engine.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }")
+    return int(row["n"].value)
+
+
+def count_per_graph(engine: Engine) -> dict[str, int]:
+    """Triples per named graph (empty graphs included, with 0)."""
+    counts = {g: 0 for g in engine.named_graphs()}
+    for row in engine.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"):
+        counts[row["g"].value] = int(row["n"].value)
+    return dict(sorted(counts.items()))
+
+
+def iter_union_triples(engine: Engine) -> Iterable[ox.Triple]:
+    """Every triple of every named graph, duplicates merged (unsorted)."""
+    seen: set[ox.Triple] = set()
+    for quad in engine.quads():
+        triple = quad.triple
+        if triple not in seen:
+            seen.add(triple)
+            yield triple
