@@ -1,0 +1,133 @@
+"""Quality-control queries: ``queries/qc/*-violation.rq``, ROBOT-report style.
+
+Each QC query is a SELECT that returns ``?entity ?property ?value`` rows; no row means the check
+passes. Its ``#+`` header (CONVENTIONS 5.2 / 6) carries, besides ``summary``, ``kind: violation``,
+``params`` and ``returns``:
+
+- ``description``: what is wrong and how to fix it, in English (printed for every row);
+- ``description_ja``: the same in Japanese;
+- ``severity``: ``violation`` (default: fails validation) or ``warning`` (reported only).
+
+The queries run on the embedded pyoxigraph store (the default graph is the union of all named
+graphs; ``GRAPH ?g`` reaches one source graph), so they stay fast on large graphs.
+
+>>> import evkg
+>>> [c.name for c in checks(evkg.load())][:1]
+['dangling_iri_violation']
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from rdflib import URIRef
+
+from evkg import queries
+from evkg.errors import EvkgError
+
+if TYPE_CHECKING:
+    from evkg.kg import KnowledgeGraph
+    from evkg.validate import Describer, Finding
+
+log = logging.getLogger(__name__)
+
+#: The folder of ``queries/`` that holds the QC queries, and the suffix every one of them has.
+QC_AREA = "qc"
+SUFFIX = "-violation"
+
+
+@dataclass(frozen=True)
+class Check:
+    """One QC query."""
+
+    spec: queries.QuerySpec
+    severity: str  # "Violation" or "Warning"
+    messages: dict[str, str]  # language -> description
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def file(self) -> str:
+        return f"queries/{QC_AREA}/{self.spec.path.name}"
+
+    def message(self, lang: str) -> str:
+        return self.messages.get(lang) or self.messages.get("en") or self.spec.summary
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of a QC query: the entity at fault, the property and the value (rdflib terms)."""
+
+    check: Check
+    entity: Any
+    property: Any
+    value: Any
+
+
+def check_of(spec: queries.QuerySpec) -> Check:
+    """A parsed QC query, its header checked (kind violation, entity/property/value columns)."""
+    where = f"queries/{QC_AREA}/{spec.path.name}"
+    if not spec.path.stem.endswith(SUFFIX) or spec.kind != "violation":
+        raise queries.QueryHeaderError(f"{where}: a QC query is named *{SUFFIX}.rq and declares kind: violation")
+    if tuple(spec.returns) != ("entity", "property", "value"):
+        raise queries.QueryHeaderError(f"{where}: a QC query returns [entity, property, value]")
+    severity = str(spec.header.get("severity", "violation")).strip().lower()
+    if severity not in ("violation", "warning"):
+        raise queries.QueryHeaderError(f"{where}: severity must be violation or warning, not {severity!r}")
+    messages = {"en": spec.description or spec.summary}
+    if spec.header.get("description_ja"):
+        messages["ja"] = str(spec.header["description_ja"]).strip()
+    return Check(spec, severity.capitalize(), messages)
+
+
+def checks(kg: KnowledgeGraph) -> list[Check]:
+    """The QC queries of the graph's data folder, sorted by file name."""
+    folder = kg.data.queries_dir / QC_AREA
+    if not folder.is_dir():
+        return []
+    return [check_of(queries.read_query(p, kg.data.queries_dir)) for p in sorted(folder.glob(f"*{SUFFIX}.rq"))]
+
+
+def run(kg: KnowledgeGraph, only: list[Check] | None = None) -> list[Row]:
+    """Run every QC query (or ``only`` these) and return their rows."""
+    rows: list[Row] = []
+    for check in only if only is not None else checks(kg):
+        started = time.perf_counter()
+        try:
+            result = queries.run(kg.engine, check.spec, {})
+        except EvkgError as exc:
+            raise EvkgError(f"{check.file}: {exc}") from None
+        for r in result:
+            rows.append(Row(check, r.entity, r.property, r.value))
+        log.info("qc %s: %d rows in %.1f ms", check.name, len(result), (time.perf_counter() - started) * 1000)
+    return rows
+
+
+def findings(kg: KnowledgeGraph, describer: Describer) -> list[Finding]:
+    """QC rows as validation findings, in the describer's language."""
+    from evkg.validate import Finding
+
+    out = []
+    for row in run(kg):
+        entity = describer.owner(row.entity) if row.entity is not None else None
+        out.append(
+            Finding(
+                focus=describer.name(row.entity) or "",
+                focus_label=describer.label(row.entity) if row.entity is not None else "",
+                path=describer.name(row.property) if isinstance(row.property, URIRef) else None,
+                value=describer.name(row.value),
+                message=row.check.message(describer.lang),
+                severity=row.check.severity,
+                component=f"qc:{row.check.name}",
+                source=row.check.file,
+                graphs=describer.graphs(row.entity) if row.entity is not None else (),
+                entity=describer.name(entity) or "",
+                entity_label=describer.label(entity) if entity is not None else "",
+            )
+        )
+    return out

@@ -1,0 +1,568 @@
+"""Validate evkg with SHACL (pySHACL) and the QC queries, and turn the result into a readable report.
+
+Everything that validates goes through :func:`run_shacl`, the one place that calls
+:func:`pyshacl.validate`, always the same way (CONVENTIONS 10)::
+
+    pyshacl.validate(data, shacl_graph=shapes, ont_graph=ontology, inference="rdfs",
+                     advanced=True, allow_warnings=True)
+
+- ``shapes``: every file of ``ontology/shapes/`` (and ``ontology/shapes.ttl``) of the data folder;
+- ``ontology``: ``ontology/evkg.ttl``, mixed in for RDFS inference only (subclasses reach their
+  superclass's shapes, domains and ranges type the nodes);
+- ``data``: the union of the named graphs (SHACL sees one graph; a node's labels may be split between a
+  source graph and its translation graph), optionally with the OWL RL closure (:mod:`evkg.reason`);
+- warnings (``sh:Warning``) are reported but never make the data non-conforming.
+
+:func:`validate` adds the rows of the QC queries (``queries/qc/*-violation.rq``, :mod:`evkg.qc`) and
+returns a :class:`Report`: one :class:`Finding` per problem with the focus node, its label in the
+chosen language, the path, the value, the message in that language, the severity and the named
+graphs the focus node is described in. :func:`format_text`, :func:`format_json` and
+:func:`format_turtle` render it, grouped by entity.
+
+>>> report = validate()
+>>> report.conforms
+True
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import pyshacl
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import RDF, RDFS, SH, SKOS
+from rdflib.term import Identifier, Node
+
+from evkg import load, sources
+from evkg.errors import EvkgError, SourceSyntaxError, UsageError
+from evkg.prefixes import Prefixes
+
+log = logging.getLogger(__name__)
+
+#: The inference pySHACL runs before validating (CONVENTIONS 10: always explicit).
+SHACL_INFERENCE = "rdfs"
+#: Languages of the report's messages and labels.
+LANGUAGES = ("en", "ja")
+SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+_SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+
+
+# --- inputs ---------------------------------------------------------------------------------------------
+def parse_turtle(path: Path, graph: Graph | None = None) -> Graph:
+    """Parse a Turtle file into ``graph`` (rdflib); a syntax error becomes ``FILE:LINE:COL: message``."""
+    graph = graph if graph is not None else Graph(bind_namespaces="none")
+    try:
+        quads = ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
+        from evkg.store import to_rdflib
+
+        for q in quads:
+            graph.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+    except SyntaxError as exc:
+        raise load.syntax_error(path, exc) from None
+    except OSError as exc:
+        raise EvkgError(f"{sources.display_path(path)}: cannot read ({exc.strerror or exc})") from None
+    return graph
+
+
+def shapes_graph(data: sources.DataDir) -> Graph:
+    """All SHACL shapes of a data folder as one rdflib graph (files are never loaded as data)."""
+    files = data.shapes_files()
+    if not files:
+        raise UsageError(f"{sources.display_path(data.ontology_dir)}: no SHACL shapes (ontology/shapes/*.ttl)")
+    graph = Graph(bind_namespaces="none")
+    for path in files:
+        parse_turtle(path, graph)
+    return graph
+
+
+def ontology_graph(data: sources.DataDir) -> Graph:
+    """``ontology/evkg.ttl`` as an rdflib graph (empty if the data folder has none)."""
+    graph = Graph(bind_namespaces="none")
+    if data.ontology_file.is_file():
+        parse_turtle(data.ontology_file, graph)
+    return graph
+
+
+# --- pySHACL, called one way ------------------------------------------------------------------------------
+def run_shacl(data_graph: Graph, shapes: Graph, ontology: Graph) -> tuple[bool, Graph]:
+    """Validate ``data_graph``; returns (conforms, report graph). Warnings do not break conformance."""
+    started = time.perf_counter()
+    conforms, report, _ = pyshacl.validate(
+        data_graph,
+        shacl_graph=shapes,
+        ont_graph=ontology,
+        inference=SHACL_INFERENCE,
+        advanced=True,
+        allow_warnings=True,
+    )
+    log.info("pyshacl: %d triples in %.2f s", len(data_graph), time.perf_counter() - started)
+    if not isinstance(report, Graph):  # pySHACL reports a broken shapes graph as a ValidationFailure
+        raise EvkgError(f"the SHACL shapes cannot be used: {' '.join(str(report).split())}")
+    return bool(conforms), report
+
+
+# --- findings ------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Finding:
+    """One problem: what, where, how bad, and why (in the report's language)."""
+
+    focus: str  # IRI, or _:label for a blank node
+    focus_label: str  # label in the report's language (or the other one, or the CURIE)
+    path: str | None  # CURIE or IRI of the property (None for node-level constraints)
+    value: str | None  # the offending value, as N-Triples-like text
+    message: str
+    severity: str  # Violation, Warning or Info
+    component: str  # CURIE of the sh:sourceConstraintComponent, or qc:<query> for a QC query
+    source: str  # the shape (CURIE) or QC query file that raised it
+    graphs: tuple[str, ...] = ()  # named graphs (CURIEs) in which the focus node is described
+    entity: str = ""  # the IRI the finding is grouped under (the focus, or its owner for blank nodes)
+    entity_label: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "focus": self.focus,
+            "focusLabel": self.focus_label,
+            "path": self.path,
+            "value": self.value,
+            "message": self.message,
+            "severity": self.severity,
+            "component": self.component,
+            "source": self.source,
+            "graphs": list(self.graphs),
+        }
+
+
+@dataclass
+class Report:
+    """The outcome of :func:`validate`."""
+
+    findings: list[Finding]
+    shacl_report: Graph
+    lang: str = "en"
+    triples: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def violations(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "Violation"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity != "Violation"]
+
+    @property
+    def conforms(self) -> bool:
+        """True when nothing has severity Violation (warnings are allowed)."""
+        return not self.violations
+
+    def by_entity(self) -> list[tuple[str, str, list[Finding]]]:
+        """Findings grouped by entity: (entity, its label, findings), entities with violations first."""
+        groups: dict[str, list[Finding]] = {}
+        for f in self.findings:
+            groups.setdefault(f.entity or f.focus, []).append(f)
+        ordered = sorted(
+            groups.items(),
+            key=lambda kv: (min(_SEVERITY_ORDER.get(f.severity, 3) for f in kv[1]), kv[0]),
+        )
+        return [
+            (entity, items[0].entity_label or items[0].focus_label, sorted(items, key=_finding_key))
+            for entity, items in ordered
+        ]
+
+
+def _finding_key(f: Finding) -> tuple[Any, ...]:
+    return (_SEVERITY_ORDER.get(f.severity, 3), f.focus, f.path or "", f.component, f.value or "", f.message)
+
+
+class Describer:
+    """Labels, CURIEs and named graphs of nodes, for readable findings."""
+
+    def __init__(self, graph: Graph, prefixes: Prefixes, lang: str, store: ox.Store | None = None) -> None:
+        self.graph = graph
+        self.prefixes = prefixes
+        self.lang = lang
+        self.store = store
+        self._graph_cache: dict[Node, tuple[str, ...]] = {}
+
+    def name(self, node: Node | None) -> str | None:
+        if node is None:
+            return None
+        if isinstance(node, URIRef):
+            return self.prefixes.curie(str(node)) or str(node)
+        if isinstance(node, BNode):
+            return f"_:{node}"
+        if isinstance(node, Literal):
+            return node.n3(namespace_manager=None)
+        return str(node)
+
+    def path(self, graph: Graph, path: Node | None) -> str | None:
+        """A SHACL path as text: ``evkg:signatory``, ``^skos:narrower``, ``skos:broader*`` or a sequence."""
+        if path is None:
+            return None
+        if isinstance(path, URIRef):
+            return self.name(path)
+        inverse = graph.value(path, SH.inversePath)
+        if inverse is not None:
+            return "^" + (self.path(graph, inverse) or "?")
+        for prop, suffix in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
+            inner = graph.value(path, prop)
+            if inner is not None:
+                return f"({self.path(graph, inner)}){suffix}"
+        alternative = graph.value(path, SH.alternativePath)
+        if alternative is not None:
+            return "(" + "|".join(self.path(graph, p) or "?" for p in Collection(graph, alternative)) + ")"
+        if (path, RDF.first, None) in graph:
+            return "/".join(self.path(graph, p) or "?" for p in Collection(graph, path))
+        return self.name(path)
+
+    def label(self, node: Node) -> str:
+        """rdfs:label or skos:prefLabel in the report's language, else in the other, else the CURIE."""
+        if isinstance(node, URIRef | BNode):
+            values = [
+                o
+                for p in (RDFS.label, SKOS.prefLabel)
+                for o in self.graph.objects(node, p)
+                if isinstance(o, Literal)
+            ]
+            for wanted in (self.lang, *[lang for lang in LANGUAGES if lang != self.lang], None):
+                for value in sorted(values, key=str):
+                    if (value.language or None) == wanted:
+                        return str(value)
+        return self.name(node) or ""
+
+    def owner(self, node: Node) -> Node:
+        """The nearest IRI that (transitively) points at a blank node; the node itself if it is an IRI."""
+        seen = set()
+        current = node
+        while isinstance(current, BNode) and current not in seen:
+            seen.add(current)
+            parents = sorted(self.graph.subjects(None, current), key=str)
+            if not parents:
+                break
+            current = parents[0]
+        return current
+
+    def graphs(self, node: Node) -> tuple[str, ...]:
+        """Named graphs (CURIEs) in which ``node`` (or, for a blank node, its owner) is a subject."""
+        node = self.owner(node)
+        if node in self._graph_cache:
+            return self._graph_cache[node]
+        found: tuple[str, ...] = ()
+        if self.store is not None and isinstance(node, URIRef):
+            subject = ox.NamedNode(str(node))
+            names = {
+                q.graph_name.value
+                for q in self.store.quads_for_pattern(subject, None, None)
+                if isinstance(q.graph_name, ox.NamedNode)
+            }
+            found = tuple(sorted(self.name(URIRef(n)) or n for n in names))
+        self._graph_cache[node] = found
+        return found
+
+
+def pick_message(messages: Iterable[Node], lang: str) -> str | None:
+    """The message in ``lang``, else in English, else any."""
+    literals = [m for m in messages if isinstance(m, Literal)]
+    for wanted in (lang, "en", None):
+        for m in sorted(literals, key=str):
+            if (m.language or None) == wanted:
+                return str(m)
+    return str(literals[0]) if literals else None
+
+
+_PLACEHOLDER = re.compile(r"\{[?$](\w+)\}")
+
+
+def shacl_findings(report: Graph, shapes: Graph, describer: Describer) -> list[Finding]:
+    """The sh:ValidationResults of a pySHACL report graph as findings in the describer's language."""
+    findings = []
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        focus = report.value(result, SH.focusNode)
+        path_node = report.value(result, SH.resultPath)
+        value = report.value(result, SH.value)
+        severity = SEVERITIES.get(report.value(result, SH.resultSeverity), "Violation")  # type: ignore[arg-type]
+        component = report.value(result, SH.sourceConstraintComponent)
+        shape = report.value(result, SH.sourceShape)
+        constraint = report.value(result, SH.sourceConstraint)
+        message = None
+        # Messages come from the shapes (pySHACL drops the language tags of SPARQL-constraint messages).
+        for holder in (constraint, shape):
+            if holder is not None and message is None:
+                message = pick_message(shapes.objects(holder, SH.message), describer.lang)
+        if message is None:
+            message = pick_message(report.objects(result, SH.resultMessage), describer.lang) or "(no message)"
+        bindings = {"this": describer.name(focus), "value": describer.name(value), "path": describer.name(path_node)}
+        message = _PLACEHOLDER.sub(lambda m: str(bindings.get(m.group(1)) or m.group(0)), message)
+        entity = describer.owner(focus) if focus is not None else focus
+        findings.append(
+            Finding(
+                focus=describer.name(focus) or "",
+                focus_label=describer.label(focus) if focus is not None else "",
+                path=describer.path(shapes, path_node) if path_node is not None else None,
+                value=describer.name(value),
+                message=message,
+                severity=severity,
+                component=describer.name(component) or "",
+                source=describer.name(shape) if isinstance(shape, URIRef) else _shape_name(shapes, shape, describer),
+                graphs=describer.graphs(focus) if focus is not None else (),
+                entity=describer.name(entity) or "",
+                entity_label=describer.label(entity) if entity is not None else "",
+            )
+        )
+    return findings
+
+
+def _shape_name(shapes: Graph, shape: Node | None, describer: Describer) -> str:
+    """A property shape (blank node) named after its node shape: ``evkgsh:AgreementShape/evkg:signatory``."""
+    if shape is None:
+        return ""
+    parent = next(iter(shapes.subjects(SH.property, shape)), None)
+    path = describer.path(shapes, shapes.value(shape, SH.path))
+    if isinstance(parent, URIRef):
+        return f"{describer.name(parent)}/{path}" if path else describer.name(parent) or ""
+    return path or describer.name(shape) or ""
+
+
+# --- the data to validate ----------------------------------------------------------------------------------
+def curator_graph_iri(data: sources.DataDir, prefixes: Prefixes, path: Path) -> str:
+    """The named graph a curator's file is validated as.
+
+    A file inside the data folder's ``graph/`` keeps its graph IRI (``graph/x/y.ttl`` → ``graph:x/y``);
+    any other file ``NAME.ttl`` is validated as if it were ``graph/NAME.ttl`` (replacing the bundled
+    graph of that name, if any: a curator validates an edited copy of a source file that way).
+    """
+    ns = prefixes.namespace("graph")
+    resolved = path.resolve()
+    try:
+        name = resolved.relative_to(data.graph_dir).with_suffix("").as_posix()
+    except ValueError:
+        name = resolved.stem
+    return str(ns[name])
+
+
+def add_files(store: ox.Store, data: sources.DataDir, prefixes: Prefixes, files: Sequence[Path]) -> list[str]:
+    """Load curator files into ``store``, each into its named graph (replacing what was there)."""
+    graphs = []
+    for path in files:
+        if not path.is_file():
+            raise UsageError(f"{sources.display_path(path)}: no such file")
+        iri = curator_graph_iri(data, prefixes, path)
+        # parse first (into a scratch store) so that a syntax error leaves the dataset as it was
+        scratch = ox.Store()
+        load.load_file(scratch, load.SourceFile(path, sources.display_path(path), iri, "graph"))
+        target = ox.NamedNode(iri)
+        store.clear_graph(target)
+        store.extend(scratch.quads_for_pattern(None, None, None, target))
+        store.add_graph(target)
+        graphs.append(iri)
+    return graphs
+
+
+def union_graph(store: ox.Store, prefixes: Prefixes, extra: Iterable[Iterable[Node]] = ()) -> Graph:
+    """The union of every named graph of ``store`` (plus ``extra`` triples) as one rdflib graph."""
+    from evkg.store import to_rdflib
+
+    graph = prefixes.graph()
+    for q in store.quads_for_pattern(None, None, None):
+        graph.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+    for triple in extra:
+        graph.add(tuple(triple))  # type: ignore[arg-type]
+    return graph
+
+
+# --- the whole run -------------------------------------------------------------------------------------------
+def validate(
+    data_dir: str | os.PathLike[str] | None = None,
+    files: Sequence[str | os.PathLike[str]] = (),
+    *,
+    lang: str = "en",
+    reason: str | None = None,
+    qc: bool = True,
+) -> Report:
+    """Validate the data folder (default: the bundled graph), with ``files`` added as curator graphs.
+
+    Args:
+        data_dir: the data folder (``--data``); default the bundled data.
+        files: curator Turtle files validated together with the graph (see :func:`curator_graph_iri`).
+        lang: language of messages and labels, ``en`` or ``ja``.
+        reason: validate against the OWL 2 RL closure computed by this engine (``owlrl`` or ``fast``).
+        qc: also run the QC queries (``queries/qc/*-violation.rq``).
+
+    Raises:
+        UsageError: unknown language or engine, missing file. SourceSyntaxError: a file does not parse.
+    """
+    if lang not in LANGUAGES:
+        raise UsageError(f"unknown language {lang!r}: choose one of {', '.join(LANGUAGES)}")
+    import evkg
+
+    seconds: dict[str, float] = {}
+    started = time.perf_counter()
+    kg = evkg.load(data_dir)
+    add_files(kg.store, kg.data, kg.prefixes, [Path(f) for f in files])
+    shapes = shapes_graph(kg.data)
+    ontology = ontology_graph(kg.data)
+    seconds["load"] = time.perf_counter() - started
+
+    extra: list[tuple[Node, Node, Node]] = []
+    if reason:
+        from evkg import reason as reasoning
+
+        step = time.perf_counter()
+        closure = reasoning.closure(kg.store, kg.prefixes, engine=reason)
+        if closure.inconsistencies:
+            log.warning("the OWL RL closure reports %d inconsistencies", len(closure.inconsistencies))
+        extra = list(closure.triples)
+        seconds["reason"] = time.perf_counter() - step
+
+    step = time.perf_counter()
+    data_graph = union_graph(kg.store, kg.prefixes, extra)
+    _, report_graph = run_shacl(data_graph, shapes, ontology)
+    seconds["shacl"] = time.perf_counter() - step
+
+    describer = Describer(data_graph, kg.prefixes, lang, kg.store)
+    findings = shacl_findings(report_graph, shapes, describer)
+    if reason and extra:
+        findings += reasoning.inconsistency_findings(closure, describer)  # type: ignore[possibly-undefined]
+    if qc:
+        from evkg import qc as qc_module
+
+        step = time.perf_counter()
+        findings += qc_module.findings(kg, describer)
+        seconds["qc"] = time.perf_counter() - step
+    seconds["total"] = time.perf_counter() - started
+    return Report(findings, report_graph, lang=lang, triples=len(data_graph), seconds=seconds)
+
+
+# --- rendering -------------------------------------------------------------------------------------------------
+_HEADINGS = {
+    "en": {
+        "ok": "conforms: no violations",
+        "fail": "does not conform",
+        "summary": "{v} violation(s), {w} warning(s) on {e} entit(y/ies); {t} triples checked",
+        "in": "in",
+        "value": "value",
+        "node": "(node)",
+    },
+    "ja": {
+        "ok": "適合：違反はありません",
+        "fail": "不適合",
+        "summary": "違反 {v} 件、警告 {w} 件（対象 {e} 件）。検査したトリプル数 {t}",
+        "in": "所在グラフ",
+        "value": "値",
+        "node": "（ノード全体）",
+    },
+}
+
+
+def format_text(report: Report) -> str:
+    """The human report: one block per entity, one line per finding."""
+    words = _HEADINGS[report.lang]
+    groups = report.by_entity()
+    lines = []
+    for entity, label, items in groups:
+        head = entity if label in ("", entity) else f"{entity}  {label}"
+        lines.append(head)
+        graphs = sorted({g for f in items for g in f.graphs})
+        if graphs:
+            lines.append(f"  {words['in']}: {', '.join(graphs)}")
+        for f in items:
+            where = f.path or words["node"]
+            if f.focus != entity:
+                where = f"{f.focus} {where}"
+            value = f"  {words['value']}: {_short(f.value)}" if f.value is not None else ""
+            lines.append(f"  [{f.severity}] {where}{value}")
+            lines.append(f"      {f.message}  ({f.component})")
+        lines.append("")
+    status = words["ok"] if report.conforms else words["fail"]
+    summary = words["summary"].format(
+        v=len(report.violations), w=len(report.warnings), e=len(groups), t=report.triples
+    )
+    lines.append(f"{status}. {summary}")
+    return "\n".join(lines) + "\n"
+
+
+def _short(text: str | None, width: int = 100) -> str:
+    text = text or ""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def format_json(report: Report) -> str:
+    """The report as JSON: ``{"conforms", "violations", "warnings", "entities": [...]}``."""
+    doc = {
+        "conforms": report.conforms,
+        "language": report.lang,
+        "violations": len(report.violations),
+        "warnings": len(report.warnings),
+        "triples": report.triples,
+        "entities": [
+            {
+                "entity": entity,
+                "label": label,
+                "graphs": sorted({g for f in items for g in f.graphs}),
+                "findings": [f.to_dict() for f in items],
+            }
+            for entity, label, items in report.by_entity()
+        ],
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def format_turtle(report: Report, prefixes: Prefixes) -> str:
+    """The SHACL validation report graph (pySHACL's), with QC findings added as results."""
+    graph = prefixes.graph()
+    for triple in report.shacl_report:
+        graph.add(triple)
+    reports = list(graph.subjects(RDF.type, SH.ValidationReport))
+    root = reports[0] if reports else BNode()
+    graph.set((root, SH.conforms, Literal(report.conforms)))
+    for f in report.findings:
+        if not f.component.startswith("qc:"):
+            continue
+        result = BNode()
+        graph.add((root, SH.result, result))
+        graph.add((result, RDF.type, SH.ValidationResult))
+        graph.add((result, SH.focusNode, _term(prefixes, f.focus)))
+        if f.path:
+            graph.add((result, SH.resultPath, _term(prefixes, f.path)))
+        graph.add((result, SH.resultMessage, Literal(f.message, lang=report.lang)))
+        graph.add((result, SH.resultSeverity, SH[f.severity]))
+        graph.add((result, SH.sourceConstraintComponent, SH.SPARQLConstraintComponent))
+        graph.add((result, RDFS.comment, Literal(f"QC query {f.source}")))
+        if f.value is not None:
+            graph.add((result, SH.value, Literal(f.value)))
+    return graph.serialize(format="turtle")
+
+
+def _term(prefixes: Prefixes, text: str) -> Identifier:
+    if text.startswith("_:"):
+        return BNode(text[2:])
+    if ":" in text and not text.startswith(("http://", "https://")):
+        try:
+            return prefixes.expand(text)
+        except EvkgError:
+            pass
+    return URIRef(text)
+
+
+__all__ = [
+    "Finding",
+    "Report",
+    "SourceSyntaxError",
+    "add_files",
+    "format_json",
+    "format_text",
+    "format_turtle",
+    "run_shacl",
+    "shapes_graph",
+    "validate",
+]
