@@ -52,10 +52,10 @@ def test_which_authors_does_crossref_list_for_daneshmandi_2020_in_order() -> Non
         "Bhattacharjee M",
         "Momah D",
         "Saveh-Shemshaki N",
-        "Lo KWH",
+        "Lo KW",
         "Laurencin CT",
     ]
-    assert w.issn_print == "0167-7799" and w.pii == "S0167779920301189"
+    assert w.issn_print == "0167-7799" and w.pii == "S0167-7799(20)30118-9"
 
 
 def test_what_does_pubmed_esummary_say_about_daneshmandi_2020() -> None:

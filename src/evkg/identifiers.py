@@ -396,13 +396,15 @@ def normalize_ncit(value: str) -> str:
 
 
 def normalize_pii(value: str) -> str:
-    """Return an Elsevier PII as written (upper-case), checking its shape.
+    """Return an Elsevier PII in its printed form ``S0167-7799(20)30118-9`` (the compact form is expanded).
 
-    >>> normalize_pii("S0167-7799(20)30118-9")
+    >>> normalize_pii("S0167779920301189")
     'S0167-7799(20)30118-9'
     """
     text = _clean("pii", value).upper()
-    return _check_pattern("pii", value, text, "e.g. S0167-7799(20)30118-9")
+    _check_pattern("pii", value, text, "e.g. S0167-7799(20)30118-9")
+    compact = re.sub(r"[^0-9A-Z]", "", text)
+    return f"{compact[0]}{compact[1:5]}-{compact[5:9]}({compact[9:11]}){compact[11:16]}-{compact[16]}"
 
 
 # --- generic entry points --------------------------------------------------------------------------

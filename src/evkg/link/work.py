@@ -44,10 +44,10 @@ class Contributor:
 
     @property
     def initials(self) -> str:
-        """NLM-style initials of the given names: "Joshua A." → "JA", "Kevin W-H" → "KWH"."""
+        """NLM-style initials of the given names: "Joshua A." → "JA", "Kevin W-H" → "KW" (as PubMed prints it)."""
         if not self.given:
             return ""
-        parts = re.split(r"[\s.\-‐]+", self.given)
+        parts = re.split(r"[\s.]+", self.given)
         return "".join(p[0].upper() for p in parts if p and p[0].isalpha())
 
     @property
