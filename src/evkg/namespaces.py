@@ -1,0 +1,90 @@
+"""evkg's own ontology terms as a typed rdflib namespace (``EVKG.Agreement``).
+
+GENERATED from ontology/evkg.ttl by scripts/generate_namespaces.py; do not edit by hand.
+tests/test_package_namespaces.py fails when this file is out of date. ``_fail = True``: a
+term that the ontology does not define raises AttributeError instead of minting an IRI.
+"""
+
+from rdflib.namespace import DefinedNamespace, Namespace
+from rdflib.term import URIRef
+
+
+class EVKG(DefinedNamespace):
+    """Terms defined in ontology/evkg.ttl (73 terms)."""
+
+    _NS = Namespace("https://w3id.org/evkg/ontology/")
+    _fail = True
+
+    Activity: URIRef  # organisational activity
+    Agreement: URIRef  # agreement
+    AgreementPurpose: URIRef  # purpose of an agreement
+    Authorship: URIRef  # authorship
+    CooperationArea: URIRef  # area of cooperation
+    CountQualifier: URIRef  # count qualifier
+    Definition: URIRef  # definition
+    Evidence: URIRef  # evidence quote
+    EvidenceGrade: URIRef  # evidence grade
+    GuidanceDocument: URIRef  # guidance document
+    GuidelineEdition: URIRef  # guideline edition
+    GuidelineSeries: URIRef  # guideline series
+    LanguageVersion: URIRef  # language version
+    MembershipCount: URIRef  # membership count
+    MemorandumOfUnderstanding: URIRef  # memorandum of understanding
+    SourceConflict: URIRef  # conflict between sources
+    SourceGraph: URIRef  # source graph
+    Text: URIRef  # text
+    Translation: URIRef  # translation
+    TranslationGraph: URIRef  # translation graph
+    UsageRecommendation: URIRef  # usage recommendation
+    activity: URIRef  # activity
+    announcedIn: URIRef  # announced in
+    approximately: URIRef  # approximately
+    areaOfCooperation: URIRef  # area of cooperation
+    articleNumber: URIRef  # article number
+    asOf: URIRef  # as of
+    asserts: URIRef  # self-description
+    authorPosition: URIRef  # author position
+    carries: URIRef  # carries
+    citesDoi: URIRef  # cites DOI
+    component: URIRef  # has component class
+    condition: URIRef  # condition
+    conflictProperty: URIRef  # conflicting property
+    conflictStatus: URIRef  # conflict status
+    conflictSubject: URIRef  # conflict about
+    conflictingEvidence: URIRef  # conflicting evidence
+    convenesSector: URIRef  # convenes sector
+    correspondingAuthor: URIRef  # corresponding author
+    countQualifier: URIRef  # count qualifier
+    discouragedTerm: URIRef  # term used with caution
+    doi: URIRef  # DOI
+    editionOf: URIRef  # edition of
+    evidenceGrade: URIRef  # evidence grade
+    exactly: URIRef  # exactly
+    field: URIRef  # field
+    hasEdition: URIRef  # has edition
+    hasTranslation: URIRef  # has translation
+    isTranslationOf: URIRef  # is translation of
+    latestEdition: URIRef  # latest edition
+    memberCount: URIRef  # member count
+    memberDiscipline: URIRef  # member discipline
+    moreThan: URIRef  # more than
+    nameAsPrinted: URIRef  # name as printed
+    officialJournal: URIRef  # official journal
+    orcid: URIRef  # ORCID iD
+    pii: URIRef  # publisher item identifier
+    pmcid: URIRef  # PubMed Central ID
+    pmid: URIRef  # PubMed ID
+    primarySource: URIRef  # primary source
+    purpose: URIRef  # purpose
+    rationale: URIRef  # rationale
+    recommendedBy: URIRef  # recommended by
+    recommendedTerm: URIRef  # recommended term
+    responseSha256: URIRef  # response SHA-256
+    rorId: URIRef  # ROR ID
+    secondarySource: URIRef  # secondary source
+    signatory: URIRef  # signatory
+    signed: URIRef  # signed
+    signingDate: URIRef  # signing date
+    translationOfGraph: URIRef  # translation of graph
+    translator: URIRef  # translator
+    wikidataId: URIRef  # Wikidata ID
