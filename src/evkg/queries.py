@@ -231,6 +231,14 @@ class QuerySpec:
         return self.path.stem
 
     @property
+    def ordered(self) -> bool:
+        """Whether the query has an ORDER BY (results compare as lists, else as multisets)."""
+        body = "\n".join(
+            line.split("#", 1)[0] if not line.lstrip().startswith("#") else "" for line in self.text.splitlines()
+        )
+        return re.search(r"\bORDER\s+BY\b", body, re.IGNORECASE) is not None
+
+    @property
     def form(self) -> str:
         """The SPARQL query form the kind requires (``SELECT``, ``ASK``, ``CONSTRUCT``)."""
         return KINDS[self.kind]

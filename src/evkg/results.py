@@ -69,6 +69,29 @@ class Result(list):  # type: ignore[type-arg]
         """Rows as dicts of the bound variables only."""
         return [{v: t for v, t in zip(self.vars, row, strict=True) if t is not None} for row in self]
 
+    def canonical(self) -> list[tuple[tuple[str, ...] | None, ...]]:
+        """Rows as comparable tuples: each term as (type, value, lang or datatype).
+
+        Typed literals are compared by value in rdflib's canonical lexical form, and blank nodes lose
+        their labels (``_:``): both differ between engines and runs without a difference in meaning.
+        """
+        out = []
+        for row in self:
+            cells: list[tuple[str, ...] | None] = []
+            for t in row:
+                if t is None:
+                    cells.append(None)
+                elif isinstance(t, BNode):
+                    cells.append(("bnode", "_:"))
+                else:
+                    j = term_json(t)
+                    value = j["value"]
+                    if "datatype" in j:  # compare typed values: "…T13:00:00Z" and "…T13:00:00+00:00" are one dateTime
+                        value = str(Literal(value, datatype=URIRef(j["datatype"])))
+                    cells.append((j["type"], value, j.get("xml:lang", "").lower() or j.get("datatype", "")))
+            out.append(tuple(cells))
+        return out
+
     # --- SPARQL 1.1 Query Results formats ------------------------------------------------------
     def to_sparql_json(self) -> dict[str, Any]:
         """The SPARQL 1.1 Query Results JSON document (as a dict)."""
@@ -139,7 +162,7 @@ def term_from_json(doc: dict[str, str]) -> Identifier:
     if kind in ("literal", "typed-literal"):
         if "xml:lang" in doc:
             return Literal(value, lang=doc["xml:lang"])
-        return Literal(value, datatype=URIRef(doc["datatype"]) if "datatype" in doc else None)
+        return Literal(value, datatype=URIRef(doc["datatype"]) if "datatype" in doc else None, normalize=False)
     raise ValueError(f"unknown term type {kind!r}")
 
 
