@@ -38,7 +38,7 @@ from evkg.sources import DataDir, display_path
 #: built with another value are rebuilt.
 LOADER_VERSION = 1
 
-_OX_LOCATION = re.compile(r"^Parser error (?:at|between) line \d+ column \d+(?: and line \d+ column \d+)?: ")
+_OX_LOCATION = re.compile(r"^Parser error (?:at|between) [^:]*: ")
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, Namespace, URIRef
-from rdflib.namespace import RDF, RDFS, VANN
+from rdflib.namespace import RDF, RDFS, VANN, NamespaceManager
 
 from evkg import sources
 from evkg.errors import EvkgError, SourceSyntaxError
@@ -133,7 +133,8 @@ class Prefixes:
 
     def dataset(self) -> Dataset:
         """A new rdflib :class:`Dataset` with our prefixes and no rdflib defaults."""
-        ds = Dataset(bind_namespaces="none")
+        ds = Dataset()  # Dataset has no bind_namespaces argument: replace its namespace manager
+        ds.namespace_manager = NamespaceManager(ds, bind_namespaces="none")
         self.bind(ds)
         return ds
 
