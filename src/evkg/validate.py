@@ -229,10 +229,7 @@ class Describer:
         """rdfs:label or skos:prefLabel in the report's language, else in the other, else the CURIE."""
         if isinstance(node, URIRef | BNode):
             values = [
-                o
-                for p in (RDFS.label, SKOS.prefLabel)
-                for o in self.graph.objects(node, p)
-                if isinstance(o, Literal)
+                o for p in (RDFS.label, SKOS.prefLabel) for o in self.graph.objects(node, p) if isinstance(o, Literal)
             ]
             for wanted in (self.lang, *[lang for lang in LANGUAGES if lang != self.lang], None):
                 for value in sorted(values, key=str):
@@ -302,7 +299,7 @@ def shacl_findings(report: Graph, shapes: Graph, describer: Describer) -> list[F
         if message is None:
             message = pick_message(report.objects(result, SH.resultMessage), describer.lang) or "(no message)"
         bindings = {"this": describer.name(focus), "value": describer.name(value), "path": describer.name(path_node)}
-        message = _PLACEHOLDER.sub(lambda m: str(bindings.get(m.group(1)) or m.group(0)), message)
+        message = _PLACEHOLDER.sub(lambda m, b=bindings: str(b.get(m.group(1)) or m.group(0)), message)
         entity = describer.owner(focus) if focus is not None else focus
         findings.append(
             Finding(
@@ -484,9 +481,7 @@ def format_text(report: Report) -> str:
             lines.append(f"      {f.message}  ({f.component})")
         lines.append("")
     status = words["ok"] if report.conforms else words["fail"]
-    summary = words["summary"].format(
-        v=len(report.violations), w=len(report.warnings), e=len(groups), t=report.triples
-    )
+    summary = words["summary"].format(v=len(report.violations), w=len(report.warnings), e=len(groups), t=report.triples)
     lines.append(f"{status}. {summary}")
     return "\n".join(lines) + "\n"
 

@@ -80,6 +80,8 @@ from evkg.cli import cite  # noqa: E402, F401
 from evkg.cli import link  # noqa: E402, F401
 from evkg.cli import query  # noqa: E402, F401
 from evkg.cli import load  # noqa: E402, F401
+from evkg.cli import validate  # noqa: E402, F401
+from evkg.cli import reason  # noqa: E402, F401
 # isort: on
 
 

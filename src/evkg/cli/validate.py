@@ -1,0 +1,58 @@
+"""``evkg validate``: check the graph (and curator files) against the SHACL shapes and the QC queries.
+
+Exit status: 0 the data conforms (warnings allowed), 1 there are violations, 2 usage or parse error.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from evkg.cli.common import DataOpt, user_errors
+from evkg.errors import UsageError
+
+FORMATS = ("text", "json", "turtle")
+
+
+def validate_command(
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            metavar="[FILES]...",
+            help="Curator Turtle files to validate together with the graph (each as the named graph of its name).",
+        ),
+    ] = None,
+    lang: Annotated[
+        str, typer.Option("--lang", metavar="LANG", help="Language of messages and labels: en or ja.")
+    ] = "en",
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="text, json or turtle.")] = "text",
+    reason: Annotated[
+        bool, typer.Option("--reason", help="Validate against the OWL 2 RL closure (fast engine) as well.")
+    ] = False,
+    data: DataOpt = None,
+) -> None:
+    """Validate the graph with SHACL and the QC queries; report problems grouped by entity."""
+    with user_errors():
+        if fmt not in FORMATS:
+            raise UsageError(f"unknown report format {fmt!r} (choose {', '.join(FORMATS)})")
+        if lang not in ("en", "ja"):
+            raise UsageError(f"unknown language {lang!r} (choose en or ja)")
+        from evkg import validate as validation
+
+        report = validation.validate(data, files or [], lang=lang, reason="fast" if reason else None)
+        if fmt == "json":
+            out = validation.format_json(report)
+        elif fmt == "turtle":
+            from evkg.prefixes import registry
+
+            out = validation.format_turtle(report, registry(data))
+        else:
+            out = validation.format_text(report)
+    typer.echo(out, nl=False)
+    raise typer.Exit(0 if report.conforms else 1)
+
+
+def register(parent: typer.Typer) -> None:
+    parent.command("validate")(validate_command)

@@ -1,0 +1,406 @@
+"""OWL 2 RL reasoning: owlrl as the reference, and a fast engine of rules compiled to SPARQL on pyoxigraph.
+
+Reasoning is an explicit, separate, filtered step (CONVENTIONS 11):
+
+- the input is every named graph of the dataset (the ontology included);
+- the closure goes to its own named graph, :data:`INFERRED` (``graph:_inferred``; a name that no file
+  can have, since the loader ignores ``graph/_*.ttl``), never back into ``graph/``;
+- :func:`filter_closure` drops what is not information: triples with a literal subject, owlrl's
+  error triples (reported as :class:`Inconsistency` instead), triples with a blank-node predicate,
+  and the axiomatic noise of OWL RL (see :func:`is_axiomatic`).
+
+Two engines give the same filtered closure (``tests/test_reasoning.py`` proves it on the bundled
+graph and on test graphs):
+
+``owlrl``
+    ``owlrl.DeductiveClosure(OWLRL_Semantics).expand(dataset, destination=inferred)``: the reference.
+    Brute force in pure Python; minutes on 100 k triples.
+``fast``
+    The OWL 2 RL rules as SPARQL CONSTRUCT queries (``evkg/rules/owl2rl/<rule>.rq``, one rule per
+    file, named as in the OWL 2 RL profile's tables) run to a fixpoint on a pyoxigraph store; the
+    inconsistency rules are SELECT queries. What it leaves out, on purpose, is in
+    ``docs/decisions/0003-owl-rl-fast-engine.md`` (rules that only produce axiomatic triples;
+    ``owl:hasKey`` and property chains longer than three, which it refuses).
+
+>>> import evkg
+>>> result = closure(evkg.load().store, engine="fast")
+>>> result.inconsistencies
+[]
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+import yaml
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, XSD
+from rdflib.term import Node
+
+from evkg import sources
+from evkg.errors import EvkgError, UsageError
+from evkg.prefixes import Prefixes, registry
+
+if TYPE_CHECKING:
+    from evkg.validate import Describer, Finding
+
+log = logging.getLogger(__name__)
+
+ENGINES = ("fast", "owlrl")
+#: Local name (in the ``graph:`` namespace) of the named graph that holds the closure.
+INFERRED_NAME = "_inferred"
+
+Triple = tuple[Node, Node, Node]
+
+
+def inferred_graph_iri(prefixes: Prefixes | None = None) -> URIRef:
+    """``https://w3id.org/evkg/graph/_inferred``: where the closure goes."""
+    return URIRef((prefixes or registry()).namespace("graph")[INFERRED_NAME])
+
+
+# --- results --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Inconsistency:
+    """An OWL RL inconsistency: which rule fired, on which nodes, and owlrl's or our message."""
+
+    rule: str
+    message: str
+    nodes: tuple[Node, ...] = ()
+
+
+@dataclass
+class Closure:
+    """The filtered closure (new triples only) of one engine, and what was dropped."""
+
+    engine: str
+    triples: set[Triple]
+    inconsistencies: list[Inconsistency] = field(default_factory=list)
+    dropped: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    rounds: int = 0
+
+    @property
+    def consistent(self) -> bool:
+        return not self.inconsistencies
+
+    def graph(self, prefixes: Prefixes | None = None) -> Graph:
+        """The closure as an rdflib graph named :func:`inferred_graph_iri`."""
+        prefixes = prefixes or registry()
+        graph = prefixes.graph(inferred_graph_iri(prefixes))
+        for triple in self.triples:
+            graph.add(triple)
+        return graph
+
+
+# --- the filter both engines go through -----------------------------------------------------------------------
+_REFLEXIVE = {OWL.sameAs, RDFS.subClassOf, OWL.equivalentClass, RDFS.subPropertyOf, OWL.equivalentProperty}
+_TOP_BOTTOM = {RDF.type, RDFS.subClassOf, RDFS.domain, RDFS.range}
+_VOCABULARIES = (str(RDF), str(RDFS), str(OWL), str(XSD))
+
+
+def is_axiomatic(triple: Triple) -> bool:
+    """True for OWL RL's axiomatic noise, which both engines leave out of the closure.
+
+    - reflexive schema and equality triples (``x owl:sameAs x``, ``c rdfs:subClassOf c``, …:
+      rules eq-ref, scm-cls, scm-op, scm-dp);
+    - statements that something is an ``owl:Thing``, a subclass of it or in its domain or range,
+      and that ``owl:Nothing`` is a subclass of something (true of every resource: scm-cls, cls-thing);
+    - statements about the RDF, RDFS, OWL and XSD vocabularies themselves (datatype axioms dt-type1,
+      dt-type2, the disjointness of datatypes, prp-ap's annotation properties, cls-thing, cls-nothing1).
+    """
+    s, p, o = triple
+    if p in _REFLEXIVE and s == o:
+        return True
+    if o == OWL.Thing and p in _TOP_BOTTOM:
+        return True
+    if s == OWL.Nothing and p == RDFS.subClassOf:
+        return True
+    return isinstance(s, URIRef) and str(s).startswith(_VOCABULARIES)
+
+
+def filter_closure(
+    triples: Iterable[Triple], asserted: set[Triple] | None = None
+) -> tuple[set[Triple], dict[str, int]]:
+    """Keep the informative new triples; count what was dropped and why."""
+    from owlrl.Namespaces import ERRNS
+
+    kept: set[Triple] = set()
+    dropped = {"literal subject": 0, "blank-node predicate": 0, "error": 0, "axiomatic": 0, "asserted": 0}
+    for triple in triples:
+        s, p, o = triple
+        if isinstance(s, Literal):
+            dropped["literal subject"] += 1
+        elif isinstance(p, BNode):
+            dropped["blank-node predicate"] += 1
+        elif str(p).startswith(str(ERRNS)) or o == ERRNS.ErrorMessage:
+            dropped["error"] += 1
+        elif is_axiomatic(triple):
+            dropped["axiomatic"] += 1
+        elif asserted is not None and triple in asserted:
+            dropped["asserted"] += 1
+        else:
+            kept.add(triple)
+    return kept, dropped
+
+
+# --- input ---------------------------------------------------------------------------------------------------------
+def asserted_triples(store: ox.Store) -> set[Triple]:
+    """Every triple of every graph of ``store`` (rdflib terms), the inferred graph excluded."""
+    from evkg.store import to_rdflib
+
+    inferred = ox.NamedNode(str(inferred_graph_iri()))
+    return {
+        (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
+        for q in store.quads_for_pattern(None, None, None)
+        if q.graph_name != inferred
+    }
+
+
+# --- the reference: owlrl -----------------------------------------------------------------------------------
+_OWLRL_MESSAGES = (  # owlrl's error messages -> the OWL 2 RL rule that raised them
+    ("Disjoint classes", "cax-dw"),
+    ("is defined of type 'Nothing'", "cls-nothing2"),
+    ("Violation of complementarity", "cls-com"),
+    ("Irreflexive property", "prp-irp"),
+    ("asymmetric property", "prp-asyp"),
+    ("disjoint properties", "prp-pdw"),
+    ("Negative (object) property", "prp-npa1"),
+    ("Negative (datatype) property", "prp-npa2"),
+    ("'sameAs' and 'differentFrom'", "eq-diff1"),
+    ("'sameAs' and 'AllDifferent'", "eq-diff2"),
+    ("maximum cardinality", "cls-maxc1"),
+    ("maximum qualified cardinality", "cls-maxqc1"),
+    ("Lexical value of the literal", "dt-not-type"),
+    ("allValuesFrom", "cls-avf"),
+)
+
+
+def owlrl_rule(message: str) -> str:
+    """The OWL 2 RL rule an owlrl error message comes from (``owlrl`` if unknown)."""
+    for phrase, rule in _OWLRL_MESSAGES:
+        if phrase in message:
+            return rule
+    return "owlrl"
+
+
+def owlrl_closure(triples: set[Triple]) -> Closure:
+    """The reference closure: owlrl's OWL 2 RL semantics, written into a separate graph."""
+    import owlrl
+    from owlrl.Namespaces import ERRNS
+
+    started = time.perf_counter()
+    dataset = Dataset()
+    data = dataset.graph(URIRef("urn:evkg:reason:asserted"))
+    for triple in triples:
+        data.add(triple)
+    inferred = dataset.graph(inferred_graph_iri())
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(dataset, destination=inferred)
+    inconsistencies = [
+        Inconsistency(owlrl_rule(str(message)), str(message))
+        for node in inferred.subjects(RDF.type, ERRNS.ErrorMessage)
+        for message in inferred.objects(node, ERRNS.error)
+    ]
+    kept, dropped = filter_closure(inferred, triples)
+    return Closure(
+        "owlrl",
+        kept,
+        sorted(inconsistencies, key=lambda i: (i.rule, i.message)),
+        dropped,
+        time.perf_counter() - started,
+    )
+
+
+# --- the fast engine: OWL 2 RL rules as SPARQL on pyoxigraph ------------------------------------------------
+@dataclass(frozen=True)
+class Rule:
+    """One OWL 2 RL rule, from ``evkg/rules/owl2rl/<name>.rq``."""
+
+    name: str
+    kind: str  # "construct" (adds triples) or "inconsistency" (reports)
+    summary: str
+    query: str
+
+
+def rules() -> list[Rule]:
+    """The rules of the fast engine, schema rules first (fewer rounds), then by name."""
+    folder = resources.files("evkg") / "rules" / "owl2rl"
+    out = []
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".rq"):
+            continue
+        text = entry.read_text(encoding="utf-8")
+        header = yaml.safe_load("\n".join(line[2:] for line in text.splitlines() if line.startswith("#+")))
+        out.append(Rule(str(header["rule"]), str(header["kind"]), str(header["summary"]), text))
+    order = {"scm": 0, "prp": 1, "cls": 2, "cax": 3, "eq": 4}
+    return sorted(out, key=lambda r: (order.get(r.name.split("-")[0], 5), r.name))
+
+
+_UNSUPPORTED = """
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+SELECT ?what WHERE {
+    { ?c owl:hasKey ?keys BIND ("owl:hasKey" AS ?what) }
+    UNION
+    { ?p owl:propertyChainAxiom ?l . ?l rdf:rest/rdf:rest/rdf:rest ?tail . FILTER (?tail != rdf:nil)
+      BIND ("owl:propertyChainAxiom longer than 3" AS ?what) }
+} LIMIT 1
+"""
+
+
+def _ox_triples(triples: Iterable[Triple]) -> Iterator[ox.Quad]:
+    from evkg.store import to_oxigraph
+
+    for s, p, o in triples:
+        yield ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
+
+
+def fast_closure(triples: set[Triple], *, max_rounds: int = 100) -> Closure:
+    """The OWL 2 RL closure by SPARQL rules on a scratch pyoxigraph store (default graph)."""
+    from evkg.store import to_rdflib
+
+    started = time.perf_counter()
+    work = ox.Store()
+    work.extend(_ox_triples(triples))
+    for row in work.query(_UNSUPPORTED):
+        raise UsageError(f"the fast OWL RL engine does not support {row['what'].value}: use --engine owlrl")
+    construct = [r for r in rules() if r.kind == "construct"]
+    checks = [r for r in rules() if r.kind == "inconsistency"]
+    new: set[ox.Triple] = set()
+    rounds = 0
+    while True:
+        rounds += 1
+        if rounds > max_rounds:
+            raise EvkgError(f"the fast OWL RL engine did not reach a fixpoint in {max_rounds} rounds")
+        added = 0
+        for rule in construct:
+            fresh = []
+            for triple in work.query(rule.query):
+                if isinstance(triple.subject, ox.Literal):
+                    continue
+                if next(iter(work.quads_for_pattern(triple.subject, triple.predicate, triple.object)), None) is None:
+                    fresh.append(ox.Quad(triple.subject, triple.predicate, triple.object))
+            if fresh:
+                work.extend(fresh)
+                new.update(q.triple for q in fresh)
+                added += len(fresh)
+        log.debug("fast OWL RL round %d: %d new triples", rounds, added)
+        if not added:
+            break
+    inconsistencies = []
+    for rule in checks:
+        for row in work.query(rule.query):
+            nodes = tuple(to_rdflib(v) for v in row if v is not None)
+            shown = ", ".join(n.n3() for n in nodes)
+            inconsistencies.append(Inconsistency(rule.name, f"{rule.summary} ({shown})", nodes))
+    inferred = ((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in new)
+    kept, dropped = filter_closure(inferred, triples)
+    return Closure(
+        "fast",
+        kept,
+        sorted(inconsistencies, key=lambda i: (i.rule, i.message)),
+        dropped,
+        time.perf_counter() - started,
+        rounds,
+    )
+
+
+# --- entry points ----------------------------------------------------------------------------------------------
+def closure(store: ox.Store, prefixes: Prefixes | None = None, *, engine: str = "fast") -> Closure:
+    """The filtered OWL 2 RL closure of every graph in ``store`` (the store is not changed)."""
+    if engine not in ENGINES:
+        raise UsageError(f"unknown reasoning engine {engine!r}: choose {' or '.join(ENGINES)}")
+    triples = asserted_triples(store)
+    result = owlrl_closure(triples) if engine == "owlrl" else fast_closure(triples)
+    log.info(
+        "%s: %d triples inferred from %d in %.2f s (dropped %s)",
+        engine,
+        len(result.triples),
+        len(triples),
+        result.seconds,
+        result.dropped,
+    )
+    return result
+
+
+def materialize(store: ox.Store, result: Closure, prefixes: Prefixes | None = None) -> str:
+    """Put the closure into the store's inferred named graph (replacing it); returns the graph IRI."""
+    iri = str(inferred_graph_iri(prefixes))
+    target = ox.NamedNode(iri)
+    store.clear_graph(target)
+    store.add_graph(target)
+    store.extend(ox.Quad(q.subject, q.predicate, q.object, target) for q in _ox_triples(result.triples))
+    return iri
+
+
+#: Output formats of :func:`serialize`: name -> (pyoxigraph format, file suffixes)
+FORMATS = {
+    "turtle": (ox.RdfFormat.TURTLE, (".ttl",)),
+    "ntriples": (ox.RdfFormat.N_TRIPLES, (".nt",)),
+    "trig": (ox.RdfFormat.TRIG, (".trig",)),
+}
+
+
+def format_for(path: str | Path | None, name: str | None) -> str:
+    """The output format: ``name`` if given, else from the file suffix, else Turtle."""
+    if name:
+        if name not in FORMATS:
+            raise UsageError(f"unknown closure format {name!r}: choose {', '.join(FORMATS)}")
+        return name
+    suffix = Path(path).suffix.lower() if path else ""
+    for fmt, (_, suffixes) in FORMATS.items():
+        if suffix in suffixes:
+            return fmt
+    return "turtle"
+
+
+def serialize(result: Closure, fmt: str = "turtle", prefixes: Prefixes | None = None) -> bytes:
+    """The closure as Turtle, N-Triples or TriG (the TriG names the graph ``graph:_inferred``)."""
+    prefixes = prefixes or registry()
+    rdf_format = FORMATS[fmt][0]
+    store = ox.Store()
+    graph = ox.NamedNode(str(inferred_graph_iri(prefixes))) if fmt == "trig" else ox.DefaultGraph()
+    store.extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in _ox_triples(sorted(result.triples)))
+    kwargs = {"prefixes": prefixes.as_dict()} if fmt != "ntriples" else {}
+    if fmt == "trig":
+        return store.dump(format=rdf_format, **kwargs)  # type: ignore[arg-type]
+    return store.dump(format=rdf_format, from_graph=ox.DefaultGraph(), **kwargs)  # type: ignore[arg-type]
+
+
+def inconsistency_findings(result: Closure, describer: Describer) -> list[Finding]:
+    """Inconsistencies of a closure as validation findings (severity Violation)."""
+    from evkg.validate import Finding
+
+    out = []
+    for inc in result.inconsistencies:
+        focus = next((n for n in inc.nodes if isinstance(n, URIRef | BNode)), None)
+        out.append(
+            Finding(
+                focus=describer.name(focus) or "",
+                focus_label=describer.label(focus) if focus is not None else "",
+                path=None,
+                value=None,
+                message=inc.message,
+                severity="Violation",
+                component=f"owlrl:{inc.rule}",
+                source=f"OWL 2 RL rule {inc.rule} ({result.engine})",
+                graphs=describer.graphs(focus) if focus is not None else (),
+                entity=describer.name(focus) or "",
+                entity_label=describer.label(focus) if focus is not None else "",
+            )
+        )
+    return out
+
+
+def data_closure(data_dir: str | Path | None = None, engine: str = "fast") -> Closure:
+    """Load a data folder and compute its closure (what ``evkg reason`` does)."""
+    import evkg
+
+    kg = evkg.load(sources.resolve(data_dir).root)
+    return closure(kg.store, kg.prefixes, engine=engine)
