@@ -80,7 +80,7 @@ def test_a_syntax_error_is_one_clear_line(fixture_kg) -> None:
     with pytest.raises(QuerySyntaxError) as info:
         fixture_kg.sparql("SELECT * WHERE { ?s ?p }")
     message = str(info.value)
-    assert message.startswith("SPARQL syntax error: error at 1:")
+    assert message.startswith("SPARQL syntax error at 1:")
     assert "\n" not in message
 
 

@@ -58,9 +58,32 @@ class SourceSyntaxError(EvkgError):
 
 
 class QuerySyntaxError(EvkgError):
-    """A SPARQL query does not parse, or uses a feature evkg refuses (``SERVICE``)."""
+    """A SPARQL query does not parse, or uses a feature evkg refuses (``SERVICE``).
+
+    >>> str(QuerySyntaxError("expected [_]", 2, 22))
+    'SPARQL syntax error at 2:22: expected [_]'
+    >>> str(QuerySyntaxError("expected [_]", 2, 22).in_file("q.rq"))
+    'q.rq:2:22: SPARQL syntax error: expected [_]'
+    """
 
     exit_code = 2
+
+    def __init__(
+        self, detail: str, line: int | None = None, column: int | None = None, source: str | None = None
+    ) -> None:
+        self.detail, self.line, self.column, self.source = " ".join(detail.split()), line, column, source
+        super().__init__(self._render())
+
+    def in_file(self, source: str) -> QuerySyntaxError:
+        """The same error, naming the file (or ``<stdin>``) the query came from."""
+        return QuerySyntaxError(self.detail, self.line, self.column, source)
+
+    def _render(self) -> str:
+        if self.line is None:
+            return f"{self.source}: {self.detail}" if self.source else self.detail
+        if self.source:
+            return f"{self.source}:{self.line}:{self.column}: SPARQL syntax error: {self.detail}"
+        return f"SPARQL syntax error at {self.line}:{self.column}: {self.detail}"
 
 
 class OutputError(EvkgError):

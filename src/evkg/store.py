@@ -90,7 +90,7 @@ class OxigraphEngine:
                 prefixes=self.prefixes.as_dict() if self.prefixes else None,
             )
         except SyntaxError as exc:
-            raise QuerySyntaxError(f"SPARQL syntax error: {exc.msg or exc}") from None
+            raise query_syntax_error(exc) from None
         except RuntimeError as exc:  # e.g. a substituted variable that the query does not project
             raise EvkgError(f"SPARQL query failed: {exc}") from None
         log.debug("query %.1f ms bindings=%s", (time.perf_counter() - started) * 1000, dict(bindings or {}))
@@ -101,6 +101,18 @@ class OxigraphEngine:
 
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
+
+
+_QUERY_LOCATION = re.compile(r"^error at (\d+):(\d+): (.*)$", re.DOTALL)
+
+
+def query_syntax_error(exc: SyntaxError) -> QuerySyntaxError:
+    """pyoxigraph's query SyntaxError (``error at 2:22: expected ...``) as a QuerySyntaxError."""
+    message = str(exc.msg or exc)
+    match = _QUERY_LOCATION.match(message)
+    if match:
+        return QuerySyntaxError(match.group(3), int(match.group(1)), int(match.group(2)))
+    return QuerySyntaxError(f"SPARQL syntax error: {message}")
 
 
 # --- refusing SERVICE -------------------------------------------------------------------------------

@@ -104,7 +104,7 @@ def sparql_command(
         try:
             result = kg.sparql(text)
         except QuerySyntaxError as exc:
-            raise QuerySyntaxError(f"{source}: {exc}" if source else str(exc)) from None
+            raise (exc.in_file(source) if source else exc) from None
         if isinstance(result, ox.QueryTriples):
             chosen = chosen or "turtle"
             if chosen not in GRAPH_FORMATS:
