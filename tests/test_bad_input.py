@@ -126,7 +126,8 @@ def test_a_sparql_syntax_error_names_the_query_file(run_evkg, tmp_path: Path, fi
     result = run_evkg("sparql", "broken.rq", "--data", fixture_data_dir, cwd=tmp_path)
     assert result.returncode == 2
     line = _one_clean_line(result.stderr)
-    assert line.startswith("evkg: broken.rq:2:33: SPARQL syntax error: expected one of "), line
+    # the position is pyoxigraph's (where its parser gave up), so only its form is checked
+    assert re.fullmatch(r"evkg: broken\.rq:\d+:\d+: SPARQL syntax error: expected .+", line), line
 
 
 def test_a_missing_query_file_is_reported_as_missing(run_evkg, tmp_path: Path) -> None:
