@@ -79,7 +79,7 @@ class QueryParameterError(UsageError):
 
 
 # --- parameter types ------------------------------------------------------------------------------
-_LANGTAG = re.compile(r"^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$")
+_LANGTAG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
 _CURIE = re.compile(r"^([A-Za-z][A-Za-z0-9_.-]*):([^/\s][^\s]*)?$")
 
 
@@ -106,7 +106,7 @@ def _string(value: Any, prefixes: Prefixes | None) -> Identifier:
 
 
 def _langtag(value: Any, prefixes: Prefixes | None) -> Identifier:
-    if not isinstance(value, str) or not _LANGTAG.match(value):
+    if not isinstance(value, str) or not _LANGTAG.fullmatch(value):
         raise TypeError("a language tag such as en, ja or en-GB")
     return Literal(value.lower(), datatype=XSD.string)
 
