@@ -8,7 +8,6 @@ import evkg
 from evkg.cli import app
 from evkg.kg import version_of
 
-
 PACKAGE_COMMANDS = ("build", "export", "stats", "sparql")
 
 
