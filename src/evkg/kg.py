@@ -98,9 +98,10 @@ class KnowledgeGraph:
     def sparql(self, query: str, bindings: Mapping[str, Binding] | None = None, **kw: Binding) -> QueryResult:
         """Run a SPARQL 1.1 query; the default graph is the union of all named graphs.
 
-        Parameters are bound as RDF terms (never pasted into the text), by keyword or mapping::
+        Parameters are bound as RDF terms (never pasted into the text), by keyword or mapping. A
+        SELECT must project the variables it binds (``SELECT ?org ?name`` or ``SELECT *``)::
 
-            kg.sparql("SELECT ?name WHERE { ?org skos:prefLabel ?name }", org=URIRef(...))
+            kg.sparql("SELECT ?org ?name WHERE { ?org skos:prefLabel ?name }", org=URIRef(...))
 
         Prefixes of the registry may be used without ``PREFIX`` lines. Returns pyoxigraph's
         results: iterate over solutions (``row["name"].value``), ``bool()`` an ASK, or iterate

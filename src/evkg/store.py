@@ -91,7 +91,13 @@ class OxigraphEngine:
             )
         except SyntaxError as exc:
             raise query_syntax_error(exc) from None
-        except RuntimeError as exc:  # e.g. a substituted variable that the query does not project
+        except RuntimeError as exc:
+            missing = _UNPROJECTED.search(str(exc))
+            if missing:  # pyoxigraph binds (SEP-0007) only variables that a SELECT projects
+                name = missing.group(1)
+                raise UsageError(
+                    f"cannot bind ?{name}: it is not in the SELECT clause (add ?{name} to it, or use SELECT *)"
+                ) from None
             raise EvkgError(f"SPARQL query failed: {exc}") from None
         log.debug("query %.1f ms bindings=%s", (time.perf_counter() - started) * 1000, dict(bindings or {}))
         return result
@@ -103,6 +109,7 @@ class OxigraphEngine:
         return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
 
 
+_UNPROJECTED = re.compile(r"does not contains? variable \?(\w+) in its SELECT projection")
 _QUERY_LOCATION = re.compile(r"^error at (\d+):(\d+): (.*)$", re.DOTALL)
 
 
