@@ -139,6 +139,9 @@ def _predicates(prefixes: Prefixes) -> dict[str, URIRef]:
         "evkg:articleNumber": "articleNumber",
         "prism:pageRange": "pageRange",
     }
+    missing = sorted({curie.partition(":")[0] for curie in names if curie.partition(":")[0] not in prefixes})
+    if missing:
+        raise DiagramError(f"the prefix registry lacks {', '.join(missing)}, which the diagrams need")
     return {short: prefixes.expand(curie) for curie, short in names.items()}
 
 
@@ -510,13 +513,26 @@ class Diagrams:
     warnings: list[str] = field(default_factory=list)
 
 
-def sources(ontology: Graph, union: Graph, prefixes: Prefixes) -> dict[str, str]:
-    """The DOT source of every diagram, by name (see :data:`DIAGRAMS`)."""
-    return {
-        "ontology": ontology_dot(ontology, prefixes),
-        "mou": mou_dot(union, prefixes),
-        "timeline": timeline_dot(union, prefixes),
+def sources(ontology: Graph, union: Graph, prefixes: Prefixes, warnings: list[str] | None = None) -> dict[str, str]:
+    """The DOT source of every diagram, by name (see :data:`DIAGRAMS`).
+
+    A diagram that cannot be drawn from this data (no MOU in a curator's small working copy)
+    raises :class:`DiagramError`, or, when a ``warnings`` list is given, is left out and named there.
+    """
+    makers = {
+        "ontology": lambda: ontology_dot(ontology, prefixes),
+        "mou": lambda: mou_dot(union, prefixes),
+        "timeline": lambda: timeline_dot(union, prefixes),
     }
+    out = {}
+    for name, make in makers.items():
+        try:
+            out[name] = make()
+        except DiagramError as exc:
+            if warnings is None:
+                raise
+            warnings.append(f"diagram {name}: {exc}")
+    return out
 
 
 def write(

@@ -13,11 +13,13 @@ Pages (all generated from the data folder the graph was loaded from):
   gives on this graph;
 - ``img/``: the diagrams of :mod:`evkg.diagrams` (DOT, SVG, PNG).
 
->>> import evkg, tempfile, pathlib
->>> out = pathlib.Path(tempfile.mkdtemp()) / "site"
->>> result = build_docs(evkg.load(), out)
->>> "cookbook.html" in result.pages and "img/mou.svg" in result.images
-True
+In Python::
+
+    import evkg
+    from evkg.docs import build_docs
+
+    result = build_docs(evkg.load(), "site")   # or evkg.load(data_dir="my/working/copy")
+    print(result.pages, result.warnings)       # warnings: [] when nothing is missing or broken
 """
 
 from __future__ import annotations

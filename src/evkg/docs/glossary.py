@@ -157,8 +157,12 @@ def _families(rows: list[Any], prefixes: Prefixes) -> list[DefinitionFamily]:
     return out
 
 
-def schemes(kg: Any) -> list[Scheme]:
-    """Every ``skos:ConceptScheme`` of the graph with its concepts, sorted by CURIE."""
+def schemes(kg: Any, queries: Any = None) -> list[Scheme]:
+    """Every ``skos:ConceptScheme`` of the graph with its concepts, sorted by CURIE.
+
+    ``queries``: the query helpers to use (default ``kg.queries``).
+    """
+    queries = queries if queries is not None else kg.queries
     prefixes: Prefixes = kg.prefixes
     x = prefixes.expand
     graph: Graph = kg.rdflib_graph()
@@ -188,7 +192,7 @@ def schemes(kg: Any) -> list[Scheme]:
                 mappings=mappings,
                 top=c in tops,
             )
-            rows = list(kg.queries.term_definitions(term=URIRef(str(c)), lang="en"))
+            rows = list(queries.term_definitions(term=URIRef(str(c)), lang="en"))
             concept.definitions = _families(rows, prefixes)
             concepts.append(concept)
         curie = prefixes.curie(str(scheme)) or str(scheme)

@@ -50,8 +50,9 @@ def _add(values: list[str], term: Any, prefixes: Any) -> None:
         values.append(text)
 
 
-def named_graphs(kg: Any) -> list[NamedGraph]:
-    """Every named graph of the dataset, sorted by IRI."""
+def named_graphs(kg: Any, queries: Any = None) -> list[NamedGraph]:
+    """Every named graph of the dataset, sorted by IRI (``queries``: helpers, default ``kg.queries``)."""
+    queries = queries if queries is not None else kg.queries
     prefixes = kg.prefixes
     files = {f.graph: f.relpath for f in source_files(kg.data, prefixes)}
     counts = count_per_graph(kg.engine)
@@ -60,7 +61,7 @@ def named_graphs(kg: Any) -> list[NamedGraph]:
         for iri, n in counts.items()
     }
     for lang in ("en", "ja"):
-        for row in kg.queries.source_graphs(lang=lang):
+        for row in queries.source_graphs(lang=lang):
             g = graphs.get(str(row.graph))
             if g is None:
                 continue

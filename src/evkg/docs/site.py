@@ -53,6 +53,16 @@ CAPTIONS = {
 }
 
 
+def helpers(kg: Any) -> Any:
+    """The query helpers the pages need: the data folder's own, or the bundled ones when the folder
+    has no ``queries/`` (a curator's small working copy). Run on ``kg``'s engine either way."""
+    if "source_graphs" in kg.queries and "term_definitions" in kg.queries:
+        return kg.queries
+    from evkg.queries import QueryHelpers, discover
+
+    return QueryHelpers(kg.engine, discover(None), kg.prefixes)
+
+
 @dataclass
 class DocsResult:
     """What a docs build wrote, and the warnings it found."""
@@ -138,6 +148,7 @@ def build_docs(kg: Any, out: str | os.PathLike[str]) -> DocsResult:
     started = time.perf_counter()
     target = Path(out)
     _check_target(target)
+    diagrams.dot_program()  # fail now, not after every page is made, if Graphviz is missing
     result = DocsResult(out=target.resolve())
     prefixes = kg.prefixes
     x = prefixes.expand
@@ -148,13 +159,13 @@ def build_docs(kg: Any, out: str | os.PathLike[str]) -> DocsResult:
     result.warnings += ontology.term_warnings(terms)
     pylode_page, pylode_warnings = ontology.pylode_html(onto_graph, prefixes)
     result.warnings += pylode_warnings
-    schemes = glossary.schemes(kg)
+    schemes = glossary.schemes(kg, helpers(kg))
     result.warnings += glossary.scheme_warnings(schemes)
-    graphs = provenance.named_graphs(kg)
+    graphs = provenance.named_graphs(kg, helpers(kg))
     result.warnings += provenance.graph_warnings(graphs)
     examples = cookbook.examples(kg)
     result.warnings += cookbook.example_warnings(examples)
-    dot_sources = diagrams.sources(onto_graph, kg.rdflib_graph(), prefixes)
+    dot_sources = diagrams.sources(onto_graph, kg.rdflib_graph(), prefixes, result.warnings)
 
     onto_iri = next(iter(sorted(onto_graph.subjects(x("rdf:type"), x("owl:Ontology")))), None)
     descriptions = list(onto_graph.objects(onto_iri, x("dcterms:description"))) if onto_iri else []
@@ -182,7 +193,9 @@ def build_docs(kg: Any, out: str | os.PathLike[str]) -> DocsResult:
                 "schemes": schemes,
                 "query_count": len(examples),
                 "diagrams": [
-                    {"name": name, "caption": CAPTIONS[name][0], "alt": CAPTIONS[name][1]} for name in diagrams.DIAGRAMS
+                    {"name": name, "caption": CAPTIONS[name][0], "alt": CAPTIONS[name][1]}
+                    for name in diagrams.DIAGRAMS
+                    if name in dot_sources
                 ],
             },
         ),
