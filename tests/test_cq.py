@@ -187,3 +187,17 @@ def test_a_wrong_query_call_says_what_is_valid(run_evkg, args, needle):
     assert done.returncode == 2
     assert needle in done.stderr
     assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_the_readme_questions_show_their_real_answers():
+    """Do the query examples in the README (```pycon blocks) still print exactly what the README shows?"""
+    import doctest
+    import re
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```pycon\n(.*?)```", readme, re.DOTALL)
+    assert blocks, "the README has no ```pycon example"
+    test = doctest.DocTestParser().get_doctest("\n".join(blocks), {}, "README.md", "README.md", 0)
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    runner.run(test)
+    assert runner.failures == 0, "README query examples no longer match the graph: update README.md"
