@@ -201,3 +201,15 @@ def test_the_readme_questions_show_their_real_answers():
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
     runner.run(test)
     assert runner.failures == 0, "README query examples no longer match the graph: update README.md"
+
+
+def test_every_query_execution_is_logged_with_name_bindings_and_time(kg, caplog):
+    """Is each helper call logged with the query's name, its bound parameters and the elapsed time?"""
+    import logging
+
+    with caplog.at_level(logging.INFO, logger="evkg.queries"):
+        kg.queries.agreement_fields(agreement="agreement:jsrm-isev-mou-2025", lang="ja")
+    (record,) = [r for r in caplog.records if r.name == "evkg.queries"]
+    message = record.getMessage()
+    assert "agreement_fields" in message and ID + "agreement/jsrm-isev-mou-2025" in message
+    assert "'lang': 'ja'" in message and " ms " in message
