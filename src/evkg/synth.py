@@ -407,7 +407,44 @@ class Generator:
             self.term(f, f"term:{slug}", en, ja, f"term:{broader}" if broader else None, "publication:misev2023")
         for slug, en, ja, acronym in _ANCHOR_ORGS:
             self.organization(f, f"organization:{slug}", en, ja, acronym)
+        # the curated graph's anchors, so the query helpers' example parameters find data
+        self.article(f, "publication:daneshmandi-2020")
+        self.erratum(
+            f, "publication:misev2023", "Minimal information for studies of extracellular vesicles (MISEV2023)"
+        )
+        self.recommendation(
+            f, "recommendation:misev2023-ev", "term:extracellular-vesicle", "term:exosome", "publication:misev2023"
+        )
         return f
+
+    def anchors(self) -> list[tuple[TurtleFile, TurtleFile]]:
+        """JSRM's press release on its MOU with ISEV, and ISEV's own page with its MOU with JSEV."""
+        names = {slug: (en, ja) for slug, en, ja, _ in _ANCHOR_ORGS}
+        out = []
+        for r, (org, other, agreement, doc, work) in enumerate(
+            [
+                ("jsrm", "isev", "jsrm-isev-mou-2025", "jsrm-press-release-2025-08-28", "jsrm-exosome-guidance-2021"),
+                ("isev", "jsev", "isev-jsev-mou-2024", "isev-news-2024", "isev-ev-guidance-2022"),
+            ],
+            start=1,
+        ):
+            out.append(
+                self.society_round(
+                    -r,
+                    {
+                        "org": f"organization:{org}",
+                        "en": names[org][0],
+                        "ja": names[org][1],
+                        "other": f"organization:{other}",
+                        "key": org,
+                        "name": doc,
+                        "agreement": f"agreement:{agreement}",
+                        "doc": f"document:{doc}",
+                        "work": f"document:{work}",
+                    },
+                )
+            )
+        return out
 
     def concept(self, f: TurtleFile, subject: str, en: str, ja: str, scheme: str, extra: PO | None = None) -> None:
         f.add(
@@ -641,24 +678,63 @@ class Generator:
             f.add(iri(f"{self.p['publication']}{subject.split(':', 1)[1]}/author/{pos}"), a)
         self.w.publications.append(subject)
         if n % 40 == 0:  # an erratum now and then
-            f.add(
-                f"{subject}-erratum",
-                [
-                    ("a", "fabio:Erratum"),
-                    ("a", "schema:ScholarlyArticle"),
-                    ("rdfs:label", lit(f"Correction to: {title}", "en")),
-                    ("rdfs:label", lit(f"訂正：{topic_ja}{verb_ja}", "ja")),
-                    ("dcterms:title", lit(f"Correction to: {title}", "en")),
-                    ("dcterms:isPartOf", journal),
-                    ("cito:corrects", subject),
-                    ("dcterms:issued", lit(str(year + 1), datatype="xsd:gYear")),
-                ],
-            )
+            self.erratum(f, subject, title)
+
+    def erratum(self, f: TurtleFile, subject: str, title: str) -> None:
+        journal = self.rng.choice(self.w.journals)
+        year = self.rng.randint(2011, 2025)
+        f.add(
+            f"{subject}-erratum",
+            [
+                ("a", "fabio:Erratum"),
+                ("a", "schema:ScholarlyArticle"),
+                ("rdfs:label", lit(f"Correction to: {title}", "en")),
+                ("rdfs:label", lit(f"訂正：{title}", "ja")),
+                ("dcterms:title", lit(f"Correction to: {title}", "en")),
+                ("dcterms:isPartOf", journal),
+                ("cito:corrects", subject),
+                ("dcterms:issued", lit(str(year), datatype="xsd:gYear")),
+            ],
+        )
+
+    def recommendation(self, f: TurtleFile, rec: str, recommended: str, discouraged: str, source: str) -> None:
+        rationale = f"text:{rec.split(':', 1)[1]}-rationale"
+        f.add(
+            rec,
+            [
+                ("a", "evkg:UsageRecommendation"),
+                ("rdfs:label", lit(f"Usage recommendation {rec.split(':', 1)[1]}", "en")),
+                ("rdfs:label", lit(f"用語使用の推奨 {rec.split(':', 1)[1]}", "ja")),
+                ("evkg:recommendedTerm", recommended),
+                ("evkg:discouragedTerm", discouraged),
+                ("evkg:recommendedBy", "organization:isev"),
+                ("evkg:rationale", rationale),
+                ("dcterms:source", source),
+            ],
+        )
+        f.add(
+            rationale,
+            [
+                ("a", "evkg:Text"),
+                ("rdfs:label", lit(f"Rationale of {rec.split(':', 1)[1]}", "en")),
+                ("rdfs:label", lit(f"{rec.split(':', 1)[1]} の理由", "ja")),
+                ("rdf:value", lit("Use the generic term unless the biogenesis is shown.", "en")),
+                ("dcterms:language", "iso6391:en"),
+                ("dcterms:source", source),
+            ],
+        )
 
     # --- rounds ---
-    def society_round(self, r: int) -> tuple[TurtleFile, TurtleFile]:
-        name = f"society-{r:05d}"
-        doc = f"document:press-release-{r:05d}"
+    def society_round(self, r: int, anchor: dict[str, str] | None = None) -> tuple[TurtleFile, TurtleFile]:
+        """One society's press release as a source graph and its English translation graph.
+
+        ``anchor`` (for the core graph) names existing IRIs to describe instead of new ones: keys
+        ``org``, ``other``, ``key`` (slug stem), ``agreement``, ``doc``, ``work``, ``name`` (graph file).
+        """
+        a = anchor or {}
+        key = a.get("key", f"society-{r:05d}")
+        name = a.get("name", key)
+        doc = a.get("doc", f"document:press-release-{r:05d}")
         f = self.new_file(name, f"What press release {r} of society {r} says", f"学会{r}のプレスリリース{r}の記述", doc)
         t = self.new_file(
             f"{name}-en",
@@ -668,13 +744,16 @@ class Generator:
             translation_of=name,
         )
         topic_en, topic_ja = self.rng.choice(_TOPICS)
-        org = f"organization:society-{r:05d}"
-        en, ja = f"Society for {topic_en.capitalize()} {r}", f"{topic_ja}学会 第{r}"
-        self.organization(f, org, en, ja, f"S{r}")
+        if "org" in a:
+            org, en, ja = a["org"], a["en"], a["ja"]
+        else:
+            org = f"organization:society-{r:05d}"
+            en, ja = f"Society for {topic_en.capitalize()} {r}", f"{topic_ja}学会 第{r}"
+            self.organization(f, org, en, ja, f"S{r}")
         # officers
         for i, (role, role_en, role_ja) in enumerate(self.rng.sample(_ROLES, 3)):
             person = self.person(f, orcid=self.rng.random() < 0.3)
-            post = f"post:society-{r:05d}-{role}-{i}"
+            post = f"post:{key}-{role}-{i}"
             f.add(
                 post,
                 [
@@ -687,7 +766,7 @@ class Generator:
                 ],
             )
             t.add(post, [("rdfs:label", lit(f"{en}, {role_en} (as of August 2025)", "en"))])
-        count = f"observation:society-{r:05d}-members-2025"
+        count = f"observation:{key}-members-2025"
         more = self.rng.random() < 0.5
         f.add(
             count,
@@ -703,11 +782,11 @@ class Generator:
         t.add(count, [("rdfs:label", lit(f"Members of {en} (2025)", "en"))])
         f.add(org, [("evkg:memberCount", count)])
         for i, (act_en, act_ja) in enumerate(self.rng.sample(_ACTIVITIES, 2)):
-            act = f"activity:society-{r:05d}-{i}"
+            act = f"activity:{key}-{i}"
             f.add(act, [("a", "evkg:Activity"), ("rdfs:label", lit(act_ja, "ja")), ("prov:wasAssociatedWith", org)])
             t.add(act, [("rdfs:label", lit(f"{act_en} of {en}", "en"))])
             f.add(org, [("evkg:activity", act)])
-        text = f"text:society-{r:05d}-self-description"
+        text = f"text:{key}-self-description"
         f.add(
             text,
             [
@@ -722,8 +801,8 @@ class Generator:
         t.add(text, [("rdfs:label", lit(f"Self-description of {en}", "en"))])
         f.add(org, [("evkg:asserts", text)])
         # the MOU with another society, announced by the press release
-        other = self.rng.choice(self.w.orgs[:-1])
-        agreement = f"agreement:mou-{r:05d}"
+        other = a.get("other") or self.rng.choice(self.w.orgs[:-1])
+        agreement = a.get("agreement", f"agreement:mou-{r:05d}")
         signed = self.date(2015, 2025)
         pairs: PO = [
             ("a", "evkg:MemorandumOfUnderstanding"),
@@ -738,7 +817,7 @@ class Generator:
         ]
         for kind, items in (("purpose", _PURPOSES), ("area", _AREAS)):
             for pos, (item_en, item_ja) in enumerate(self.rng.sample(items, 3), start=1):
-                node = f"{kind}:mou-{r:05d}-{pos}"
+                node = f"{kind}:{agreement.split(':', 1)[1]}-{pos}"
                 pairs.append(("evkg:purpose" if kind == "purpose" else "evkg:areaOfCooperation", node))
                 f.add(
                     node,
@@ -761,14 +840,14 @@ class Generator:
                 ("dcterms:creator", org),
                 ("dcterms:issued", lit(signed, datatype="xsd:date")),
                 ("dcterms:language", "iso6391:ja"),
-                ("schema:url", iri(f"https://www.society-{r:05d}.example.org/news/mou")),
+                ("schema:url", iri(f"https://www.{key}.example.org/news/mou")),
                 ("schema:about", agreement),
                 ("cito:cites", "publication:misev2023"),
             ],
         )
         t.add(doc, [("rdfs:label", lit(f"Press release of {en}: MOU signed", "en"))])
         quote = f"{ja}は、{signed[:4]}年、覚書を締結いたしました。"
-        ev = f"evidence:mou-{r:05d}-signing"
+        ev = f"evidence:{agreement.split(':', 1)[1]}-signing"
         f.add(
             ev,
             [
@@ -805,7 +884,7 @@ class Generator:
         )
         t.add(ev, [("rdfs:label", lit("Evidence: signing date and parties of the MOU", "en"))])
         # a guidance document with ja and en versions
-        work = f"document:guidance-{r:05d}"
+        work = a.get("work", f"document:guidance-{r:05d}")
         issued = f"{self.rng.randint(2015, 2025)}-{self.rng.randint(1, 12):02d}"
         g_en, g_ja = f"Guidance on {topic_en} ({r})", f"{topic_ja}に関する手引き（{r}）"
         f.add(
@@ -827,7 +906,7 @@ class Generator:
                 ("dcterms:issued", lit(issued, datatype="xsd:gYearMonth")),
                 ("dcterms:title", lit(title, lang)),
                 ("frbr:realizationOf", work),
-                ("schema:url", iri(f"https://www.society-{r:05d}.example.org/guidance-{lang}.pdf")),
+                ("schema:url", iri(f"https://www.{key}.example.org/guidance-{lang}.pdf")),
             ]
             v.append(
                 ("schema:translationOfWork", f"{work}-ja") if lang == "en" else ("schema:workTranslation", f"{work}-en")
@@ -862,33 +941,8 @@ class Generator:
             topic_en, topic_ja = _TOPICS[k % len(_TOPICS)]
             broader = self.rng.choice(self.w.terms)
             self.term(f, f"term:t{k:06d}", f"{topic_en} vesicle subtype {k}", f"{topic_ja}小胞亜型{k}", broader, source)
-        rec = f"recommendation:r{r:05d}"
-        rationale = f"text:r{r:05d}-rationale"
         recommended, discouraged = self.rng.sample(self.w.terms, 2)
-        f.add(
-            rec,
-            [
-                ("a", "evkg:UsageRecommendation"),
-                ("rdfs:label", lit(f"Usage recommendation {r}", "en")),
-                ("rdfs:label", lit(f"用語使用の推奨{r}", "ja")),
-                ("evkg:recommendedTerm", recommended),
-                ("evkg:discouragedTerm", discouraged),
-                ("evkg:recommendedBy", "organization:isev"),
-                ("evkg:rationale", rationale),
-                ("dcterms:source", source),
-            ],
-        )
-        f.add(
-            rationale,
-            [
-                ("a", "evkg:Text"),
-                ("rdfs:label", lit(f"Rationale of recommendation {r}", "en")),
-                ("rdfs:label", lit(f"推奨{r}の理由", "ja")),
-                ("rdf:value", lit("Use the generic term unless the biogenesis is shown.", "en")),
-                ("dcterms:language", "iso6391:en"),
-                ("dcterms:source", source),
-            ],
-        )
+        self.recommendation(f, f"recommendation:r{r:05d}", recommended, discouraged, source)
         return f
 
 
@@ -908,6 +962,10 @@ def iter_files(triples: int, seed: int, prefixes: Prefixes) -> Iterator[tuple[st
     core = gen.core()
     total += core.triples
     yield f"{SYNTH_DIR}/core.ttl", core
+    for source, translation in gen.anchors():
+        for f in (source, translation):
+            total += f.triples
+            yield f"{SYNTH_DIR}/{f.graph.rsplit('/', 1)[1]}.ttl", f
     r = 0
     while total < triples:
         r += 1
