@@ -285,6 +285,8 @@ def shacl_findings(report: Graph, shapes: Graph, describer: Describer) -> list[F
     findings = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
         focus = report.value(result, SH.focusNode)
+        if isinstance(focus, Literal):  # a literal typed by RDFS range inference: its subject's result says it
+            continue
         path_node = report.value(result, SH.resultPath)
         value = report.value(result, SH.value)
         severity = SEVERITIES.get(report.value(result, SH.resultSeverity), "Violation")  # type: ignore[arg-type]
