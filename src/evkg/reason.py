@@ -19,7 +19,7 @@ graph and on test graphs):
     The OWL 2 RL rules as SPARQL CONSTRUCT queries (``evkg/rules/owl2rl/<rule>.rq``, one rule per
     file, named as in the OWL 2 RL profile's tables) run to a fixpoint on a pyoxigraph store; the
     inconsistency rules are SELECT queries. What it leaves out, on purpose, is in
-    ``docs/decisions/0003-owl-rl-fast-engine.md`` (rules that only produce axiomatic triples;
+    ``docs/decisions/0010-owl-rl-fast-engine.md`` (rules that only produce axiomatic triples;
     ``owl:hasKey`` and property chains longer than three, which it refuses).
 
 >>> import evkg
