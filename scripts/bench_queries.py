@@ -12,6 +12,7 @@ its figures include HTTP and the SPARQL JSON round trip. With --write, the secti
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import re
 import statistics
@@ -65,11 +66,13 @@ def measure(
             rows.append((spec.name, emb[2], emb[:2], ref[:2], srv[:2]))
         remote.engine.close()
     oxi = subprocess.run(["oxigraph", "--version"], capture_output=True, text=True).stdout.strip()
+    load = os.getloadavg()[0]
     env = (
         f"{count_union(kg.engine)} distinct triples in {len(count_per_graph(kg.engine))} named graphs; "
         f"Python {platform.python_version()}, pyoxigraph {pyoxigraph.__version__}, rdflib {rdflib.__version__}, "
         f"{oxi or 'oxigraph server'}; {runs} timed runs after one warm-up, median (max) in ms; "
-        f"rdflib parsed the graph in {rdf_load:.2f} s"
+        f"rdflib parsed the graph in {rdf_load:.2f} s; {os.cpu_count()} CPUs, load average {load:.1f} at the end "
+        "(other jobs share the machine: treat the figures as upper bounds)"
     )
     return env, rows
 
