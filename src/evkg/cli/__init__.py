@@ -85,6 +85,7 @@ from evkg.cli import reason  # noqa: E402, F401
 from evkg.cli import docs  # noqa: E402, F401
 from evkg.cli import diff  # noqa: E402, F401
 from evkg.cli import release  # noqa: E402, F401
+from evkg.cli import serve  # noqa: E402, F401
 # isort: on
 
 

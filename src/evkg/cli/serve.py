@@ -1,0 +1,54 @@
+"""``evkg serve``: the SPARQL endpoint, dereferenceable IRIs and the bilingual pages, on uvicorn."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from evkg.cli.common import DataOpt, StoreOpt, user_errors
+from evkg.errors import UsageError
+
+
+def serve_command(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (loopback by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="TCP port (0: any free port).", min=0, max=65535)] = 8000,
+    store: StoreOpt = None,
+    data: DataOpt = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", metavar="S", help="Time limit of one SPARQL query, in seconds.", min=0.1)
+    ] = 10.0,
+    max_results: Annotated[
+        int, typer.Option("--max-results", metavar="N", help="Most rows or triples one SPARQL query may return.", min=1)
+    ] = 10_000,
+    workers: Annotated[
+        int, typer.Option("--workers", metavar="N", help="Query worker processes (each can be stopped).", min=1, max=64)
+    ] = 2,
+    log_level: Annotated[str, typer.Option("--log-level", help="uvicorn log level.")] = "info",
+) -> None:
+    """Serve evkg over HTTP: /sparql, /id/… with content negotiation, and the HTML pages."""
+    with user_errors():
+        if log_level not in ("critical", "error", "warning", "info", "debug", "trace"):
+            raise UsageError(f"unknown --log-level {log_level!r}")
+        import uvicorn
+
+        from evkg.serve import ServeConfig, create_app
+
+        app = create_app(
+            ServeConfig(data_dir=data, store_dir=store, timeout=timeout, max_results=max_results, workers=workers)
+        )
+        typer.echo(f"evkg: serving on http://{host}:{port}/ (SPARQL: /sparql; Ctrl-C to stop)", err=True)
+        uvicorn.run(
+            app,
+            host=host,
+            port=port,
+            log_level=log_level,
+            proxy_headers=False,
+            server_header=False,
+            h11_max_incomplete_event_size=64 * 1024,
+            timeout_graceful_shutdown=5,
+        )
+
+
+def register(parent: typer.Typer) -> None:
+    parent.command("serve")(serve_command)

@@ -1,0 +1,282 @@
+"""Evaluate one SPARQL request against a read-only store and serialise the answer (worker side).
+
+This runs inside a query worker process (:mod:`evkg.serve.pool`), so that the server can stop a
+query at its time limit by ending the process. The answer is complete before anything is sent: a
+result that exceeds the size limit is an error (422) rather than a truncated body, and the HTTP
+status is decided only once the body exists.
+
+Formats, chosen by the client's ``Accept`` header (or a ``format=`` parameter):
+
+==================  =========================================================================
+SELECT              SPARQL JSON, SPARQL XML, CSV, TSV (HTML for the query page)
+ASK                 SPARQL JSON, SPARQL XML
+CONSTRUCT/DESCRIBE  Turtle, JSON-LD (evkg's local context), N-Triples, RDF/XML, TriG, N-Quads
+==================  =========================================================================
+
+Graph results are written by :func:`evkg.export.export` (the same serialisers and context as
+``evkg export``), over the result's triples.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pyoxigraph as ox
+
+from evkg.serve.guard import QueryPlan, Refusal, inspect_query
+from evkg.serve.negotiation import HeaderTooLarge, negotiate
+
+JSON = "application/sparql-results+json"
+XML = "application/sparql-results+xml"
+HTML = "text/html"
+
+#: Media types offered per query form, in the server's order of preference.
+SOLUTION_TYPES: dict[str, ox.QueryResultsFormat] = {
+    JSON: ox.QueryResultsFormat.JSON,
+    XML: ox.QueryResultsFormat.XML,
+    "text/csv": ox.QueryResultsFormat.CSV,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+    "application/json": ox.QueryResultsFormat.JSON,
+    "application/xml": ox.QueryResultsFormat.XML,
+    "text/xml": ox.QueryResultsFormat.XML,
+}
+BOOLEAN_TYPES = [JSON, XML, "application/json", "application/xml", "text/xml"]
+#: Graph media types -> evkg export format names.
+GRAPH_TYPES: dict[str, str] = {
+    "text/turtle": "turtle",
+    "application/ld+json": "json-ld",
+    "application/n-triples": "nt",
+    "application/rdf+xml": "xml",
+    "application/trig": "trig",
+    "application/n-quads": "nquads",
+    "application/json": "json-ld",
+}
+
+#: Graph media types that are served as another one.
+GRAPH_ALIASES = {"application/json": "application/ld+json"}
+
+#: ``format=`` parameter values -> media type, per kind of result.
+FORMAT_PARAM = {
+    "solutions": {"json": JSON, "xml": XML, "csv": "text/csv", "tsv": "text/tab-separated-values", "html": HTML},
+    "boolean": {"json": JSON, "xml": XML, "html": HTML},
+    "graph": {
+        "turtle": "text/turtle",
+        "ttl": "text/turtle",
+        "json-ld": "application/ld+json",
+        "jsonld": "application/ld+json",
+        "json": "application/ld+json",
+        "nt": "application/n-triples",
+        "ntriples": "application/n-triples",
+        "xml": "application/rdf+xml",
+        "rdfxml": "application/rdf+xml",
+        "trig": "application/trig",
+        "nquads": "application/n-quads",
+        "nq": "application/n-quads",
+        "html": HTML,
+    },
+}
+
+_TEXT_CHARSET = ("text/", "application/sparql-results+json", "application/json", "application/ld+json")
+
+
+@dataclass(frozen=True)
+class Job:
+    """One request for a worker (picklable)."""
+
+    query: str
+    accept: str | None = None
+    format: str | None = None  # the ``format=`` parameter, overrides ``accept``
+    html: bool = False  # offer text/html (the query page renders the result)
+    default_graph_uris: tuple[str, ...] = ()
+    named_graph_uris: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a worker sends back: an HTTP status, a media type and the body (or an error message)."""
+
+    status: int
+    media_type: str
+    body: bytes
+    kind: str = ""  # solutions, boolean or graph ("" for errors)
+    rows: int = 0
+    retry_after: int | None = None  # seconds, for 503 "busy"
+
+    @property
+    def ok(self) -> bool:
+        return self.status == 200
+
+
+def error(status: int, message: str, retry_after: int | None = None) -> Answer:
+    return Answer(status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8"), retry_after=retry_after)
+
+
+def content_type(media_type: str) -> str:
+    """``media_type`` with ``; charset=utf-8`` for the textual types."""
+    if media_type.startswith(_TEXT_CHARSET) or media_type.endswith(("+xml", "/xml")):
+        return f"{media_type}; charset=utf-8"
+    return media_type
+
+
+def choose(job: Job, kind: str) -> str | None:
+    """The media type to answer ``job`` with for a result of ``kind`` (None: nothing acceptable)."""
+    if job.format:
+        chosen = FORMAT_PARAM[kind].get(job.format.lower())
+        if chosen == HTML and not job.html:
+            return None
+        return chosen
+    if kind == "solutions":
+        offers: list[str] = list(SOLUTION_TYPES)
+    elif kind == "boolean":
+        offers = list(BOOLEAN_TYPES)
+    else:
+        offers = list(GRAPH_TYPES)
+    if job.html:
+        offers.append(HTML)
+    return negotiate(job.accept, offers)
+
+
+def term_json(term: Any) -> dict[str, str]:
+    """A pyoxigraph term as a SPARQL 1.1 JSON results term."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+            out["datatype"] = term.datatype.value
+        return out
+    raise Refusal(422, "the result holds an RDF-star triple term, which evkg does not serialise")
+
+
+class TooLarge(Exception):
+    pass
+
+
+def _bounded(items: Iterator[Any], limit: int) -> list[Any]:
+    out = []
+    for item in items:
+        if len(out) >= limit:
+            raise TooLarge
+        out.append(item)
+    return out
+
+
+def _too_large(limit: int, what: str) -> Answer:
+    return error(
+        422,
+        f"the result has more than {limit} {what}, the limit of this endpoint: add LIMIT (and OFFSET to page) "
+        "or ask for less",
+    )
+
+
+def solutions_body(variables: Sequence[str], rows: Sequence[Any], media_type: str) -> bytes:
+    """SELECT results in ``media_type`` (JSON written here; XML/CSV/TSV by pyoxigraph from it)."""
+    bindings = []
+    for row in rows:
+        binding = {}
+        for name in variables:
+            value = row[name]
+            if value is not None:
+                binding[name] = term_json(value)
+        bindings.append(binding)
+    doc = json.dumps({"head": {"vars": list(variables)}, "results": {"bindings": bindings}}, ensure_ascii=False)
+    body = doc.encode("utf-8")
+    fmt = SOLUTION_TYPES.get(media_type, ox.QueryResultsFormat.JSON)
+    if fmt == ox.QueryResultsFormat.JSON:
+        return body
+    return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON).serialize(format=fmt)
+
+
+def graph_body(triples: Sequence[ox.Triple], media_type: str, prefixes: Any) -> bytes:
+    from evkg.serve.rdfout import serialize
+
+    return serialize([ox.Quad(t.subject, t.predicate, t.object) for t in triples], media_type, prefixes)
+
+
+def run(store: ox.Store, job: Job, *, graphs: set[str], prefixes: Any, max_results: int) -> Answer:
+    """Check, evaluate and serialise ``job`` on ``store``; every failure is an :class:`Answer` too."""
+    try:
+        plan = inspect_query(
+            job.query,
+            graphs=graphs,
+            default_graph_uris=job.default_graph_uris,
+            named_graph_uris=job.named_graph_uris,
+            prefixes=prefixes.as_dict(),
+        )
+        kind = "boolean" if plan.form == "ASK" else "graph" if plan.returns_graph else "solutions"
+        try:
+            media_type = choose(job, kind)
+        except HeaderTooLarge as exc:
+            return error(431, str(exc))
+        if media_type is None:
+            offered = FORMAT_PARAM[kind] if job.format else None
+            if offered is not None:
+                return error(
+                    400, f"unknown format {job.format!r} for a {plan.form} query (one of: {', '.join(offered)})"
+                )
+            return error(406, f"none of the media types in Accept can hold a {plan.form} result ({_offers(kind)})")
+        return _evaluate(store, job, plan, kind, media_type, prefixes, max_results)
+    except Refusal as exc:
+        return error(exc.status, exc.message)
+
+
+def _offers(kind: str) -> str:
+    if kind == "solutions":
+        return "offered: " + ", ".join(SOLUTION_TYPES)
+    if kind == "boolean":
+        return "offered: " + ", ".join(BOOLEAN_TYPES)
+    return "offered: " + ", ".join(GRAPH_TYPES)
+
+
+def _dataset(plan: QueryPlan) -> dict[str, Any]:
+    if not plan.explicit_dataset:
+        return {"use_default_graph_as_union": True}
+    return {
+        "default_graph": [ox.NamedNode(g) for g in plan.default_graphs],
+        "named_graphs": [ox.NamedNode(g) for g in plan.named_graphs],
+    }
+
+
+def _evaluate(
+    store: ox.Store, job: Job, plan: QueryPlan, kind: str, media_type: str, prefixes: Any, max_results: int
+) -> Answer:
+    try:
+        result = store.query(job.query, prefixes=prefixes.as_dict(), **_dataset(plan))
+        wire = JSON if media_type == HTML and kind != "graph" else media_type
+        if kind == "boolean":
+            assert isinstance(result, ox.QueryBoolean)
+            fmt = (
+                ox.QueryResultsFormat.XML
+                if wire in (XML, "application/xml", "text/xml")
+                else ox.QueryResultsFormat.JSON
+            )
+            return Answer(200, media_type, result.serialize(format=fmt), kind, 1)
+        if kind == "solutions":
+            assert isinstance(result, ox.QuerySolutions)
+            variables = [v.value for v in result.variables]
+            try:
+                rows = _bounded(iter(result), max_results)
+            except TooLarge:
+                return _too_large(max_results, "rows")
+            return Answer(200, media_type, solutions_body(variables, rows, wire), kind, len(rows))
+        assert isinstance(result, ox.QueryTriples)
+        try:
+            triples = _bounded(iter(result), max_results)
+        except TooLarge:
+            return _too_large(max_results, "triples")
+        media_type = GRAPH_ALIASES.get(media_type, media_type)
+        wire = "application/n-triples" if media_type == HTML else media_type
+        return Answer(200, media_type, graph_body(triples, wire, prefixes), kind, len(triples))
+    except SyntaxError as exc:
+        return error(400, f"SPARQL syntax error: {' '.join(str(exc.msg or exc).split())}")
+    except OSError as exc:
+        return error(500, f"the store could not answer: {' '.join(str(exc).split())}")
+    except (ValueError, TypeError) as exc:  # evaluation errors pyoxigraph reports as such
+        return error(400, f"the query could not be evaluated: {' '.join(str(exc).split())}")

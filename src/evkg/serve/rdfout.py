@@ -1,0 +1,82 @@
+"""Serialise a handful of quads (an IRI's description, a CONSTRUCT result) with evkg's exporters.
+
+The bytes come from :func:`evkg.export.export`, the function behind ``evkg export``: the same
+Turtle (rdflib ``longturtle``, registry prefixes only), JSON-LD (compacted with evkg's local
+context, never a remote one), N-Triples, RDF/XML, TriG and N-Quads, canonical blank nodes and a
+stable order. :class:`QuadsEngine` gives it the quads through the part of the
+:class:`evkg.store.Engine` protocol that the exporter reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import pyoxigraph as ox
+
+from evkg.export import FORMATS, ExportFormat, export
+from evkg.prefixes import Prefixes
+
+#: Media type -> evkg export format, for RDF answers (the first is the default).
+MEDIA_TYPES: dict[str, str] = {
+    "text/turtle": "turtle",
+    "application/ld+json": "json-ld",
+    "application/n-triples": "nt",
+    "application/rdf+xml": "xml",
+    "application/trig": "trig",
+    "application/n-quads": "nquads",
+}
+
+#: ``format=`` values (file extensions and names) -> media type.
+FORMAT_NAMES: dict[str, str] = {
+    "ttl": "text/turtle",
+    "turtle": "text/turtle",
+    "jsonld": "application/ld+json",
+    "json-ld": "application/ld+json",
+    "json": "application/ld+json",
+    "nt": "application/n-triples",
+    "ntriples": "application/n-triples",
+    "rdf": "application/rdf+xml",
+    "xml": "application/rdf+xml",
+    "rdfxml": "application/rdf+xml",
+    "trig": "application/trig",
+    "nq": "application/n-quads",
+    "nquads": "application/n-quads",
+}
+
+#: The ``format=`` value written in links to each media type.
+EXTENSIONS: dict[str, str] = {
+    "text/turtle": "ttl",
+    "application/ld+json": "jsonld",
+    "application/n-triples": "nt",
+    "application/rdf+xml": "rdf",
+    "application/trig": "trig",
+    "application/n-quads": "nq",
+}
+
+
+class QuadsEngine:
+    """A fixed list of quads, seen by :func:`evkg.export.export` as an engine."""
+
+    name = "quads"
+
+    def __init__(self, quads: Sequence[ox.Quad]) -> None:
+        self._quads = quads
+
+    def quads(self) -> Iterator[ox.Quad]:
+        return iter(self._quads)
+
+    def named_graphs(self) -> list[str]:
+        return sorted({q.graph_name.value for q in self._quads if isinstance(q.graph_name, ox.NamedNode)})
+
+    def query(self, query: str, bindings: Any = None) -> Any:  # pragma: no cover - the exporter never queries
+        raise NotImplementedError("a fixed list of quads cannot be queried")
+
+
+def export_format(media_type: str) -> ExportFormat:
+    return FORMATS[MEDIA_TYPES[media_type]]
+
+
+def serialize(quads: Sequence[ox.Quad], media_type: str, prefixes: Prefixes) -> bytes:
+    """``quads`` in ``media_type`` (one of :data:`MEDIA_TYPES`)."""
+    return export(QuadsEngine(quads), export_format(media_type), prefixes)

@@ -1,0 +1,278 @@
+"""The SPARQL 1.1 Protocol endpoint, ``/sparql``, and its query page.
+
+Requests (SPARQL 1.1 Protocol §2.1):
+
+- ``GET /sparql?query=…`` (plus ``default-graph-uri`` / ``named-graph-uri``, repeatable);
+- ``POST /sparql`` with ``application/x-www-form-urlencoded`` (``query=…``) or with the query as
+  the body, ``Content-Type: application/sparql-query`` (dataset parameters in the URL).
+
+The result format follows ``Accept`` with q-values (:mod:`evkg.serve.negotiation`), or a
+``format=`` parameter: SPARQL JSON, XML, CSV, TSV for SELECT; JSON, XML for ASK; Turtle, JSON-LD,
+N-Triples, RDF/XML, TriG, N-Quads for CONSTRUCT and DESCRIBE; HTML for a browser.
+
+Refused, each with its status and a one-line ``text/plain`` body (an HTML page for a browser):
+updates and ``LOAD`` (403, also as ``update=`` or ``application/sparql-update``), ``SERVICE`` and
+FROM naming a graph we do not have (403), a query over the size limit (413), an unsupported body
+type (415), a syntax error (400), an unacceptable ``Accept`` (406), an oversized header (431), a
+result over the row limit (422), a query over the time limit (503, the query is stopped), and all
+workers busy (503 with ``Retry-After``).
+
+``GET /sparql`` without a query shows the query page to a browser (with the examples of
+``queries/``) and gives other clients the SPARQL service description in Turtle.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import json
+from typing import Any
+from urllib.parse import parse_qsl
+
+import pyoxigraph as ox
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+
+from evkg.serve import pages
+from evkg.serve.evaluate import HTML, Answer, Job, content_type
+from evkg.serve.guard import MAX_QUERY, Refusal, refuse_update
+from evkg.serve.negotiation import HeaderTooLarge, negotiate
+from evkg.serve.pool import QueryPool
+from evkg.serve.site import Site, Text
+
+#: Largest request body read (a url-encoded query may be three times its length).
+MAX_BODY = 3 * MAX_QUERY + 4096
+SINGLE = ("query", "update", "format")
+LIST = ("default-graph-uri", "named-graph-uri")
+
+
+async def _body(request: Request) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY:
+        raise Refusal(413, f"the request body is too large ({declared} bytes; at most {MAX_BODY})")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise Refusal(413, f"the request body is too large (more than {MAX_BODY} bytes)")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise Refusal(400, f"the request is not UTF-8 ({exc.reason} at byte {exc.start})") from None
+
+
+async def parameters(request: Request) -> dict[str, Any]:
+    """The protocol parameters of a GET or POST request (``query``/``update`` once at most)."""
+    items = list(request.query_params.multi_items())
+    if request.method == "POST":
+        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        body = await _body(request)
+        if ctype == "application/x-www-form-urlencoded":
+            try:
+                items += parse_qsl(_decode(body), keep_blank_values=True, max_num_fields=1000)
+            except ValueError as exc:
+                raise Refusal(400, f"malformed form: {exc}") from None
+        elif ctype == "application/sparql-query":
+            items.append(("query", _decode(body)))
+        elif ctype == "application/sparql-update":
+            raise refuse_update()
+        else:
+            raise Refusal(
+                415,
+                f"unsupported Content-Type {ctype or '(none)'}: send application/sparql-query or "
+                "application/x-www-form-urlencoded",
+            )
+    params: dict[str, Any] = {key: [] for key in LIST}
+    for key, value in items:
+        if key in SINGLE:
+            if key in params:
+                raise Refusal(400, f"the {key} parameter is given more than once")
+            params[key] = value
+        elif key in LIST:
+            params[key].append(value)
+    if "query" in params and "update" in params:
+        raise Refusal(400, "a request carries either a query or an update, not both")
+    return params
+
+
+async def _disconnected(request: Request) -> None:
+    """Complete when the client goes away."""
+    while True:
+        message = await request.receive()
+        if message["type"] == "http.disconnect":
+            return
+
+
+async def endpoint(request: Request) -> Response:
+    pool: QueryPool = request.app.state.pool
+    try:
+        params = await parameters(request)
+    except Refusal as exc:
+        return _error(request, exc.status, exc.message)
+    if "update" in params:
+        refusal = refuse_update()
+        return _error(request, refusal.status, refusal.message)
+    query = params.get("query")
+    if query is None:
+        return _no_query(request)
+    if len(query) > MAX_QUERY:
+        return _error(request, 413, f"the query is too long ({len(query)} characters; at most {MAX_QUERY})", query)
+    job = Job(
+        query=query,
+        accept=request.headers.get("accept"),
+        format=params.get("format") or None,
+        html=True,
+        default_graph_uris=tuple(params["default-graph-uri"]),
+        named_graph_uris=tuple(params["named-graph-uri"]),
+    )
+    watcher = asyncio.ensure_future(_disconnected(request))
+    try:
+        answer = await pool.run(job, watcher)
+    finally:
+        watcher.cancel()
+        with contextlib.suppress(BaseException):
+            await watcher
+    if not answer.ok:
+        return _error(request, answer.status, answer.body.decode("utf-8").strip(), query, answer)
+    if answer.media_type == HTML:
+        return _results_page(request, query, answer)
+    return Response(answer.body, media_type=content_type(answer.media_type), headers={"Vary": "Accept"})
+
+
+def _error(
+    request: Request, status: int, message: str, query: str | None = None, answer: Answer | None = None
+) -> Response:
+    headers = {"Vary": "Accept"}
+    if answer is not None and answer.retry_after:
+        headers["Retry-After"] = str(answer.retry_after)
+    if pages.wants_html(request):
+        return pages.render(
+            request,
+            "sparql.html",
+            status=status,
+            headers=headers,
+            query=query or "",
+            error=message,
+            result=None,
+            examples=examples(request.app.state.site),
+            limits=_limits(request),
+        )
+    return PlainTextResponse(message + "\n", status_code=status, headers=headers)
+
+
+def _limits(request: Request) -> dict[str, Any]:
+    config = request.app.state.config
+    return {"timeout": config.timeout, "max_results": config.max_results}
+
+
+def _no_query(request: Request) -> Response:
+    try:
+        media = negotiate(request.headers.get("accept"), ["text/html", "text/turtle"])
+    except HeaderTooLarge as exc:
+        return PlainTextResponse(f"{exc}\n", status_code=431)
+    site: Site = request.app.state.site
+    example = request.query_params.get("example")
+    text = ""
+    if example:
+        text = next((e["query"] for e in examples(site) if e["name"] == example), "")
+    if media == "text/html":
+        return pages.render(
+            request,
+            "sparql.html",
+            query=text,
+            error=None,
+            result=None,
+            examples=examples(site),
+            limits=_limits(request),
+        )
+    env = request.app.state.templates
+    config = request.app.state.config
+    body = env.get_template("service-description.ttl").render(
+        timeout=config.timeout, max_results=config.max_results, prefixes=site.prefixes.turtle_block(["rdfs"])
+    )
+    return Response(body, media_type="text/turtle; charset=utf-8", headers={"Vary": "Accept"})
+
+
+@functools.lru_cache(maxsize=4)
+def _examples(site: Site) -> tuple[dict[str, str], ...]:
+    from evkg.engines import inline_bindings
+    from evkg.queries import discover, split_header
+    from evkg.store import to_oxigraph
+
+    out = []
+    for spec in discover(site.data.root):
+        if spec.kind == "violation":
+            continue
+        _, body = split_header(spec.text)
+        try:
+            bound = spec.bind(spec.example_bindings(), site.prefixes)
+            text = inline_bindings(body.strip(), {k: to_oxigraph(v) for k, v in bound.items()})
+        except Exception:  # a header without usable examples: show the query as it is
+            text = body.strip()
+        out.append({"name": spec.name, "summary": spec.summary, "question": spec.question, "query": text + "\n"})
+    return tuple(out)
+
+
+def examples(site: Site) -> tuple[dict[str, str], ...]:
+    """The example queries of ``queries/`` with their example parameters filled in (VALUES)."""
+    try:
+        return _examples(site)
+    except Exception:  # no queries/ folder, or one that does not parse: the page works without
+        return ()
+
+
+def _results_page(request: Request, query: str, answer: Answer) -> Response:
+    page = pages.Page(request)
+    site = page.site
+    result: dict[str, Any] = {"kind": answer.kind, "count": answer.rows}
+    if answer.kind == "boolean":
+        result["boolean"] = json.loads(answer.body)["boolean"]
+    elif answer.kind == "solutions":
+        doc = json.loads(answer.body)
+        result["vars"] = doc["head"]["vars"]
+        result["rows"] = [
+            [_cell(site, b.get(v), page.lang) for v in result["vars"]] for b in doc["results"]["bindings"]
+        ]
+    else:
+        result["vars"] = ["subject", "predicate", "object"]
+        rows = []
+        for triple in ox.parse(answer.body, format=ox.RdfFormat.N_TRIPLES):
+            rows.append(
+                [_cell(site, _json_term(t), page.lang) for t in (triple.subject, triple.predicate, triple.object)]
+            )
+        result["rows"] = rows
+    return pages.render(
+        request,
+        "sparql.html",
+        headers={"Vary": "Accept"},
+        query=query,
+        error=None,
+        result=result,
+        examples=examples(site),
+        limits=_limits(request),
+    )
+
+
+def _json_term(term: Any) -> dict[str, str]:
+    from evkg.serve.evaluate import term_json
+
+    return term_json(term)
+
+
+def _cell(site: Site, binding: dict[str, str] | None, lang: str) -> dict[str, Any] | None:
+    if binding is None:
+        return None
+    if binding["type"] == "uri":
+        return {"ref": site.ref(binding["value"], lang)}
+    if binding["type"] == "bnode":
+        return {"text": Text("_:" + binding["value"])}
+    return {
+        "text": Text(binding["value"], (binding.get("xml:lang") or "").lower()),
+        "datatype": binding.get("datatype"),
+    }
