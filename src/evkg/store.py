@@ -35,7 +35,7 @@ from rdflib.term import Identifier
 
 from evkg.atomic import replace_dir
 from evkg.errors import EvkgError, OutputError, QuerySyntaxError, UsageError
-from evkg.load import Manifest, load_files, source_files
+from evkg.load import Manifest, bulk_load_files, load_files, source_files
 from evkg.prefixes import Prefixes
 from evkg.sources import DataDir, display_path
 
@@ -241,7 +241,7 @@ def open_store(store_dir: str | Path, data: DataDir, prefixes: Prefixes, *, rebu
         raise OutputError(f"{display_path(root)}: folder is not empty and is not an evkg store; choose another")
     with replace_dir(root) as tmp:
         store = ox.Store(str(tmp / OXIGRAPH_DIR))
-        load_files(store, files)
+        bulk_load_files(store, files)  # a new folder: one bulk insertion (not atomic, the folder is)
         store.flush()
         store.optimize()
         del store  # release the RocksDB lock before the folder moves

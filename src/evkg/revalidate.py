@@ -1,0 +1,255 @@
+"""Incremental SHACL re-validation: after a curator edits a few source files, check only what changed.
+
+A full validation (:func:`validate_store`) of a persisted store saves its findings next to the store
+(``<store_dir>/validation.json``), keyed by the store's manifest (the SHA-256 of every source file).
+:func:`revalidate` then handles an edit of one or more source files without rebuilding or re-validating
+everything:
+
+1. **diff**: the edited file is parsed and compared with its named graph in the store; the *touched*
+   nodes are the subjects and non-literal objects of every removed or added triple (a re-parsed blank
+   node has a new label, so its triples and the triple pointing at it count as changed, and its owner
+   IRI is touched);
+2. **focus nodes** whose result can change: the touched nodes, the nodes pointing at them (a
+   ``sh:class`` constraint on the referrer, a SPARQL constraint reading one hop further, such as
+   duplicate author positions), and, through blank nodes, one hop further up (``sh:node`` on an
+   evidence target and its selector). This bound holds for evkg's shapes, whose paths are single
+   properties and whose deepest reach is two hops through blank nodes;
+3. **neighbourhood**: an rdflib graph with the focus nodes' triples, their objects' triples (types for
+   ``sh:class``, nested blank nodes), and every triple pointing at these nodes by a property that has an
+   ``rdfs:range`` (RDFS typing); pySHACL runs on it exactly as :func:`evkg.validate.run_shacl` does
+   (RDFS inference with the ontology);
+4. **merge**: the cached findings of the focus nodes are replaced by the new ones; all others are kept.
+   The store's named graph and manifest entry are updated, and so is the cache.
+
+``tests/test_revalidate.py`` checks on synthetic data that the merged findings equal those of a full
+validation of the edited data. QC queries (``queries/qc``) are global and are not part of this report.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import Graph
+from rdflib.namespace import RDFS
+
+from evkg import sources
+from evkg.errors import EvkgError, UsageError
+from evkg.load import Manifest, load_file, sha256, source_files
+from evkg.prefixes import Prefixes, registry
+from evkg.store import MANIFEST, OXIGRAPH_DIR, to_rdflib
+from evkg.validate import (
+    Describer,
+    Finding,
+    Report,
+    ontology_graph,
+    run_shacl,
+    shacl_findings,
+    shapes_graph,
+    union_graph,
+)
+
+CACHE = "validation.json"
+Node = ox.NamedNode | ox.BlankNode
+
+
+def _cache_path(store_dir: Path) -> Path:
+    return Path(store_dir) / CACHE
+
+
+def _write_json(path: Path, doc: Any) -> None:
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def save_cache(store_dir: Path, manifest_files: dict[str, Any], findings: Sequence[Finding], lang: str) -> None:
+    _write_json(
+        _cache_path(store_dir),
+        {"manifest": manifest_files, "lang": lang, "findings": [asdict(f) for f in findings]},
+    )
+
+
+def load_cache(store_dir: Path) -> dict[str, Any] | None:
+    try:
+        doc = json.loads(_cache_path(store_dir).read_text(encoding="utf-8"))
+        doc["findings"] = [Finding(**{**f, "graphs": tuple(f["graphs"])}) for f in doc["findings"]]
+        return doc
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+# --- the full validation of a store, cached ---------------------------------------------------------------
+def validate_store(kg: Any, *, lang: str = "en") -> Report:
+    """Full SHACL validation of a loaded :class:`evkg.KnowledgeGraph`; cached if it is persisted."""
+    started = time.perf_counter()
+    shapes, ontology = shapes_graph(kg.data), ontology_graph(kg.data)
+    data_graph = union_graph(kg.store, kg.prefixes)
+    _, report_graph = run_shacl(data_graph, shapes, ontology)
+    findings = shacl_findings(report_graph, shapes, Describer(data_graph, kg.prefixes, lang, kg.store))
+    if kg.store_path is not None and kg.manifest is not None:
+        save_cache(kg.store_path, kg.manifest.files, findings, lang)
+    report = Report(findings, report_graph, lang=lang, triples=len(data_graph))
+    report.seconds["total"] = time.perf_counter() - started
+    return report
+
+
+# --- the incremental path ------------------------------------------------------------------------------------
+def _touched(old: Iterable[ox.Triple], new: Iterable[ox.Triple]) -> set[Node]:
+    before, after = set(old), set(new)
+    nodes: set[Node] = set()
+    for t in before ^ after:
+        nodes.add(t.subject)  # type: ignore[arg-type]
+        if isinstance(t.object, ox.NamedNode | ox.BlankNode):
+            nodes.add(t.object)
+    return nodes
+
+
+def _referrers(store: ox.Store, node: Node) -> set[Node]:
+    return {q.subject for q in store.quads_for_pattern(None, None, node)}  # type: ignore[misc]
+
+
+def focus_nodes(store: ox.Store, touched: set[Node]) -> set[Node]:
+    """The touched nodes, their referrers and, through blank nodes, their referrers' referrers."""
+    focus = set(touched)
+    hop1: set[Node] = set()
+    for node in touched:
+        hop1 |= _referrers(store, node)
+    focus |= hop1
+    for node in hop1:
+        if isinstance(node, ox.BlankNode):
+            focus |= _referrers(store, node)
+    return focus
+
+
+def _range_properties(store: ox.Store) -> set[ox.NamedNode]:
+    """Properties with an rdfs:range, and their sub-properties (they type the objects they point at)."""
+    rows = store.query(
+        "SELECT DISTINCT ?p WHERE { ?p <%s>*/<%s> ?r }" % (RDFS.subPropertyOf, RDFS.range),  # noqa: UP031
+        use_default_graph_as_union=True,
+    )
+    return {row["p"] for row in rows}  # type: ignore[misc]
+
+
+def neighbourhood(store: ox.Store, focus: set[Node], prefixes: Prefixes) -> Graph:
+    """The triples pySHACL needs to validate ``focus`` exactly as in the whole graph (see the module doc)."""
+    ranged = _range_properties(store)
+    triples: set[ox.Triple] = set()
+    around: set[Node] = set(focus)
+    for node in focus:
+        for q in store.quads_for_pattern(node, None, None):
+            triples.add(q.triple)
+            if isinstance(q.object, ox.NamedNode | ox.BlankNode):
+                around.add(q.object)
+    second: set[Node] = set()
+    for node in around - focus:
+        for q in store.quads_for_pattern(node, None, None):
+            triples.add(q.triple)
+            if isinstance(q.object, ox.BlankNode):
+                second.add(q.object)
+    for node in second:
+        for q in store.quads_for_pattern(node, None, None):
+            triples.add(q.triple)
+    for node in around | second:
+        for p in ranged:
+            for q in store.quads_for_pattern(None, p, node):
+                triples.add(q.triple)
+    graph = prefixes.graph()
+    for t in triples:
+        graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+    return graph
+
+
+def _open_writable(store_dir: Path) -> tuple[ox.Store, Manifest]:
+    manifest_path, ox_path = store_dir / MANIFEST, store_dir / OXIGRAPH_DIR
+    if not manifest_path.is_file() or not ox_path.is_dir():
+        raise UsageError(
+            f"{sources.display_path(store_dir)}: not an evkg store (build it with evkg.load(store_dir=...))"
+        )
+    try:
+        manifest = Manifest.from_json(manifest_path.read_text(encoding="utf-8"))
+        return ox.Store(str(ox_path)), manifest
+    except (OSError, ValueError, KeyError) as exc:
+        raise EvkgError(f"{sources.display_path(store_dir)}: cannot open the store ({exc})") from None
+
+
+def revalidate(
+    data_dir: str | os.PathLike[str],
+    store_dir: str | os.PathLike[str],
+    changed: Sequence[str | os.PathLike[str]],
+    *,
+    lang: str = "en",
+) -> Report:
+    """Re-validate after ``changed`` source files of ``data_dir`` were edited (see the module doc).
+
+    The store in ``store_dir`` (built by ``evkg.load(data_dir, store_dir)``) is updated in place: the
+    changed files' named graphs and manifest entries, and the cached report. Without a cached full
+    report for the store's current manifest, a full validation is run (and cached) instead.
+
+    ``Report.seconds["mode"]`` says which was done: ``"incremental"`` or ``"full"``.
+    """
+    data = sources.resolve(data_dir)
+    root = Path(store_dir)
+    prefixes = registry(data.root)
+    started = time.perf_counter()
+    store, manifest = _open_writable(root)
+    cache = load_cache(root)
+    paths = [Path(p).resolve() for p in changed]
+    files = {f.path.resolve(): f for f in source_files(data, prefixes)}
+    unknown = [p for p in paths if p not in files]
+    if unknown:
+        raise UsageError(f"{sources.display_path(unknown[0])}: not a source file of {sources.display_path(data.root)}")
+    touched: set[Node] = set()
+    entries = dict(manifest.files)
+    for path in paths:
+        source = files[path]
+        scratch = ox.Store()
+        load_file(scratch, source)  # a syntax error leaves the store as it was
+        graph = ox.NamedNode(source.graph)
+        old = [q.triple for q in store.quads_for_pattern(None, None, None, graph)]
+        new = [q.triple for q in scratch.quads_for_pattern(None, None, None, graph)]
+        touched |= _touched(old, new)
+        store.clear_graph(graph)
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in new)
+        store.add_graph(graph)
+        entries[source.relpath] = {"sha256": sha256(path), "graph": source.graph}
+    store.flush()
+    new_manifest = Manifest(dict(sorted(entries.items())), manifest.evkg, manifest.pyoxigraph, manifest.loader)
+    _write_json_text(root / MANIFEST, new_manifest.to_json())
+    seconds: dict[str, Any] = {}
+    if cache is None or cache.get("manifest") != manifest.files or cache.get("lang") != lang:
+        del store  # release the lock: validate_store reopens it read-only
+        import evkg
+
+        kg = evkg.load(data.root, root)
+        report = validate_store(kg, lang=lang)
+        report.seconds["mode"] = "full"  # type: ignore[assignment]
+        return report
+    focus = focus_nodes(store, touched)
+    graph = neighbourhood(store, focus, prefixes)
+    shapes, ontology = shapes_graph(data), ontology_graph(data)
+    _, report_graph = run_shacl(graph, shapes, ontology)
+    describer = Describer(graph, prefixes, lang, store)
+    names = {describer.name(to_rdflib(n)) for n in focus}
+    fresh = [f for f in shacl_findings(report_graph, shapes, describer) if f.focus in names]
+    kept = [f for f in cache["findings"] if f.focus not in names]
+    findings = kept + fresh
+    save_cache(root, new_manifest.files, findings, lang)
+    seconds["focus"] = len(focus)
+    seconds["triples"] = len(graph)
+    seconds["mode"] = "incremental"
+    seconds["total"] = time.perf_counter() - started
+    report = Report(findings, report_graph, lang=lang, triples=len(graph), seconds=seconds)
+    return report
+
+
+def _write_json_text(path: Path, text: str) -> None:
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
