@@ -14,6 +14,7 @@ Fixtures (add yours below, with a docstring):
     fixture_kg       the fixture data loaded once per session
     evkg_exe         the ``evkg`` console script of the environment that runs pytest
     run_evkg         run ``evkg ARGS...`` in a subprocess, returns CompletedProcess (text mode)
+    serve_client     the evkg web app (evkg.serve) in process, workers running (Starlette TestClient)
 """
 
 from __future__ import annotations
@@ -168,3 +169,16 @@ def run_evkg(evkg_exe: str) -> Callable[..., subprocess.CompletedProcess[str]]:
         )
 
     return run
+
+
+# --- the web app (evkg serve) ----------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def serve_client(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """The web app on the bundled data, in process, query workers started (a Starlette TestClient).
+
+    Query time limit and result limit are small (tests/serve_support.py). Read only; shared.
+    """
+    from serve_support import app_client
+
+    with app_client(data_dir, tmp_path_factory.mktemp("serve") / "store") as client:
+        yield client

@@ -178,7 +178,8 @@ def render_dot(source: str, label: str) -> str | None:
         return None
     svg = done.stdout.decode("utf-8")
     svg = _COMMENT.sub("", _PROLOG.sub("", svg, count=1))
-    svg = _SIZE.sub(f'<svg class="evkg-graph" role="img" aria-label={quoteattr(label)}', svg, count=1)
+    opening = f'<svg class="evkg-graph" role="img" aria-label={quoteattr(label)}'
+    svg = _SIZE.sub(lambda _: opening, svg, count=1)
     return svg.strip()
 
 

@@ -30,7 +30,7 @@ def main(argv: list[str]) -> int:  # pragma: no cover - runs in a child process
     import pyoxigraph as ox
 
     from evkg.prefixes import registry
-    from evkg.serve.evaluate import error, run
+    from evkg.serve.evaluate import Job, error, run
 
     try:
         prefixes = registry(config.data_dir)
@@ -40,6 +40,10 @@ def main(argv: list[str]) -> int:  # pragma: no cover - runs in a child process
             outbox.send(("error", f"cannot open the store {config.store_path}: {exc}"))
         return 1
     graphs = {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
+    # Warm up before saying ready: rdflib builds its SPARQL grammar on first use (about a second),
+    # which must not count against the first user's time limit.
+    for warm in ("ASK { ?s ?p ?o }", "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1"):
+        run(store, Job(warm, accept="application/ld+json, */*;q=0.1"), graphs=graphs, prefixes=prefixes, max_results=1)
     outbox.send(("ready", os.getpid()))
     while True:
         try:
