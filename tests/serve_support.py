@@ -51,6 +51,18 @@ def app_client(data_dir: Path, store_dir: Path, **config: object) -> Iterator[ob
         yield client
 
 
+def app_client_without_workers(data_dir: Path, store_dir: Path) -> object:
+    """The web app over ``data_dir`` without starting its lifespan: pages and IRIs work, /sparql does not."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from starlette.testclient import TestClient
+
+        from evkg.serve import ServeConfig, create_app
+
+        app = create_app(ServeConfig(data_dir=data_dir, store_dir=store_dir, svg_engine="python"))
+        return TestClient(app, base_url="http://evkg.test")
+
+
 class ServeProcess:
     """``evkg serve`` in a subprocess on 127.0.0.1:<free port>; stopped (SIGINT, then SIGKILL) on exit."""
 

@@ -11,7 +11,8 @@ language is normalised the same way as the query:
 
 A hit on any label of a resource returns the resource, whatever the label's language, so that
 ``EV`` (an English alternative label) finds 細胞外小胞 on the Japanese page. Hits are ranked:
-the whole label, then the start of a label, then anywhere in it; preferred labels before others.
+the whole label, then the start of a label, then anywhere in it; then by the caller's weight (the
+site puts organisations, agreements, documents and terms first); preferred labels before others.
 
 >>> normalize("ｴｷｿｿｰﾑ") == normalize("エクソソーム")
 True
@@ -24,7 +25,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -82,18 +83,30 @@ class SearchIndex:
         for resource, text, lang, preferred in items:
             self.add(resource, text, lang, preferred)
 
-    def search(self, query: str, limit: int = 100) -> list[tuple[str, Entry]]:
-        """``(resource, best matching label)`` pairs, best first (at most ``limit``)."""
+    def search(
+        self, query: str, limit: int = 100, weight: Callable[[str], int] | None = None
+    ) -> list[tuple[str, Entry]]:
+        """``(resource, best matching label)`` pairs, best first (at most ``limit``).
+
+        ``weight(resource)`` (smaller first) orders hits of the same grade, e.g. organisations and
+        agreements before the evidence records that quote them.
+        """
         needle = normalize(query)
         if not needle:
             return []
-        best: dict[str, tuple[tuple[int, int, int, str], Entry]] = {}
+        best: dict[str, tuple[tuple[int, int, int, int, str], Entry]] = {}
         for entry in self.entries:
             at = entry.key.find(needle)
             if at < 0:
                 continue
             grade = 0 if entry.key == needle else 1 if at == 0 else 2
-            rank = (grade, 0 if entry.preferred else 1, len(entry.key), entry.resource)
+            rank = (
+                grade,
+                weight(entry.resource) if weight else 0,
+                0 if entry.preferred else 1,
+                len(entry.key),
+                entry.resource,
+            )
             current = best.get(entry.resource)
             if current is None or rank < current[0]:
                 best[entry.resource] = (rank, entry)

@@ -188,6 +188,11 @@ def _timeline_label(label: Text) -> Text:
     return label
 
 
+def _search_weight(site: Site, iri: str) -> int:
+    """Search hits of the same grade: things (organisations, agreements, ...) before records about them."""
+    return PICTURE_PRIORITY.get(site.kind(iri), len(PICTURE_PRIORITY))
+
+
 def _lang(literal: ox.Literal) -> str:
     return (literal.language or "").lower().partition("-")[0]
 
@@ -651,7 +656,8 @@ class Site:
 
     def search(self, query: str, lang: str, limit: int = 100) -> list[tuple[Ref, Text, list[Ref]]]:
         hits = []
-        for iri, entry in self.search_index.search(query, limit * 2):
+        weight = functools.partial(_search_weight, self)
+        for iri, entry in self.search_index.search(query, limit * 2, weight=weight):
             if not self.is_ours(iri):
                 continue
             types = [self.ref(t, lang) for t in sorted(self.types.get(iri, ()))]
