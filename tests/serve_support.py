@@ -36,7 +36,7 @@ def free_port() -> int:
 def app_client(data_dir: Path, store_dir: Path, **config: object) -> Iterator[object]:
     """The evkg web app over ``data_dir`` (store built in ``store_dir``), lifespan started."""
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)  # starlette's TestClient prefers httpx2
+XX
         from starlette.testclient import TestClient
 
     from evkg.serve import ServeConfig, create_app
@@ -45,7 +45,7 @@ def app_client(data_dir: Path, store_dir: Path, **config: object) -> Iterator[ob
     settings.update(config)
     app = create_app(ServeConfig(data_dir=data_dir, store_dir=store_dir, **settings))  # type: ignore[arg-type]
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore")
         client = TestClient(app, base_url="http://evkg.test")
     with client:
         yield client
@@ -54,7 +54,7 @@ def app_client(data_dir: Path, store_dir: Path, **config: object) -> Iterator[ob
 def app_client_without_workers(data_dir: Path, store_dir: Path) -> object:
     """The web app over ``data_dir`` without starting its lifespan: pages and IRIs work, /sparql does not."""
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore")
         from starlette.testclient import TestClient
 
         from evkg.serve import ServeConfig, create_app
