@@ -36,7 +36,7 @@ def free_port() -> int:
 def app_client(data_dir: Path, store_dir: Path, **config: object) -> Iterator[object]:
     """The evkg web app over ``data_dir`` (store built in ``store_dir``), lifespan started."""
     with warnings.catch_warnings():
-XX
+        warnings.simplefilter("ignore")  # starlette's TestClient warns that it prefers httpx2
         from starlette.testclient import TestClient
 
     from evkg.serve import ServeConfig, create_app
