@@ -1,0 +1,152 @@
+"""A reader in a real browser: Playwright drives Debian's chromium (headless, never a downloaded
+browser) against the real ``evkg serve`` on a loopback port. Screenshots are kept as test
+artefacts in tests/artifacts/ (git-ignored).
+
+The reader opens the home page with a Japanese browser, searches in Japanese for 覚書 (memorandum),
+follows the hit to the JSRM-ISEV MOU, reads who signed it and the press release's own sentence,
+then switches the page to English.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from serve_support import ServeProcess
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
+MOU_JA = "日本再生医療学会と国際細胞外小胞学会の覚書（2025年）"
+MOU_EN = "Memorandum of understanding between JSRM and ISEV (2025)"
+
+
+def _browser_available() -> str | None:
+    if not Path(CHROMIUM).is_file():
+        return f"{CHROMIUM} is not installed (Debian package chromium; .ci/run installs it)"
+    if shutil.which("node") is None:
+        try:
+            import playwright  # noqa: F401  (bundles its own driver)
+        except ImportError:
+            return "the playwright package is not installed (pip install -e '.[test]')"
+    return None
+
+
+_missing = _browser_available()
+pytestmark = pytest.mark.skipif(
+    _missing is not None and os.environ.get("CI") != "true",  # in CI a missing browser is a failure
+    reason=_missing or "",
+)
+
+
+@pytest.fixture(scope="module")
+def server(evkg_exe: str, tmp_path_factory: pytest.TempPathFactory):
+    store = tmp_path_factory.mktemp("browser") / "store"
+    with ServeProcess(evkg_exe, "--store", str(store)) as proc:
+        yield proc
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        try:
+            yield instance
+        finally:
+            instance.close()
+
+
+def test_a_reader_finds_the_mou_in_japanese_and_reads_it_in_english(server: ServeProcess, browser) -> None:
+    from playwright.sync_api import expect
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
+    elsewhere: list[str] = []
+
+    def only_loopback(route) -> None:  # the pages load nothing from other hosts
+        if urlsplit(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            elsewhere.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_loopback)
+    page = context.new_page()
+    try:
+        # 1. the home page, in Japanese because the browser asks for Japanese
+        page.goto(server.url + "/")
+        expect(page.locator("html")).to_have_attribute("lang", "ja")
+        expect(page.locator("h1")).to_contain_text("細胞外小胞")
+        page.screenshot(path=str(ARTIFACTS / "browser-1-home-ja.png"))
+
+        # 2. search in Japanese
+        page.fill("#home-search", "覚書")
+        page.press("#home-search", "Enter")
+        page.wait_for_url("**/search?q=*")
+        hit = page.locator("a.hit-title", has_text=MOU_JA)
+        expect(hit).to_have_count(1)
+        page.screenshot(path=str(ARTIFACTS / "browser-2-search-ja.png"))
+
+        # 3. follow the hit to the MOU
+        hit.click()
+        page.wait_for_url("**/id/agreement/jsrm-isev-mou-2025*")
+        expect(page.locator("h1#entity-title")).to_have_text(MOU_JA)
+        expect(page.locator("table.statements").first).to_contain_text("国際細胞外小胞学会")
+        expect(page.locator("table.statements").first).to_contain_text("2025-07-20")
+        assert page.locator("svg.evkg-graph a").count() >= 3  # the neighbourhood links to other pages
+        evidence = page.locator("details.evidence").first
+        evidence.locator("summary").click()
+        expect(evidence.locator("blockquote")).to_be_visible()
+        page.screenshot(path=str(ARTIFACTS / "browser-3-mou-ja.png"), full_page=True)
+
+        # 4. switch the language
+        page.click("#lang-switch")
+        page.wait_for_url("**lang=en*")
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        expect(page.locator("h1#entity-title")).to_have_text(MOU_EN)
+        expect(page.locator("table.statements").first).to_contain_text(
+            "International Society for Extracellular Vesicles"
+        )
+        page.screenshot(path=str(ARTIFACTS / "browser-4-mou-en.png"), full_page=True)
+
+        # 5. the choice sticks when the reader follows a link (JSRM, a signatory)
+        page.locator("table.statements a", has_text="Japanese Society for Regenerative Medicine").first.click()
+        page.wait_for_url("**/id/organization/jsrm?lang=en")
+        expect(page.locator("h1#entity-title")).to_have_text("Japanese Society for Regenerative Medicine")
+        page.screenshot(path=str(ARTIFACTS / "browser-5-jsrm-en.png"))
+    finally:
+        context.close()
+    assert elsewhere == [], f"the pages tried to load from other hosts: {elsewhere}"
+    for name in ("browser-1-home-ja.png", "browser-3-mou-ja.png", "browser-4-mou-en.png"):
+        assert (ARTIFACTS / name).stat().st_size > 10_000
+
+
+def test_the_query_page_runs_an_example_in_the_browser(server: ServeProcess, browser) -> None:
+    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(server.url + "/sparql")
+        page.fill(
+            "#query", "SELECT ?party WHERE { agreement:jsrm-isev-mou-2025 evkg:signatory ?party } ORDER BY ?party"
+        )
+        page.click("form.query-form button[type=submit]")
+        page.wait_for_selector("table.results")
+        rows = page.locator("table.results tbody tr")
+        assert rows.count() == 2
+        assert "International Society for Extracellular Vesicles" in page.locator("table.results").inner_text()
+        page.screenshot(path=str(ARTIFACTS / "browser-6-sparql.png"))
+    finally:
+        context.close()
