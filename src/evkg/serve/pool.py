@@ -231,13 +231,28 @@ class QueryPool:
             self._waiting -= 1
 
     @staticmethod
-    def _roundtrip(worker: Worker, job: Job, timeout: float) -> Answer | None:
-        """Send ``job`` and wait for the answer (in a thread). None: no answer in time or worker died."""
+    async def _answer(worker: Worker, job: Job, timeout: float, disconnected: asyncio.Future[Any] | None) -> Any:
+        """Send ``job`` and wait, on the event loop (no thread), until the answer can be read, the
+        client leaves or ``timeout`` passes. Returns the Answer, "left", "timeout" or None (worker died)."""
+        loop = asyncio.get_running_loop()
+        readable: asyncio.Future[None] = loop.create_future()
+        fd = worker.recv_conn.fileno()
+        loop.add_reader(fd, lambda: readable.done() or readable.set_result(None))
         try:
-            worker.send(job)
-            if not worker.poll(timeout):
+            try:
+                worker.send(job)
+            except (OSError, ValueError):
                 return None
-            answer = worker.recv()
+            waiters: set[asyncio.Future[Any]] = {readable}
+            if disconnected is not None:
+                waiters.add(disconnected)
+            done, _ = await asyncio.wait(waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            loop.remove_reader(fd)
+        if readable not in done:
+            return "left" if done else "timeout"
+        try:
+            answer = worker.recv()  # the worker writes the whole answer at once: this does not wait long
         except (EOFError, OSError, ValueError):
             return None
         return answer if isinstance(answer, Answer) else None
@@ -259,30 +274,24 @@ class QueryPool:
         except Busy:
             return error(503, "all query workers are busy: try again in a moment", retry_after=1)
         remaining = max(0.05, deadline - time.monotonic())
-        call = asyncio.ensure_future(asyncio.to_thread(self._roundtrip, worker, job, remaining))
-        waiters: set[asyncio.Future[Any]] = {call}
-        if disconnected is not None:
-            waiters.add(disconnected)
-        done, _ = await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
-        if call not in done:  # the client left: stop the query now
+        answer = await self._answer(worker, job, remaining, disconnected)
+        if answer == "left":  # the client left: stop the query now
             self.killed += 1
             self._retire(worker)
-            with contextlib.suppress(Exception):
-                await call
             log.info("query stopped after %.2f s: the client disconnected", time.monotonic() - started)
             return error(499, "the client closed the connection")
-        answer = call.result()
-        if answer is None:
-            elapsed = time.monotonic() - started
+        if answer == "timeout":
             self.killed += 1
             self._retire(worker)
-            if elapsed >= self.timeout * 0.95:
-                log.info("query stopped at the time limit (%.1f s)", self.timeout)
-                return error(
-                    503,
-                    f"the query did not finish within the time limit of {self.timeout:g} s and was stopped: "
-                    "narrow it down (LIMIT, more specific patterns)",
-                )
+            log.info("query stopped at the time limit (%.1f s)", self.timeout)
+            return error(
+                503,
+                f"the query did not finish within the time limit of {self.timeout:g} s and was stopped: "
+                "narrow it down (LIMIT, more specific patterns)",
+            )
+        if answer is None:  # the worker died: out of memory (address-space limit) or killed from outside
+            self.killed += 1
+            self._retire(worker)
             return error(507, "the query needed more memory than this endpoint gives one query and was stopped")
         assert self._idle is not None
         self._idle.put_nowait(worker)

@@ -1,0 +1,370 @@
+"""Load test of ``evkg serve``: concurrent clients on loopback, throughput and latency percentiles.
+
+    python scripts/loadtest.py                                   # the bundled graph, 1/8/32 clients
+    python scripts/loadtest.py --synth 100k --write docs/benchmarks.md
+    python scripts/loadtest.py --url http://127.0.0.1:8000 --clients 8 --requests 200
+
+Without ``--url`` the script starts ``evkg serve`` itself (on a free loopback port, with a store in a
+temporary folder) and stops it at the end; ``--synth N`` first generates a seeded synthetic data
+folder of N triples (evkg.synth, the shape used by scripts/bench.py and the reference figures).
+``--url`` must be a loopback address: the script refuses to load anything else.
+
+Bounded: each scenario runs until ``--requests`` answers have arrived or ``--duration`` seconds
+have passed, whichever comes first. Scenarios (SPARQL queries go to /sparql, JSON results):
+
+point lookup        all statements of one organisation
+join + language     documents with their creator's Japanese name (LIMIT 100)
+aggregate           instances per class (COUNT, GROUP BY)
+IRI as Turtle       GET an organisation's IRI with Accept: text/turtle
+IRI as HTML         the organisation's page
+search              /search?q=… in Japanese
+lookup during a runaway   point lookups while one query that never ends holds a worker
+
+For each: requests done, errors (non-2xx), throughput (answers per second), p50 and p99 latency.
+With ``--write FILE`` the "## Serving" section of FILE is replaced (or appended); the rest is kept.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import ipaddress
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+
+HEADING = "## Serving"
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+PICK_ORG = "SELECT ?org WHERE { ?org a org:FormalOrganization } ORDER BY ?org LIMIT 1"
+LOOKUP = "SELECT ?p ?o WHERE {{ <{org}> ?p ?o }}"
+JOIN = (
+    "SELECT ?doc ?name WHERE { ?doc dcterms:creator ?org . ?org skos:prefLabel ?name "
+    'FILTER(LANGMATCHES(LANG(?name), "ja")) } LIMIT 100'
+)
+AGGREGATE = "SELECT ?type (COUNT(*) AS ?n) WHERE { ?s a ?type } GROUP BY ?type ORDER BY DESC(?n)"
+JSON = "application/sparql-results+json"
+
+
+@dataclass
+class Outcome:
+    scenario: str
+    clients: int
+    requests: int
+    errors: int
+    seconds: float
+    throughput: float
+    p50_ms: float
+    p99_ms: float
+    statuses: dict[str, int] = field(default_factory=dict)
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The ``q`` percentile (0-100) by the nearest-rank method."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), round(q / 100 * len(ordered) + 0.5)))
+    return ordered[rank - 1]
+
+
+def loopback_only(url: str) -> str:
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return url.rstrip("/")
+    try:
+        if ipaddress.ip_address(host).is_loopback:
+            return url.rstrip("/")
+    except ValueError:
+        pass
+    raise SystemExit(f"loadtest: {url} is not a loopback address; this script only loads a local server")
+
+
+async def run_scenario(base: str, name: str, clients: int, requests: int, duration: float, make_request) -> Outcome:
+    latencies: list[float] = []
+    statuses: dict[str, int] = {}
+    errors = 0
+    issued = 0
+    deadline = time.monotonic() + duration
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=120) as client:
+
+        async def worker() -> None:
+            nonlocal issued, errors
+            while issued < requests and time.monotonic() < deadline:
+                issued += 1
+                started = time.perf_counter()
+                try:
+                    response = await make_request(client)
+                    key = str(response.status_code)
+                    ok = response.is_success
+                except httpx.HTTPError as exc:
+                    key, ok = type(exc).__name__, False
+                latencies.append(time.perf_counter() - started)
+                statuses[key] = statuses.get(key, 0) + 1
+                if not ok:
+                    errors += 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(clients)))
+        elapsed = time.perf_counter() - started
+    done = len(latencies)
+    return Outcome(
+        name,
+        clients,
+        done,
+        errors,
+        round(elapsed, 2),
+        round(done / elapsed, 1) if elapsed else 0.0,
+        round(percentile(latencies, 50) * 1000, 1),
+        round(percentile(latencies, 99) * 1000, 1),
+        statuses,
+    )
+
+
+def sparql(query: str):
+    async def send(client: httpx.AsyncClient) -> httpx.Response:
+        return await client.post("/sparql", data={"query": query}, headers={"Accept": JSON})
+
+    return send
+
+
+def get(path: str, accept: str, **params: str):
+    async def send(client: httpx.AsyncClient) -> httpx.Response:
+        return await client.get(path, params=params or None, headers={"Accept": accept})
+
+    return send
+
+
+async def measure(base: str, clients: list[int], requests: int, duration: float) -> list[Outcome]:
+    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+        picked = await client.post("/sparql", data={"query": PICK_ORG}, headers={"Accept": JSON})
+        picked.raise_for_status()
+        org = picked.json()["results"]["bindings"][0]["org"]["value"]
+    path = urlsplit(org).path
+    if not path.startswith("/id/"):
+        path = "/id/" + org.split("/id/", 1)[1]
+    scenarios = [
+        ("point lookup", sparql(LOOKUP.format(org=org))),
+        ("join + language", sparql(JOIN)),
+        ("aggregate", sparql(AGGREGATE)),
+        ("IRI as Turtle", get(path, "text/turtle")),
+        ("IRI as HTML", get(path, "text/html", lang="en")),
+        ("search", get("/search", "text/html", q="細胞外小胞", lang="ja")),
+    ]
+    outcomes = []
+    for name, make in scenarios:
+        await run_scenario(base, name, 1, 3, duration, make)  # warm up (caches, first parse)
+        for n in clients:
+            outcome = await run_scenario(base, name, n, requests, duration, make)
+            outcomes.append(outcome)
+            print(_line(outcome), file=sys.stderr)
+    outcomes.append(await during_runaway(base, org, requests, duration))
+    print(_line(outcomes[-1]), file=sys.stderr)
+    return outcomes
+
+
+async def during_runaway(base: str, org: str, requests: int, duration: float) -> Outcome:
+    """Point lookups from 8 clients while one client's query never ends (until the time limit)."""
+    async with httpx.AsyncClient(base_url=base, timeout=300) as client:
+        runaway = asyncio.ensure_future(client.post("/sparql", data={"query": RUNAWAY}, headers={"Accept": JSON}))
+        await asyncio.sleep(0.3)
+        outcome = await run_scenario(
+            base, "lookup during a runaway", 8, requests, duration, sparql(LOOKUP.format(org=org))
+        )
+        runaway.cancel()
+        try:
+            await runaway
+        except (asyncio.CancelledError, httpx.HTTPError):
+            pass
+    return outcome
+
+
+def _line(o: Outcome) -> str:
+    return (
+        f"{o.scenario:<24} clients {o.clients:>2}: {o.requests:>4} answers, {o.errors} errors, "
+        f"{o.throughput:>7.1f}/s, p50 {o.p50_ms:>7.1f} ms, p99 {o.p99_ms:>7.1f} ms"
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of ``pid`` and its children (the query workers), MB."""
+    total = 0
+    pids = [pid] + [int(p.parent.name) for p in Path("/proc").glob("[0-9]*/stat") if _ppid(p) == pid]
+    for p in pids:
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return round(total / 1024, 1)
+
+
+def _ppid(stat: Path) -> int:
+    try:
+        return int(stat.read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return -1
+
+
+def evkg_executable() -> str:
+    candidate = Path(sys.executable).parent / "evkg"
+    return str(candidate) if candidate.is_file() else (shutil.which("evkg") or "evkg")
+
+
+def start_server(
+    data: str | None, workers: int, timeout: float, store: Path
+) -> tuple[subprocess.Popen[bytes], str, float]:
+    port = free_port()
+    args = [evkg_executable(), "serve", "--port", str(port), "--store", str(store), "--log-level", "warning"]
+    args += ["--workers", str(workers), "--timeout", str(timeout)]
+    if data:
+        args += ["--data", data]
+    started = time.perf_counter()
+    proc = subprocess.Popen(args, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    while time.perf_counter() - started < 600:
+        if proc.poll() is not None:
+            raise SystemExit(f"loadtest: evkg serve exited with {proc.returncode}")
+        try:
+            if httpx.post(f"{url}/sparql", data={"query": "ASK {}"}, timeout=5).status_code == 200:
+                return proc, url, time.perf_counter() - started
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    proc.kill()
+    raise SystemExit("loadtest: evkg serve did not start")
+
+
+def stop_server(proc: subprocess.Popen[bytes]) -> None:
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+def markdown(report: dict) -> str:
+    env = report["environment"]
+    lines = [
+        HEADING,
+        "",
+        f"Measured with `{report['command']}` ({env['triples']:,} triples; {env['workers']} query workers, time limit "
+        f"{env['timeout']} s; Python {env['python']}, {env['cpus']} CPUs, load average {env['load']} at the end; "
+        "loopback, httpx clients in one process; each scenario stops at the request count or the time bound). "
+        f"Start to first answer: {env['startup_s']} s (store built from the sources); resident memory of the server "
+        f"and its workers after the run: {env['rss_mb']} MB.",
+        "",
+        "| scenario | clients | answers | errors | answers/s | p50 ms | p99 ms |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for o in report["outcomes"]:
+        lines.append(
+            f"| {o['scenario']} | {o['clients']} | {o['requests']} | {o['errors']} | {o['throughput']} | "
+            f"{o['p50_ms']} | {o['p99_ms']} |"
+        )
+    lines += ["", report.get("note", "").strip(), ""]
+    return "\n".join(line for line in lines) + "\n"
+
+
+def write_section(path: Path, section: str) -> None:
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    start = text.find(HEADING + "\n")
+    if start < 0:
+        text = text.rstrip("\n") + "\n\n" + section
+    else:
+        end = text.find("\n## ", start + len(HEADING))
+        text = text[:start] + section + (text[end + 1 :] if end >= 0 else "")
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--url", help="a running evkg serve on loopback (default: start one)")
+    parser.add_argument("--data", help="data folder to serve (default: the bundled data)")
+    parser.add_argument("--synth", help="serve a synthetic data folder of this many triples (10k, 100k)")
+    parser.add_argument("--clients", default="1,8,32", help="concurrent clients per run (default 1,8,32)")
+    parser.add_argument("--requests", type=int, default=300, help="answers per run, at most (default 300)")
+    parser.add_argument("--duration", type=float, default=20.0, help="seconds per run, at most (default 20)")
+    parser.add_argument("--workers", type=int, default=2, help="query workers of the started server")
+    parser.add_argument("--timeout", type=float, default=10.0, help="query time limit of the started server")
+    parser.add_argument("--json", help="write the results as JSON here")
+    parser.add_argument("--write", help="replace the '## Serving' section of this Markdown file")
+    parser.add_argument("--note", default="", help="a paragraph to put under the table")
+    args = parser.parse_args(argv)
+    clients = [int(c) for c in args.clients.split(",") if c.strip()]
+    if args.requests < 1 or args.duration <= 0 or not clients or min(clients) < 1 or max(clients) > 256:
+        parser.error("--requests, --duration and --clients must be positive (at most 256 clients)")
+
+    workdir = Path(tempfile.mkdtemp(prefix="evkg-loadtest-"))
+    proc = None
+    try:
+        data = args.data
+        if args.synth:
+            from evkg.synth import generate
+
+            sys.path.insert(0, str(Path(__file__).resolve().parent))
+            from synth import size
+
+            data = str(generate(workdir / "data", size(args.synth), 1).root)
+        startup = None
+        if args.url:
+            base = loopback_only(args.url)
+        else:
+            proc, base, startup = start_server(data, args.workers, args.timeout, workdir / "store")
+        with httpx.Client(base_url=base, timeout=60) as client:
+            counted = client.post(
+                "/sparql", data={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"}, headers={"Accept": JSON}
+            ).json()
+        triples = int(counted["results"]["bindings"][0]["n"]["value"])
+        outcomes = asyncio.run(measure(base, clients, args.requests, args.duration))
+        report = {
+            "command": "python scripts/loadtest.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+            "environment": {
+                "triples": triples,
+                "workers": args.workers,
+                "timeout": args.timeout,
+                "python": platform.python_version(),
+                "cpus": os.cpu_count(),
+                "load": round(os.getloadavg()[0], 1),
+                "startup_s": round(startup, 1) if startup is not None else "n/a",
+                "rss_mb": rss_mb(proc.pid) if proc is not None else "n/a",
+            },
+            "outcomes": [asdict(o) for o in outcomes],
+            "note": args.note,
+        }
+        if args.json:
+            Path(args.json).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        if args.write:
+            write_section(Path(args.write), markdown(report))
+        print(markdown(report))
+        failed = sum(o.errors for o in outcomes)
+        return 1 if failed else 0
+    finally:
+        if proc is not None:
+            stop_server(proc)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
