@@ -97,13 +97,18 @@ async def dereference(request: Request) -> Response:
         response.headers["Vary"] = "Accept, Accept-Language"
         return response
     if media == HTML:
-        page = pages.Page(request)
-        view = await asyncio.to_thread(site.entity, iri, page.lang)
-        return pages.entity_page(request, view, items, headers)
+        return await asyncio.to_thread(_page, request, site, iri, items, headers)
     body = await asyncio.to_thread(_representation, request, site, iri, media)
     headers["Content-Location"] = f"{quote(path, safe='/:@-._~')}?format={EXTENSIONS[media]}"
     content_type = media if media in ("application/n-triples", "application/n-quads") else f"{media}; charset=utf-8"
     return Response(body, media_type=content_type, headers=headers)
+
+
+def _page(
+    request: Request, site: Site, iri: str, items: list[tuple[str, str, str]], headers: dict[str, str]
+) -> Response:
+    page = pages.Page(request)
+    return pages.entity_page(request, site.entity(iri, page.lang), items, headers)
 
 
 def _representation(request: Request, site: Site, iri: str, media: str) -> bytes:

@@ -113,7 +113,9 @@ def render(
 
 
 # --- pages -------------------------------------------------------------------------------------------
-async def home(request: Request) -> Response:
+# Page handlers are plain functions: Starlette runs them in its thread pool, so that building a page
+# (labels, SVG, templates) never holds up the event loop that serves the other clients.
+def home(request: Request) -> Response:
     page = Page(request)
     site = page.site
     indexes = [(i, site.index_count(i["slug"])) for i in site.index_pages()]
@@ -127,7 +129,7 @@ async def home(request: Request) -> Response:
     )
 
 
-async def browse(request: Request) -> Response:
+def browse(request: Request) -> Response:
     page = Page(request)
     slug = request.path_params["slug"]
     items = page.site.index(slug, page.lang)
@@ -137,19 +139,19 @@ async def browse(request: Request) -> Response:
     return render(request, "index.html", index=index, items=items, title=index[page.lang])
 
 
-async def graph_index(request: Request) -> Response:
+def graph_index(request: Request) -> Response:
     page = Page(request)
     rows = page.site.graph_rows(page.lang)
     return render(request, "graphs.html", rows=rows, title=page.m["graphs"])
 
 
-async def glossary(request: Request) -> Response:
+def glossary(request: Request) -> Response:
     page = Page(request)
     scheme, terms = page.site.glossary(page.lang)
     return render(request, "glossary.html", scheme=scheme, terms=terms, title=page.m["glossary"])
 
 
-async def search(request: Request) -> Response:
+def search(request: Request) -> Response:
     page = Page(request)
     q = (request.query_params.get("q") or "").strip()[:MAX_QUERY_TEXT]
     hits = page.site.search(q, page.lang) if q else []
