@@ -217,6 +217,117 @@ def owlrl_closure(triples: set[Triple]) -> Closure:
     )
 
 
+# --- RDFS, as pySHACL infers it before validating ------------------------------------------------------------
+_TYPE, _PROPERTY, _RESOURCE, _CLASS = RDF.type, RDF.Property, RDFS.Resource, RDFS.Class
+_SUBPROP, _SUBCLASS, _DOMAIN, _RANGE = RDFS.subPropertyOf, RDFS.subClassOf, RDFS.domain, RDFS.range
+_SPECIAL_TYPES = {  # rdfs6, rdfs8 + rdfs10, rdfs12, rdfs13: what "x rdf:type <class>" adds about x
+    RDF.Property: ((None, _SUBPROP, None),),
+    RDFS.Class: ((None, _SUBCLASS, RDFS.Resource), (None, _SUBCLASS, None)),
+    RDFS.ContainerMembershipProperty: ((None, _SUBPROP, RDFS.member),),
+    RDFS.Datatype: ((None, _SUBCLASS, RDFS.Literal),),
+}
+
+
+class _Reach(dict[Node, set[Node]]):
+    """``reach[node]``: the node and everything reachable from it along ``edges`` (computed on first use)."""
+
+    def __init__(self, edges: dict[Node, set[Node]]) -> None:
+        super().__init__()
+        self.edges = edges
+
+    def __missing__(self, node: Node) -> set[Node]:
+        found = {node}
+        stack = [node]
+        while stack:
+            for nxt in self.edges.get(stack.pop(), ()):
+                if nxt not in found:
+                    found.add(nxt)
+                    stack.append(nxt)
+        self[node] = found
+        return found
+
+
+def rdfs_closure(triples: Iterable[Triple]) -> set[Triple]:
+    """The RDFS entailments pySHACL's ``inference="rdfs"`` adds, computed in one pass per round.
+
+    Exactly the triples ``owlrl.DeductiveClosure(pyshacl.inference.CustomRDFSSemantics).expand(g)``
+    adds to ``g`` (rules rdf1, rdfs2-rdfs13 without axiomatic triples and without the quadratic
+    literal rule; rdfs4a/b on the asserted triples, as owlrl applies them in its first cycle only),
+    literal subjects included (a literal value typed by ``rdfs:range``). owlrl fires every rule on
+    every triple until nothing changes; here the schema (subproperties, subclasses, domains,
+    ranges) is closed first, each predicate's consequences are computed once, and a round only looks
+    at the triples the previous round added, unless that round changed the schema.
+    ``tests/test_reasoning.py`` checks the equality with owlrl.
+    """
+    asserted = set(triples)
+    known = set(asserted)
+    by_predicate: dict[Node, set[tuple[Node, Node]]] = {}
+    for s, p, o in asserted:
+        by_predicate.setdefault(p, set()).add((s, o))
+    fresh: set[Triple] = set()
+    for s, _, o in asserted:  # rdfs4a, rdfs4b
+        fresh.add((s, _TYPE, _RESOURCE))
+        fresh.add((o, _TYPE, _RESOURCE))
+    work = by_predicate
+    schema_size: tuple[int, ...] = ()
+    while True:
+        edges = {key: _edges(by_predicate.get(key, ())) for key in (_SUBPROP, _SUBCLASS, _DOMAIN, _RANGE)}
+        size = tuple(len(by_predicate.get(key, ())) for key in (_SUBPROP, _SUBCLASS, _DOMAIN, _RANGE))
+        if size != schema_size:  # the schema grew: every triple may have new consequences
+            work, schema_size = by_predicate, size
+        supers_p = _Reach(edges[_SUBPROP])
+        supers_c = _Reach(edges[_SUBCLASS])
+        add = fresh.add
+        for p, pairs in work.items():
+            add((p, _TYPE, _PROPERTY))  # rdf1
+            supers = supers_p[p]
+            above = [q for q in supers if q != p]  # rdfs7 (with rdfs5)
+            domains: set[Node] = set()
+            ranges: set[Node] = set()
+            for q in supers:
+                for c in edges[_DOMAIN].get(q, ()):
+                    domains |= supers_c[c]  # rdfs2 (with rdfs9, rdfs11)
+                for c in edges[_RANGE].get(q, ()):
+                    ranges |= supers_c[c]  # rdfs3 (with rdfs9, rdfs11)
+            for s, o in pairs:
+                for q in above:
+                    add((s, q, o))
+                for c in domains:
+                    add((s, _TYPE, c))
+                for c in ranges:
+                    add((o, _TYPE, c))
+            if _TYPE in supers:
+                for s, o in pairs:
+                    for c in supers_c[o]:  # rdfs9
+                        add((s, _TYPE, c))
+                    for _, prop, value in _SPECIAL_TYPES.get(o, ()):
+                        add((s, prop, s if value is None else value))
+            if _SUBPROP in supers:
+                for s, o in pairs:
+                    for q in supers_p[o]:  # rdfs5
+                        add((s, _SUBPROP, q))
+            if _SUBCLASS in supers:
+                for s, o in pairs:
+                    for c in supers_c[o]:  # rdfs11
+                        add((s, _SUBCLASS, c))
+        fresh -= known
+        if not fresh:
+            return known - asserted
+        known |= fresh
+        work = {}
+        for s, p, o in fresh:
+            by_predicate.setdefault(p, set()).add((s, o))
+            work.setdefault(p, set()).add((s, o))
+        fresh = set()
+
+
+def _edges(pairs: Iterable[tuple[Node, Node]]) -> dict[Node, set[Node]]:
+    out: dict[Node, set[Node]] = {}
+    for s, o in pairs:
+        out.setdefault(s, set()).add(o)
+    return out
+
+
 # --- the fast engine: OWL 2 RL rules as SPARQL on pyoxigraph ------------------------------------------------
 @dataclass(frozen=True)
 class Rule:
