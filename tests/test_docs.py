@@ -25,7 +25,7 @@ from rdflib import Graph, Literal, URIRef
 
 import evkg
 from evkg import diagrams
-from evkg.docs import MARKER, check_links
+from evkg.docs import MARKER, check_html, check_links
 from evkg.docs.ontology import ontology_terms, term_warnings
 from evkg.load import source_files
 
@@ -95,6 +95,7 @@ def test_the_docs_build_with_no_warnings(site: Path) -> None:
     for page in ("index.html", "ontology.html", "terms.html", "glossaries.html", "graphs.html", "cookbook.html"):
         assert page in manifest["pages"]
     assert check_links(site) == []
+    assert check_html(site) == []
 
 
 def test_every_ontology_term_has_english_and_japanese_label_and_definition(site: Path, kg, ontology: Graph) -> None:
@@ -271,6 +272,13 @@ def test_a_broken_link_or_anchor_is_a_warning(tmp_path: Path) -> None:
         "links: a.html: b.html#nowhere points to a missing anchor",
         "links: a.html: c.html points to a missing file",
     ]
+
+
+def test_a_page_that_is_not_well_formed_is_a_warning(tmp_path: Path) -> None:
+    (tmp_path / "good.html").write_text("<!DOCTYPE html><title>t</title><p>fine</p>", encoding="utf-8")
+    (tmp_path / "bad.html").write_text("<!DOCTYPE html><title>t</title><p>a</b></p>", encoding="utf-8")
+    warnings = check_html(tmp_path)
+    assert len(warnings) == 1 and warnings[0].startswith("html: bad.html: not well-formed HTML5")
 
 
 def test_a_folder_that_is_not_a_docs_build_is_left_alone(tmp_path: Path, run_evkg) -> None:

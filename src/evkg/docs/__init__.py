@@ -24,6 +24,6 @@ In Python::
 
 from __future__ import annotations
 
-from evkg.docs.site import MARKER, DocsResult, build_docs, check_links
+from evkg.docs.site import MARKER, DocsResult, build_docs, check_html, check_links
 
-__all__ = ["MARKER", "DocsResult", "build_docs", "check_links"]
+__all__ = ["MARKER", "DocsResult", "build_docs", "check_html", "check_links"]

@@ -6,7 +6,8 @@ is never half-written), and only over a previous docs build: a folder holding ot
 Anything a reader would find wrong or missing is a *warning* (collected, never printed half-way):
 a term without its English or Japanese label or definition, a concept without a preferred label in
 one of the two languages, a graph file without provenance, a cookbook example that fails or answers
-nothing, a message from pyLODE or Graphviz, an internal link or anchor that leads nowhere.
+nothing, a message from pyLODE or Graphviz, an internal link or anchor that leads nowhere, a page
+that is not well-formed HTML5.
 ``evkg docs --strict`` fails on any of them.
 """
 
@@ -137,6 +138,20 @@ def check_links(folder: Path) -> list[str]:
     return sorted(set(out))
 
 
+def check_html(folder: Path) -> list[str]:
+    """A warning for every HTML page that is not well-formed HTML5 (html5lib, strict)."""
+    import html5lib
+
+    out = []
+    for path in sorted(folder.rglob("*.html")):
+        parser = html5lib.HTMLParser(strict=True)
+        try:
+            parser.parse(path.read_text(encoding="utf-8"))
+        except Exception as exc:  # html5lib raises ParseError with the position in the message
+            out.append(f"html: {path.relative_to(folder).as_posix()}: not well-formed HTML5 ({exc})")
+    return out
+
+
 # --- the build ----------------------------------------------------------------------------------------
 def _first(values: list[Literal], lang: str) -> str | None:
     chosen = sorted(str(v) for v in values if isinstance(v, Literal) and v.language == lang)
@@ -226,6 +241,7 @@ def build_docs(kg: Any, out: str | os.PathLike[str]) -> DocsResult:
         drawn = diagrams.write(dot_sources, tmp / "img")
         result.warnings += drawn.warnings
         result.warnings += check_links(tmp)
+        result.warnings += check_html(tmp)
         result.pages = sorted(p.name for p in tmp.glob("*.html"))
         result.images = sorted(p.relative_to(tmp).as_posix() for p in drawn.files)
         manifest = {
