@@ -98,7 +98,10 @@ async def dereference(request: Request) -> Response:
         return response
     if media == HTML:
         return await asyncio.to_thread(_page, request, site, iri, items, headers)
-    body = await asyncio.to_thread(_representation, request, site, iri, media)
+    cache: dict[tuple[object, ...], object] = request.app.state.cache
+    body = cache.get((iri, media))  # a hit is served on the event loop; a miss is built in a thread
+    if not isinstance(body, bytes):
+        body = await asyncio.to_thread(_representation, request, site, iri, media)
     headers["Content-Location"] = f"{quote(path, safe='/:@-._~')}?format={EXTENSIONS[media]}"
     content_type = media if media in ("application/n-triples", "application/n-quads") else f"{media}; charset=utf-8"
     return Response(body, media_type=content_type, headers=headers)
@@ -108,19 +111,29 @@ def _page(
     request: Request, site: Site, iri: str, items: list[tuple[str, str, str]], headers: dict[str, str]
 ) -> Response:
     page = pages.Page(request)
-    return pages.entity_page(request, site.entity(iri, page.lang), items, headers)
+    key = ("html", iri, page.lang, request.url.query)
+    cache: dict[tuple[object, ...], object] = request.app.state.cache
+    cached = cache.get(key)
+    if isinstance(cached, Response):  # the data does not change while the server runs: nor do the pages
+        return Response(cached.body, headers=dict(cached.headers))
+    response = pages.entity_page(request, site.entity(iri, page.lang), items, headers)
+    _remember(cache, key, response)
+    return response
 
 
 def _representation(request: Request, site: Site, iri: str, media: str) -> bytes:
-    cache: dict[tuple[str, str], bytes] = request.app.state.cache
-    key = (iri, media)
-    body = cache.get(key)
-    if body is None:
+    cache: dict[tuple[object, ...], object] = request.app.state.cache
+    body = cache.get((iri, media))
+    if not isinstance(body, bytes):
         body = serialize(site.description(iri), media, site.prefixes)
-        if len(cache) >= CACHE_ENTRIES:
-            cache.clear()
-        cache[key] = body
+        _remember(cache, (iri, media), body)
     return body
+
+
+def _remember(cache: dict[tuple[object, ...], object], key: tuple[object, ...], value: object) -> None:
+    if len(cache) >= CACHE_ENTRIES:
+        cache.clear()
+    cache[key] = value
 
 
 async def redirect_slash(request: Request) -> Response:

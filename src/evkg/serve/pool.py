@@ -9,7 +9,7 @@ away, the worker is killed (SIGKILL: a query in pyoxigraph cannot be interrupted
 fresh one is started in its place. Workers also run under an address-space limit, so a query that
 builds enormous strings ends its own worker instead of the machine.
 
-Waiting for a free worker is bounded: at most ``max_waiting`` requests queue, and each waits at most
+Waiting for a free worker is bounded: at most ``max_waiting`` requests queue (32 per worker), and each waits at most
 the time limit; beyond that the server answers 503 with ``Retry-After``.
 """
 
@@ -139,7 +139,7 @@ class QueryPool:
         self.config = config
         self.size = max(1, size)
         self.timeout = timeout
-        self.max_waiting = max_waiting if max_waiting is not None else 8 * self.size
+        self.max_waiting = max_waiting if max_waiting is not None else 32 * self.size
         self._idle: asyncio.Queue[Worker] | None = None
         self._workers: set[Worker] = set()
         self._waiting = 0
