@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -78,6 +79,8 @@ def test_ask_and_construct(ask) -> None:
     construct = "CONSTRUCT { ?c skos:prefLabel ?l } WHERE { ?c a skos:Concept ; skos:prefLabel ?l }"
     turtle = ask(construct)
     assert len(Graph().parse(data=turtle, format="turtle")) == 6
+    declared = re.findall(r"^@prefix ([\w-]+):", turtle, re.M)
+    assert declared == ["skos", "term"]  # only the prefixes used, sorted
     nt = ask(construct, "-f", "ntriples")
     assert len(nt.strip().splitlines()) == 6
 

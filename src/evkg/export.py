@@ -254,6 +254,17 @@ def _jsonld(quads: list[ox.Quad], prefixes: Prefixes) -> bytes:
     return (json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
+def serialize_triples(triples: Iterable[ox.Triple], turtle: bool, prefixes: Prefixes) -> bytes:
+    """Triples (e.g. a CONSTRUCT result) as Turtle or N-Triples: sorted, only the prefixes used, sorted.
+
+    Blank node labels are kept as they are (a query result has no stable labels to canonicalise).
+    """
+    quads = sorted((ox.Quad(t.subject, t.predicate, t.object) for t in set(triples)), key=str)
+    if not turtle:
+        return _sorted_lines(quads, ox.RdfFormat.N_TRIPLES)
+    return _oxigraph(quads, ox.RdfFormat.TURTLE, prefixes)
+
+
 def export(engine: Engine, fmt: str | ExportFormat, prefixes: Prefixes) -> bytes:
     """Serialise the dataset behind ``engine`` in ``fmt`` (a name, an alias, or an ExportFormat)."""
     spec = fmt if isinstance(fmt, ExportFormat) else get_format(fmt)

@@ -109,10 +109,9 @@ def sparql_command(
             chosen = chosen or "turtle"
             if chosen not in GRAPH_FORMATS:
                 raise UsageError(f"--format {fmt}: a CONSTRUCT/DESCRIBE query gives triples; use turtle or ntriples")
-            rdf_format = ox.RdfFormat.TURTLE if chosen == "turtle" else ox.RdfFormat.N_TRIPLES
-            triples = list(result)
-            prefixes = kg.prefixes.as_dict() if chosen == "turtle" else None
-            sys.stdout.buffer.write(ox.serialize(triples, format=rdf_format, prefixes=prefixes))
+            from evkg.export import serialize_triples
+
+            sys.stdout.buffer.write(serialize_triples(result, chosen == "turtle", kg.prefixes))
             return
         chosen = chosen or "table"
         if chosen in GRAPH_FORMATS:
@@ -135,9 +134,7 @@ def sparql_command(
             payload = result.serialize(format=results_format)
         except ValueError as exc:  # e.g. an ASK answer in CSV
             raise UsageError(f"--format {chosen}: {exc}") from None
-        sys.stdout.buffer.write(payload)
-        if chosen in ("json", "xml"):
-            sys.stdout.buffer.write(b"\n")
+        sys.stdout.buffer.write(payload if payload.endswith(b"\n") else payload + b"\n")
 
 
 def register(parent: typer.Typer) -> None:
