@@ -21,7 +21,7 @@ from rdflib import Dataset, Graph, URIRef
 
 from evkg.errors import EvkgError
 from evkg.export import export as _export
-from evkg.export import get_format
+from evkg.export import get_format, to_rdflib_graph
 from evkg.load import Manifest, ontology_version, source_files
 from evkg.prefixes import Prefixes, registry
 from evkg.sources import DataDir, resolve
@@ -191,10 +191,7 @@ class KnowledgeGraph:
 
     @functools.cached_property
     def _rdflib_graph(self) -> Graph:
-        graph = self.prefixes.graph()
-        for q in self.engine.quads():
-            graph.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
-        return graph
+        return to_rdflib_graph(self.engine.quads(), self.prefixes)
 
     def rdflib_graph(self) -> Graph:
         """The union of all named graphs as one rdflib :class:`~rdflib.Graph` (cached snapshot)."""

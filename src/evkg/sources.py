@@ -18,7 +18,6 @@ it reads none of them (``evkg.load`` and ``evkg.prefixes`` do).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,14 +112,6 @@ class DataDir:
         if not folder.is_dir():
             return []
         return sorted(p for p in folder.glob(pattern) if p.is_file() and _visible(p, folder))
-
-    def __iter__(self) -> Iterator[Path]:
-        """Every file a build reads: registry, ontology, vocabularies and graphs."""
-        yield self.prefixes_file
-        if self.ontology_file.is_file():
-            yield self.ontology_file
-        yield from self.vocab_files()
-        yield from self.graph_files()
 
 
 def resolve(data_dir: str | os.PathLike[str] | None = None) -> DataDir:
