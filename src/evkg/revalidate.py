@@ -1,49 +1,48 @@
 """Incremental SHACL re-validation: after a curator edits a few source files, check only what changed.
 
-A full validation (:func:`validate_store`) of a persisted store saves its findings next to the store
-(``<store_dir>/validation.json``), keyed by the store's manifest (the SHA-256 of every source file).
-:func:`revalidate` then handles an edit of one or more source files without rebuilding or re-validating
-everything:
+A full validation (:func:`validate_store`, the fast engine :mod:`evkg.shaclfast` by default) of a
+persisted store saves its findings next to the store (``<store_dir>/validation.json``), keyed by the
+store's manifest (the SHA-256 of every source file). :func:`revalidate` then handles an edit of one or
+more source files without rebuilding or re-validating everything:
 
-1. **diff**: the edited file is parsed and compared with its named graph in the store; the *touched*
-   nodes are the subjects and non-literal objects of every removed or added triple (a re-parsed blank
-   node has a new label, so its triples and the triple pointing at it count as changed, and its owner
-   IRI is touched);
-2. **focus nodes** whose result can change: the touched nodes, the nodes pointing at them (a
+1. **diff**: the edited file is parsed and compared with its named graph in the store, which is then
+   replaced; the *touched* nodes are the subjects and non-literal objects of every removed or added
+   triple (a re-parsed blank node has a new label, so its owner IRI is touched too);
+2. **focus nodes** whose results can change: the touched nodes, the nodes pointing at them (a
    ``sh:class`` constraint on the referrer, a SPARQL constraint reading one hop further, such as
    duplicate author positions), and, through blank nodes, one hop further up (``sh:node`` on an
    evidence target and its selector). This bound holds for evkg's shapes, whose paths are single
    properties and whose deepest reach is two hops through blank nodes;
-3. **neighbourhood**: an rdflib graph with the focus nodes' triples, their objects' triples (types for
-   ``sh:class``, nested blank nodes), and every triple pointing at these nodes by a property that has an
-   ``rdfs:range`` (RDFS typing); pySHACL runs on it exactly as :func:`evkg.validate.run_shacl` does
-   (RDFS inference with the ontology);
-4. **merge**: the cached findings of the focus nodes are replaced by the new ones; all others are kept.
-   The store's named graph and manifest entry are updated, and so is the cache.
+3. **validate** the focus IRIs and the blank nodes within two hops of them with the compiled shapes, on
+   the whole (updated) store, so every constraint sees the whole graph (with pySHACL, should the shapes
+   use a feature the fast engine does not compile, on the focus nodes' neighbourhood instead);
+4. **merge**: the cached findings of the validated nodes (and of removed blank nodes) are replaced by
+   the new ones; all others are kept. The manifest and the cache are updated.
 
-``tests/test_revalidate.py`` checks on synthetic data that the merged findings equal those of a full
-validation of the edited data. QC queries (``queries/qc``) are global and are not part of this report.
+``tests/test_shaclfast.py`` checks that the merged findings equal those of a full validation of the
+edited data. QC queries (``queries/qc``) are global and are not part of this report.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
 
-from evkg import sources
+from evkg import shaclfast, sources
 from evkg.errors import EvkgError, UsageError
 from evkg.load import Manifest, load_file, sha256, source_files
 from evkg.prefixes import Prefixes, registry
-from evkg.store import MANIFEST, OXIGRAPH_DIR, to_rdflib
+from evkg.store import MANIFEST, OXIGRAPH_DIR, to_oxigraph, to_rdflib
 from evkg.validate import (
     Describer,
     Finding,
@@ -54,6 +53,8 @@ from evkg.validate import (
     shapes_graph,
     union_graph,
 )
+
+log = logging.getLogger(__name__)
 
 CACHE = "validation.json"
 Node = ox.NamedNode | ox.BlankNode
@@ -86,16 +87,47 @@ def load_cache(store_dir: Path) -> dict[str, Any] | None:
 
 
 # --- the full validation of a store, cached ---------------------------------------------------------------
-def validate_store(kg: Any, *, lang: str = "en") -> Report:
-    """Full SHACL validation of a loaded :class:`evkg.KnowledgeGraph`; cached if it is persisted."""
+class StoreView:
+    """The two rdflib Graph lookups :class:`evkg.validate.Describer` makes, answered by a pyoxigraph store."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+
+    def objects(self, subject: Any, predicate: Any) -> Iterator[Any]:
+        for q in self.store.quads_for_pattern(to_oxigraph(subject), to_oxigraph(predicate), None):
+            yield to_rdflib(q.object)
+
+    def subjects(self, predicate: Any, obj: Any) -> Iterator[Any]:
+        p = to_oxigraph(predicate) if predicate is not None else None
+        for q in self.store.quads_for_pattern(None, p, to_oxigraph(obj)):
+            yield to_rdflib(q.subject)
+
+
+def validate_store(kg: Any, *, lang: str = "en", engine: str = "fast") -> Report:
+    """Full SHACL validation of a loaded :class:`evkg.KnowledgeGraph`; cached if it is persisted.
+
+    ``engine``: ``fast`` (:mod:`evkg.shaclfast`, SPARQL on the store; falls back to pySHACL when the
+    shapes use a feature it does not compile) or ``pyshacl`` (the reference).
+    """
     started = time.perf_counter()
     shapes, ontology = shapes_graph(kg.data), ontology_graph(kg.data)
-    data_graph = union_graph(kg.store, kg.prefixes)
-    _, report_graph = run_shacl(data_graph, shapes, ontology)
-    findings = shacl_findings(report_graph, shapes, Describer(data_graph, kg.prefixes, lang, kg.store))
+    report_graph = None
+    if engine == "fast":
+        try:
+            _, report_graph = shaclfast.validate(kg.store, shapes)
+            describer = Describer(StoreView(kg.store), kg.prefixes, lang, kg.store)  # type: ignore[arg-type]
+            triples = len(kg.store)
+        except shaclfast.Unsupported as exc:
+            log.warning("fast SHACL engine: %s; validating with pySHACL", exc)
+    if report_graph is None:
+        data_graph = union_graph(kg.store, kg.prefixes)
+        _, report_graph = run_shacl(data_graph, shapes, ontology)
+        describer = Describer(data_graph, kg.prefixes, lang, kg.store)
+        triples = len(data_graph)
+    findings = shacl_findings(report_graph, shapes, describer)
     if kg.store_path is not None and kg.manifest is not None:
         save_cache(kg.store_path, kg.manifest.files, findings, lang)
-    report = Report(findings, report_graph, lang=lang, triples=len(data_graph))
+    report = Report(findings, report_graph, lang=lang, triples=triples)
     report.seconds["total"] = time.perf_counter() - started
     return report
 
@@ -232,20 +264,31 @@ def revalidate(
         report.seconds["mode"] = "full"  # type: ignore[assignment]
         return report
     focus = focus_nodes(store, touched)
-    graph = neighbourhood(store, focus, prefixes)
-    shapes, ontology = shapes_graph(data), ontology_graph(data)
-    _, report_graph = run_shacl(graph, shapes, ontology)
-    describer = Describer(graph, prefixes, lang, store)
-    names = {describer.name(to_rdflib(n)) for n in focus}
+    shapes = shapes_graph(data)
+    try:
+        iris = sorted(n.value for n in focus if isinstance(n, ox.NamedNode))
+        _, report_graph = shaclfast.validate(store, shapes, focus=iris)
+        validated = set(iris) | {f"_:{b.value}" for b in shaclfast.blank_neighbours(store, iris)}
+        describer = Describer(StoreView(store), prefixes, lang, store)  # type: ignore[arg-type]
+        names = {describer.name(URIRef(i)) for i in iris} | {v for v in validated if v.startswith("_:")}
+        seconds["engine"] = "fast"
+        checked = len(validated)
+    except shaclfast.Unsupported:
+        graph = neighbourhood(store, focus, prefixes)
+        _, report_graph = run_shacl(graph, shapes, ontology_graph(data))
+        describer = Describer(graph, prefixes, lang, store)
+        names = {describer.name(to_rdflib(n)) for n in focus}
+        seconds["engine"] = "pyshacl"
+        checked = len(graph)
+    names |= {f"_:{n.value}" for n in touched if isinstance(n, ox.BlankNode)}  # removed blank nodes
     fresh = [f for f in shacl_findings(report_graph, shapes, describer) if f.focus in names]
     kept = [f for f in cache["findings"] if f.focus not in names]
     findings = kept + fresh
     save_cache(root, new_manifest.files, findings, lang)
     seconds["focus"] = len(focus)
-    seconds["triples"] = len(graph)
     seconds["mode"] = "incremental"
     seconds["total"] = time.perf_counter() - started
-    report = Report(findings, report_graph, lang=lang, triples=len(graph), seconds=seconds)
+    report = Report(findings, report_graph, lang=lang, triples=checked, seconds=seconds)
     return report
 
 
