@@ -311,9 +311,6 @@ def _covered(name: str) -> set[tuple[str | None, str]]:
     return covered
 
 
-@pytest.mark.xfail(
-    reason="about 50 constraints (mostly nodeKind/maxCount/datatype twins) still lack an invalid example"
-)
 def test_every_constraint_has_an_invalid_example() -> None:
     """Is every constraint of every shape exercised by an invalid example that asserts its result?"""
     g = shapes()
