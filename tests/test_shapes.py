@@ -349,6 +349,18 @@ def test_every_shape_speaks_english_and_japanese_and_has_a_severity() -> None:
             assert g.value(holder, SH.severity) in (SH.Violation, SH.Warning), f"{curie(holder)}: no sh:severity"
 
 
+def test_every_property_message_names_its_property_in_both_languages() -> None:
+    """Can a curator tell from the message alone which property is wrong, in English and in Japanese?"""
+    g = shapes()
+    checked = 0
+    for prop_shape in set(g.objects(None, SH.property)):
+        path = curie(g.value(prop_shape, SH.path))
+        for message in g.objects(prop_shape, SH.message):
+            assert isinstance(message, Literal) and path and path in str(message), f"{path}: {message!r}"
+            checked += 1
+    assert checked > 200
+
+
 def test_node_shapes_stay_open() -> None:
     """Are the node shapes open, so that subclasses with extra properties still validate?"""
     g = shapes()
