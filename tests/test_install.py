@@ -35,7 +35,9 @@ def _parent_site_packages() -> list[str]:
     paths += [p for p in sys.path if p.rstrip("/").endswith(("site-packages", "dist-packages"))]
     seen: list[str] = []
     for p in paths:
-        if p not in seen and Path(p).is_dir() and not Path(p).resolve().is_relative_to(ROOT):
+        # (the test environment may itself live inside the checkout, as CI's .venv/ does; only the
+        # checkout's src/ must stay out, and it is never a site-packages folder)
+        if p not in seen and Path(p).is_dir() and Path(p).resolve() != (ROOT / "src").resolve():
             seen.append(p)
     return seen
 
