@@ -46,8 +46,9 @@ from rdflib.namespace import RDF, RDFS, SH, SKOS
 from rdflib.query import Result as RdflibResult
 from rdflib.term import Identifier, Node
 
-from evkg import load, sources
+from evkg import sources
 from evkg.errors import EvkgError, SourceSyntaxError, UsageError
+from evkg.load import SourceFile, load_file, syntax_error  # evkg.load is also a function: import names
 from evkg.prefixes import Prefixes
 
 log = logging.getLogger(__name__)
@@ -71,7 +72,7 @@ def parse_turtle(path: Path, graph: Graph | None = None) -> Graph:
         for q in quads:
             graph.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
     except SyntaxError as exc:
-        raise load.syntax_error(path, exc) from None
+        raise syntax_error(path, exc) from None
     except OSError as exc:
         raise EvkgError(f"{sources.display_path(path)}: cannot read ({exc.strerror or exc})") from None
     return graph
@@ -500,7 +501,7 @@ def add_files(store: ox.Store, data: sources.DataDir, prefixes: Prefixes, files:
         iri = curator_graph_iri(data, prefixes, path)
         # parse first (into a scratch store) so that a syntax error leaves the dataset as it was
         scratch = ox.Store()
-        load.load_file(scratch, load.SourceFile(path, sources.display_path(path), iri, "graph"))
+        load_file(scratch, SourceFile(path, sources.display_path(path), iri, "graph"))
         target = ox.NamedNode(iri)
         store.clear_graph(target)
         store.extend(scratch.quads_for_pattern(None, None, None, target))
