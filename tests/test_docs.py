@@ -301,15 +301,28 @@ def test_without_graphviz_the_docs_fail_with_one_line(tmp_path: Path, evkg_exe: 
     assert not (tmp_path / "site").exists()
 
 
-def test_importing_pylode_leaves_the_logging_configuration_alone(kg, ontology: Graph) -> None:
-    """pyLODE calls logging.basicConfig(level=DEBUG) on import; evkg puts the root logger back."""
+def test_importing_pylode_leaves_the_logging_configuration_alone() -> None:
+    """pyLODE calls logging.basicConfig(level=DEBUG) on import; evkg puts the root logger back.
+    Checked in fresh interpreters: a bare import changes the root logger, evkg's does not."""
+    probe = "import logging; {}; root = logging.getLogger(); print(root.level, len(root.handlers))"
+    bare = subprocess.run(
+        [sys.executable, "-c", probe.format("import pylode")], capture_output=True, text=True, timeout=120
+    )
+    ours = subprocess.run(
+        [sys.executable, "-c", probe.format("from evkg.docs.ontology import _ont_pub; _ont_pub()")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert bare.stdout.split() == [str(logging.DEBUG), "1"]  # what evkg protects against
+    assert ours.stdout.split() == [str(logging.WARNING), "0"], ours.stderr
+
+
+def test_pylode_reports_nothing_about_the_ontology(kg, ontology: Graph) -> None:
     from evkg.docs.ontology import pylode_html
 
-    root = logging.getLogger()
-    before = (root.level, list(root.handlers))
-    _, warnings = pylode_html(ontology, kg.prefixes)
-    assert (root.level, list(root.handlers)) == before
-    assert warnings == []
+    page, warnings = pylode_html(ontology, kg.prefixes)
+    assert warnings == [] and "<!DOCTYPE html>" in page
 
 
 def test_the_examples_in_the_module_docstrings_hold() -> None:
