@@ -1,0 +1,59 @@
+"""Do the scale scripts work end to end at a tiny size? (issue 8; the real figures are in docs/benchmarks.md)
+
+The benchmark itself is a script, not a timed test: this only checks that ``scripts/synth.py`` writes
+data that conforms to the shapes, and that ``scripts/bench.py`` measures in subprocesses and replaces
+only its own section of the Markdown file it writes to.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import evkg
+from evkg.revalidate import validate_store
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, *map(str, args)], capture_output=True, text=True, timeout=240, cwd=ROOT)
+
+
+def test_synth_writes_the_same_conforming_data_for_the_same_seed(tmp_path: Path) -> None:
+    """Is the synthetic data reproducible, of the size asked for, and valid against the shapes?"""
+    first, second = tmp_path / "a", tmp_path / "b"
+    for out in (first, second):
+        done = run(ROOT / "scripts" / "synth.py", out, "--triples", "2k", "--seed", "3")
+        assert done.returncode == 0, done.stderr
+    files = sorted(p.relative_to(first) for p in (first / "graph").rglob("*.ttl"))
+    assert files == sorted(p.relative_to(second) for p in (second / "graph").rglob("*.ttl"))
+    assert all((first / f).read_bytes() == (second / f).read_bytes() for f in files)
+    kg = evkg.load(first)
+    assert len(kg.store) >= 2000
+    report = validate_store(kg)
+    assert report.conforms, [f.message for f in report.violations][:3]
+
+
+def test_bench_measures_and_writes_only_its_section(tmp_path: Path) -> None:
+    """Does a tiny benchmark run write the Scale section and keep the other sections of the file?"""
+    doc = tmp_path / "benchmarks.md"
+    doc.write_text("# Benchmarks\n\n## Query helpers\n\nkept as is\n", encoding="utf-8")
+    done = run(
+        ROOT / "scripts" / "bench.py",
+        "--sizes", "1500", "--runs", "1", "--limit", "60", "--evkg-limit", "60",
+        "--ops", "evkg-load,evkg-reopen,evkg-helpers,plain-parse",
+        "--out", tmp_path / "work", "--write", doc, "--quiet",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    text = doc.read_text(encoding="utf-8")
+    assert "## Query helpers\n\nkept as is" in text
+    assert "## Scale" in text and "| parse / load + index |" in text
+    assert "`organization_profile`" in text
+    results = json.loads((tmp_path / "work" / "results.json").read_text(encoding="utf-8"))
+    ops = next(iter(results["sizes"].values()))["ops"]
+    assert ops["evkg-load"][0]["seconds"] > 0 and ops["plain-parse"][0]["maxrss_mb"] > 0
+    helpers = ops["evkg-helpers"][0]["helpers"]
+    assert helpers["organization_profile"]["rows"] > 0  # the synthetic anchors answer the examples
