@@ -107,7 +107,8 @@ class ShaclDataGraph(Graph):
     pyoxigraph parses it in microseconds and evaluates it natively. The copy is made on the first
     query and dropped whenever the graph changes. Literal subjects (RDFS range inference types
     literal values) stay out of it: RDF has none, and a result on a literal is dropped from the report
-    anyway. A query pyoxigraph cannot parse goes to rdflib (parsed once per process).
+    anyway. A query pyoxigraph refuses (a syntax it lacks, a bound variable that a SELECT does not
+    project) goes to rdflib, parsed once per process.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -161,8 +162,8 @@ class ShaclDataGraph(Graph):
         if isinstance(query_object, str) and processor == "sparql" and not initNs and not kwargs:
             try:
                 return self._query_oxigraph(query_object, initBindings or {})
-            except SyntaxError:
-                log.debug("pyoxigraph cannot parse a SHACL query; rdflib runs it", exc_info=True)
+            except (SyntaxError, RuntimeError):  # e.g. a bound variable that SELECT does not project
+                log.debug("pyoxigraph cannot run a SHACL query; rdflib runs it", exc_info=True)
         if isinstance(query_object, str) and processor == "sparql":
             namespaces = initNs or dict(self.namespaces())
             key = tuple(sorted((str(k), str(v)) for k, v in namespaces.items()))
