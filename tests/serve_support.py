@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import signal
@@ -106,6 +107,19 @@ class ServeProcess:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+_shared: ServeProcess | None = None
+
+
+def shared_server(evkg_exe: str, store_dir: Path) -> ServeProcess:
+    """One real ``evkg serve`` for the whole session (time limit 60 s, so that only a client leaving
+    stops a query early), started on first use and stopped when the session ends."""
+    global _shared
+    if _shared is None or _shared.process.poll() is not None:
+        _shared = ServeProcess(evkg_exe, "--store", str(store_dir), "--timeout", "60", "--workers", "2")
+        atexit.register(_shared.stop)
+    return _shared
 
 
 class Trap:

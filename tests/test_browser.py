@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from serve_support import ServeProcess
+from serve_support import ServeProcess, shared_server
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -51,10 +51,8 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def server(evkg_exe: str, tmp_path_factory: pytest.TempPathFactory):
-    store = tmp_path_factory.mktemp("browser") / "store"
-    with ServeProcess(evkg_exe, "--store", str(store)) as proc:
-        yield proc
+def server(evkg_exe: str, tmp_path_factory: pytest.TempPathFactory) -> ServeProcess:
+    return shared_server(evkg_exe, tmp_path_factory.getbasetemp() / "shared-serve-store")
 
 
 @pytest.fixture(scope="module")

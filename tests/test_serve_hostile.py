@@ -19,7 +19,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from serve_support import TEST_TIMEOUT, ServeProcess, Trap, pid_alive
+from serve_support import TEST_TIMEOUT, ServeProcess, Trap, pid_alive, shared_server
 
 OUTSIDE = "http://203.0.113.7/sparql"  # TEST-NET-3: an address outside this machine
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -211,11 +211,9 @@ def test_a_result_over_the_limit_is_an_error_not_a_truncated_body(serve_client) 
 
 # --- against the real server --------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def server(evkg_exe: str, tmp_path_factory: pytest.TempPathFactory):
-    """``evkg serve`` with a long time limit, so that only a client leaving can stop a query early."""
-    store = tmp_path_factory.mktemp("hostile") / "store"
-    with ServeProcess(evkg_exe, "--store", str(store), "--timeout", "60", "--workers", "2") as proc:
-        yield proc
+def server(evkg_exe: str, tmp_path_factory: pytest.TempPathFactory) -> ServeProcess:
+    """The session's real ``evkg serve`` (time limit 60 s: only a client leaving can stop a query early)."""
+    return shared_server(evkg_exe, tmp_path_factory.getbasetemp() / "shared-serve-store")
 
 
 def _children(pid: int) -> set[int]:
@@ -232,6 +230,9 @@ def _children(pid: int) -> set[int]:
 
 def test_a_query_stops_when_its_client_goes_away(server: ServeProcess) -> None:
     """oxigraph serve kept computing after the client left; evkg kills the query's worker."""
+    deadline = time.monotonic() + 30  # a worker replaced by an earlier test may still be starting
+    while len(_children(server.process.pid)) != 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
     workers = _children(server.process.pid)
     assert len(workers) == 2
     with pytest.raises(httpx.TimeoutException):

@@ -89,7 +89,7 @@ async def dereference(request: Request) -> Response:
     if problem is not None:
         return problem
     assert media is not None
-    exists = iri in site.served_iris() or site.exists(iri)
+    exists = site.exists(iri)
     items = alternates(path)
     headers = {"Vary": "Accept, Accept-Language", "Link": link_header(items)}
     if not exists:

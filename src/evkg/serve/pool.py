@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 import os
 import subprocess
@@ -295,6 +296,14 @@ class QueryPool:
             return error(507, "the query needed more memory than this endpoint gives one query and was stopped")
         assert self._idle is not None
         self._idle.put_nowait(worker)
+        log.info(
+            "query %s: %d %s, %d results, %.1f ms",
+            hashlib.sha1(job.query.encode("utf-8")).hexdigest()[:10],
+            answer.status,
+            answer.media_type,
+            answer.rows,
+            (time.monotonic() - started) * 1000,
+        )
         return answer
 
 

@@ -22,12 +22,17 @@ True
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import resources
+
+#: Most label matches ranked for one query (a one-letter query would otherwise rank every label).
+MAX_MATCHES = 3000
 
 _HIRAGANA = {code: code + 0x60 for code in range(0x3041, 0x3097)}  # ぁ..ゖ -> ァ..ヶ
 _IGNORED = re.compile(r"[\s\u30fb\u00b7\-‐‑‒–—―_/()（）\[\]「」『』【】〈〉《》,，、。.:：;；'\"“”‘’!?！？]+")
@@ -70,9 +75,16 @@ class Entry:
 
 @dataclass
 class SearchIndex:
-    """Normalised labels of the resources, searched by substring."""
+    """Normalised labels of the resources, searched by substring.
+
+    The keys are also kept joined in one string (one key per line), so that a search is a few
+    ``str.find`` calls over it rather than a Python loop over every label.
+    """
 
     entries: list[Entry] = field(default_factory=list)
+    _haystack: str = field(default="", repr=False)
+    _starts: list[int] = field(default_factory=list, repr=False)
+    _indexed: int = field(default=-1, repr=False)
 
     def add(self, resource: str, text: str, lang: str, preferred: bool) -> None:
         key = normalize(text)
@@ -82,6 +94,39 @@ class SearchIndex:
     def extend(self, items: Iterable[tuple[str, str, str, bool]]) -> None:
         for resource, text, lang, preferred in items:
             self.add(resource, text, lang, preferred)
+
+    def _index(self) -> None:
+        if self._indexed == len(self.entries):
+            return
+        starts, at = [], 0
+        for entry in self.entries:
+            starts.append(at)
+            at += len(entry.key) + 1
+        self._haystack = "\n".join(entry.key for entry in self.entries) + "\n"
+        self._starts = starts
+        self._indexed = len(self.entries)
+
+    def _matches(self, needle: str) -> Iterable[tuple[Entry, int]]:
+        """Entries whose key contains ``needle``, with the position of the first occurrence."""
+        self._index()
+        haystack, starts = self._haystack, self._starts
+        at = haystack.find(needle)
+        while at >= 0:
+            i = bisect.bisect_right(starts, at) - 1
+            entry = self.entries[i]
+            yield entry, at - starts[i]
+            at = haystack.find(needle, starts[i] + len(entry.key) + 1)  # next line
+
+    def _exact(self, needle: str) -> Iterable[tuple[Entry, int]]:
+        """Entries whose whole key is ``needle``."""
+        self._index()
+        haystack = "\n" + self._haystack
+        probe = "\n" + needle + "\n"
+        at = haystack.find(probe)
+        while at >= 0:
+            i = bisect.bisect_right(self._starts, at) - 1
+            yield self.entries[i], 0
+            at = haystack.find(probe, at + 1)
 
     def search(
         self, query: str, limit: int = 100, weight: Callable[[str], int] | None = None
@@ -95,10 +140,10 @@ class SearchIndex:
         if not needle:
             return []
         best: dict[str, tuple[tuple[int, int, int, int, str], Entry]] = {}
-        for entry in self.entries:
-            at = entry.key.find(needle)
-            if at < 0:
-                continue
+        matches = list(itertools.islice(self._matches(needle), MAX_MATCHES))
+        if len(matches) == MAX_MATCHES:  # a very common needle ("a"): rank what was found, plus exact hits
+            matches += list(self._exact(needle))
+        for entry, at in matches:
             grade = 0 if entry.key == needle else 1 if at == 0 else 2
             rank = (
                 grade,

@@ -222,6 +222,13 @@ class Site:
         self.search_index = SearchIndex()
         self._iris: set[str] | None = None
         self._graph_sizes: dict[str, int] = {}
+        self._kinds: dict[str, str] = {}
+        self._curies: dict[str, str | None] = {}
+        #: (kind, expanded classes) of each index page, in order
+        self._index_classes = [
+            (str(i["kind"]), {str(prefixes.expand(c)) for c in i["classes"]}) for i in self.config["index"]
+        ]
+        self._graph_set = set(self.graphs)
         self._load()
 
     def _select(self, name: str, **bindings: ox.NamedNode | ox.Literal) -> ox.QuerySolutions:
@@ -318,17 +325,29 @@ class Site:
         table = self._labels.get(iri, {})
         return [Text(text, lang) for lang, (_, text) in sorted(table.items())]
 
+    def curie(self, iri: str) -> str | None:
+        """``prefixes.curie``, remembered (the same IRIs come back on every page)."""
+        if iri not in self._curies:
+            self._curies[iri] = self.prefixes.curie(iri)
+        return self._curies[iri]
+
     def ref(self, iri: str, lang: str) -> Ref:
         local = self.local_path(iri)
-        return Ref(iri, self.label(iri, lang), local or iri, local is not None, self.prefixes.curie(iri))
+        return Ref(iri, self.label(iri, lang), local or iri, local is not None, self.curie(iri))
 
     def kind(self, iri: str) -> str:
         """The kind of a resource (colour of its node, icon of its search hit): from the index pages."""
+        known = self._kinds.get(iri)
+        if known is None:
+            known = self._kinds[iri] = self._kind(iri)
+        return known
+
+    def _kind(self, iri: str) -> str:
         classes = self.types.get(iri, set())
-        for index in self.config["index"]:
-            if any(str(self.prefixes.expand(c)) in classes for c in index["classes"]):
-                return str(index["kind"])
-        if iri in self.graphs:
+        for kind, members in self._index_classes:
+            if classes & members:
+                return kind
+        if iri in self._graph_set:
             return "graph"
         return "other"
 
@@ -654,7 +673,7 @@ class Site:
         out.sort(key=lambda e: e["ref"].label.text.casefold())
         return self.ref(scheme, lang), out
 
-    def search(self, query: str, lang: str, limit: int = 100) -> list[tuple[Ref, Text, list[Ref]]]:
+    def search(self, query: str, lang: str, limit: int = 50) -> list[tuple[Ref, Text, list[Ref]]]:
         hits = []
         weight = functools.partial(_search_weight, self)
         for iri, entry in self.search_index.search(query, limit * 2, weight=weight):
