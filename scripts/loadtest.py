@@ -22,6 +22,7 @@ lookup during a runaway   point lookups while one query that never ends holds a 
 
 For each: requests done, errors (non-2xx), throughput (answers per second), p50 and p99 latency.
 With ``--write FILE`` the "## Serving" section of FILE is replaced (or appended); the rest is kept.
+``--from-json A.json B.json --write FILE`` renders earlier runs (``--json``) into one section.
 """
 
 from __future__ import annotations
@@ -315,28 +316,31 @@ def stop_server(proc: subprocess.Popen[bytes]) -> None:
         os.killpg(proc.pid, signal.SIGKILL)
 
 
-def markdown(report: dict) -> str:
-    env = report["environment"]
-    lines = [
-        HEADING,
-        "",
-        f"Measured with `{report['command']}` ({env['triples']:,} triples; {env['workers']} query workers, time limit "
-        f"{env['timeout']} s; Python {env['python']}, {env['cpus']} CPUs, load average {env['load']} at the end; "
-        "loopback, keep-alive HTTP/1.1 clients in one asyncio process; each scenario stops at the request count or "
-        "the time bound). "
-        f"Start to first answer: {env['startup_s']} s (store built from the sources); resident memory of the server "
-        f"and its workers after the run: {env['rss_mb']} MB.",
-        "",
-        "| scenario | clients | answers | errors | answers/s | p50 ms | p99 ms |",
-        "|---|---:|---:|---:|---:|---:|---:|",
-    ]
-    for o in report["outcomes"]:
-        lines.append(
-            f"| {o['scenario']} | {o['clients']} | {o['requests']} | {o['errors']} | {o['throughput']} | "
-            f"{o['p50_ms']} | {o['p99_ms']} |"
-        )
-    lines += ["", report.get("note", "").strip(), ""]
-    return "\n".join(line for line in lines) + "\n"
+def markdown(reports: list[dict], note: str = "") -> str:
+    """The "## Serving" section: one table per report (e.g. the bundled graph, then 100 k triples)."""
+    lines = [HEADING, ""]
+    for report in reports:
+        env = report["environment"]
+        lines += [
+            f"**{env['triples']:,} triples.** Measured with `{report['command']}` ({env['workers']} query workers, "
+            f"time limit {env['timeout']} s; Python {env['python']}, {env['cpus']} CPUs, load average {env['load']} "
+            "at the end (other jobs share the machine: treat the figures as upper bounds); loopback, keep-alive "
+            "HTTP/1.1 clients in one asyncio process; each run stops at the request count or the time bound). "
+            f"Start to first answer: {env['startup_s']} s (store built from the sources); resident memory of the "
+            f"server and its workers after the run: {env['rss_mb']} MB.",
+            "",
+            "| scenario | clients | answers | errors | answers/s | p50 ms | p99 ms |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        for o in report["outcomes"]:
+            lines.append(
+                f"| {o['scenario']} | {o['clients']} | {o['requests']} | {o['errors']} | {o['throughput']} | "
+                f"{o['p50_ms']} | {o['p99_ms']} |"
+            )
+        lines.append("")
+    if note.strip():
+        lines += [note.strip(), ""]
+    return "\n".join(lines) + "\n"
 
 
 def write_section(path: Path, section: str) -> None:
@@ -364,8 +368,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=10.0, help="query time limit of the started server")
     parser.add_argument("--json", help="write the results as JSON here")
     parser.add_argument("--write", help="replace the '## Serving' section of this Markdown file")
-    parser.add_argument("--note", default="", help="a paragraph to put under the table")
+    parser.add_argument("--note", default="", help="a paragraph (Markdown) to put under the tables")
+    parser.add_argument("--from-json", nargs="+", metavar="JSON", help="render these results (no measuring)")
     args = parser.parse_args(argv)
+    if args.from_json:
+        reports = [json.loads(Path(f).read_text(encoding="utf-8")) for f in args.from_json]
+        section = markdown(reports, args.note)
+        if args.write:
+            write_section(Path(args.write), section)
+        print(section)
+        return 0
     clients = [int(c) for c in args.clients.split(",") if c.strip()]
     if args.requests < 1 or args.duration <= 0 or not clients or min(clients) < 1 or max(clients) > 256:
         parser.error("--requests, --duration and --clients must be positive (at most 256 clients)")
@@ -405,13 +417,12 @@ def main(argv: list[str] | None = None) -> int:
                 "rss_mb": rss_mb(proc.pid) if proc is not None else "n/a",
             },
             "outcomes": [asdict(o) for o in outcomes],
-            "note": args.note,
         }
         if args.json:
             Path(args.json).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         if args.write:
-            write_section(Path(args.write), markdown(report))
-        print(markdown(report))
+            write_section(Path(args.write), markdown([report], args.note))
+        print(markdown([report], args.note))
         failed = sum(o.errors for o in outcomes)
         return 1 if failed else 0
     finally:
