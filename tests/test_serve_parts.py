@@ -4,9 +4,11 @@ negotiation, the label search key, the query guard, and the SVG pictures."""
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
+import evkg.serve
 from evkg.serve import svg
 from evkg.serve.guard import Refusal, inspect_query
 from evkg.serve.negotiation import HeaderTooLarge, negotiate, negotiate_language, parse
@@ -231,3 +233,30 @@ def test_the_lexer_skips_strings_iris_and_comments_like_sparql_does() -> None:
         "bnode",
         "pname",
     ]
+
+
+SERVE_DIR = Path(evkg.serve.__file__).resolve().parent
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted([*SERVE_DIR.glob("queries/*.rq"), SERVE_DIR / "labels.ttl"]),
+    ids=lambda p: p.name,
+)
+def test_the_server_files_declare_only_registry_prefixes_and_parse(path: Path) -> None:
+    """The server's own queries and display labels follow the prefix registry (CONVENTIONS 2)."""
+    import re
+
+    import pyoxigraph as ox
+
+    from evkg.prefixes import registry
+
+    reg = registry().as_dict()
+    text = path.read_text(encoding="utf-8")
+    declared = re.findall(r"(?im)^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*|)\s*:\s*<([^>]*)>", text)
+    assert declared
+    assert [(p, ns) for p, ns in declared if reg.get(p) != ns] == []
+    if path.suffix == ".ttl":
+        assert len(list(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE))) > 100
+    else:
+        ox.Store().query(text)  # parses (an empty store: nothing to evaluate, no SERVICE in these files)

@@ -37,7 +37,14 @@ def serve_command(
         app = create_app(
             ServeConfig(data_dir=data, store_dir=store, timeout=timeout, max_results=max_results, workers=workers)
         )
-        typer.echo(f"evkg: serving on http://{host}:{port}/ (SPARQL: /sparql; Ctrl-C to stop)", err=True)
+        if port == 0:  # choose the free port here, so that the message can name it
+            import socket
+
+            with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+                probe.bind((host, 0))
+                port = probe.getsockname()[1]
+        shown = f"[{host}]" if ":" in host else host
+        typer.echo(f"evkg: serving on http://{shown}:{port}/ (SPARQL: /sparql; Ctrl-C to stop)", err=True)
         uvicorn.run(
             app,
             host=host,

@@ -193,7 +193,7 @@ def _no_query(request: Request) -> Response:
         )
     env = request.app.state.templates
     config = request.app.state.config
-    body = env.get_template("service-description.ttl").render(
+    body = env.get_template("service-description.ttl.jinja").render(
         timeout=config.timeout, max_results=config.max_results, prefixes=site.prefixes.turtle_block(["rdfs"])
     )
     return Response(body, media_type="text/turtle; charset=utf-8", headers={"Vary": "Accept"})
