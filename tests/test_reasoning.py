@@ -8,6 +8,7 @@ bundled graph and on a test graph that exercises many rules.
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
@@ -139,6 +140,42 @@ def test_owlrl_and_the_fast_engine_agree_on_the_bundled_graph(kg) -> None:
     ref = reason.closure(kg.store, kg.prefixes, engine="owlrl")
     assert fast.triples == ref.triples, (sorted(fast.triples - ref.triples)[:5], sorted(ref.triples - fast.triples)[:5])
     assert fast.consistent and ref.consistent
+
+
+RDFS_GRAPH = Path(__file__).resolve().parent / "fixtures" / "reasoning" / "rdfs.ttl"
+
+
+def _owlrl_rdfs(triples: set) -> set:
+    """What pySHACL's ``inference="rdfs"`` adds: owlrl with pyshacl.inference.CustomRDFSSemantics."""
+    import owlrl
+    from pyshacl.inference import CustomRDFSSemantics
+
+    g = Graph()
+    for triple in triples:
+        g.add(triple)
+    owlrl.DeductiveClosure(CustomRDFSSemantics).expand(g)
+    return set(g) - triples
+
+
+def test_rdfs_closure_adds_what_pyshacl_rdfs_inference_adds_on_a_test_graph() -> None:
+    """Does evkg's RDFS closure add exactly the triples pySHACL's RDFS inference (owlrl) adds, literal
+    subjects and schema grown from the data included?"""
+    triples = set(Graph().parse(RDFS_GRAPH))
+    ours, reference = reason.rdfs_closure(triples), _owlrl_rdfs(triples)
+    assert ours == reference, (sorted(ours - reference)[:5], sorted(reference - ours)[:5])
+    assert (ex("jsev"), RDF.type, ex("Agent")) in ours  # ex:kind ⊑ rdf:type, Society ⊑ Organization ⊑ Agent
+    assert (Literal("JSRM-ISEV MOU"), RDF.type, ex("Name")) in ours  # a literal typed by rdfs:range
+
+
+def test_rdfs_closure_adds_what_pyshacl_rdfs_inference_adds_on_the_bundled_graph(kg) -> None:
+    """The same on the bundled graph with the ontology (what evkg validate gives pySHACL)."""
+    from evkg import sources
+    from evkg.validate import ontology_graph, union_graph
+
+    triples = set(union_graph(kg.store, kg.prefixes)) | set(ontology_graph(sources.resolve(kg.data.root)))
+    ours = reason.rdfs_closure(triples)
+    assert ours == _owlrl_rdfs(triples)
+    assert len(ours) > 1000
 
 
 INCONSISTENT = """
