@@ -192,7 +192,8 @@ class ShaclDataGraph(Graph):
         out = RdflibResult("SELECT")
         out.vars = [Variable(n) for n in names]
         out.bindings = [
-            {Variable(n): term(row[n]) for n in names if row[n] is not None} for row in answer  # type: ignore[misc]
+            {Variable(n): term(row[n]) for n in names if row[n] is not None}
+            for row in answer  # type: ignore[misc]
         ]
         return out
 
