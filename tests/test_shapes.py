@@ -294,6 +294,26 @@ def test_evkg_reports_what_plain_pyshacl_reports() -> None:
     assert rows(ours) == rows(plain)
 
 
+def test_shacl_sparql_runs_on_a_copy_that_follows_the_graph_and_falls_back_to_rdflib() -> None:
+    """Do the SHACL queries evkg sends to pyoxigraph see every change to the graph, and does a query
+    pyoxigraph refuses (a bound variable the SELECT does not project) still run, on rdflib?"""
+    ns = PREFIXES.namespace("organization")
+    label = PREFIXES.expand("rdfs:label")
+    graph = validation.ShaclDataGraph()
+    graph.add((ns.alpha, label, Literal("Alpha", lang="en")))
+    rdfs = PREFIXES.sparql_block(["rdfs"])
+    projected = rdfs + "SELECT $this ?value WHERE { $this rdfs:label ?value }"
+    assert [r.value for r in graph.query(projected, initBindings={"this": ns.alpha})] == [Literal("Alpha", lang="en")]
+    graph.add((ns.alpha, label, Literal("アルファ", lang="ja")))
+    assert len(graph.query(projected, initBindings={"this": ns.alpha})) == 2
+    hidden = rdfs + "SELECT ?value WHERE { $this rdfs:label ?value FILTER (LANG(?value) = 'ja') }"
+    assert [r.value for r in graph.query(hidden, initBindings={"this": ns.alpha})] == [Literal("アルファ", lang="ja")]
+    blank = BNode()
+    graph.add((blank, label, Literal("anonymous")))
+    rows = graph.query(projected, initBindings={"this": blank})
+    assert [(r.this, r.value) for r in rows] == [(blank, Literal("anonymous"))]
+
+
 def test_every_node_shape_has_valid_and_invalid_examples() -> None:
     """Is there at least one valid and one invalid example for every shape?"""
     for name in node_shapes():
