@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -139,8 +140,13 @@ def void_description(kg: KnowledgeGraph, files: list[BuiltFile]) -> Graph:
     return g
 
 
-def build(kg: KnowledgeGraph, out: str | os.PathLike[str]) -> BuildResult:
-    """Write every export format and ``void.ttl`` into ``out`` (atomically). Returns what was written."""
+def build(
+    kg: KnowledgeGraph, out: str | os.PathLike[str], progress: Callable[[str], None] | None = None
+) -> BuildResult:
+    """Write every export format and ``void.ttl`` into ``out`` (atomically). Returns what was written.
+
+    ``progress`` is called with each file name once it is written (``evkg build`` draws a bar with it).
+    """
     target = Path(out)
     _check_target(target)
     result = BuildResult(out=target.resolve())
@@ -152,6 +158,8 @@ def build(kg: KnowledgeGraph, out: str | os.PathLike[str]) -> BuildResult:
             name = file_name(spec)
             (tmp / name).write_bytes(data)
             result.files.append(BuiltFile(name, spec.name, spec.media_type, len(data), seconds))
+            if progress is not None:
+                progress(name)
         started = time.perf_counter()
         void = void_description(kg, result.files).serialize(format="longturtle", encoding="utf-8")
         (tmp / VOID_FILE).write_bytes(void)

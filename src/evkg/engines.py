@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -304,8 +304,11 @@ def upload_graphs(
     *,
     timeout: float = 60.0,
     client: httpx.Client | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> dict[str, int]:
     """PUT each named graph of ``store`` to ``graph_store`` (``?graph=IRI``) as N-Triples.
+
+    ``progress`` is called with each graph's IRI once it is uploaded.
 
     PUT replaces the graph, so uploading twice gives the same result. Returns triples per graph.
 
@@ -333,6 +336,8 @@ def upload_graphs(
                 text = " ".join(response.text.split())[:300]
                 raise EndpointError(f"{graph_store}: upload of <{graph}> failed: HTTP {response.status_code}: {text}")
             counts[graph] = sum(1 for _ in store.quads_for_pattern(None, None, None, node))
+            if progress is not None:
+                progress(graph)
     finally:
         if own:
             http.close()

@@ -556,7 +556,8 @@ def _nested_node_checks(comp: Compiler, shape: Node, target: str, depth: int = 0
             prop = comp.path(ps)
             v, outer = fresh("in"), fresh("out")
             inner_target = (
-                f"{{ SELECT DISTINCT ({v} AS ?this) WHERE {{ {{ SELECT DISTINCT (?this AS {outer}) WHERE {{ {target} }} }} "
+                f"{{ SELECT DISTINCT ({v} AS ?this) WHERE {{ "
+                f"{{ SELECT DISTINCT (?this AS {outer}) WHERE {{ {target} }} }} "
                 f"{comp.values_of(outer, prop, v)} }} }}"
             )
             severity = comp.g.value(inner, SH.severity) or SH.Violation

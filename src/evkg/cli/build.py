@@ -16,14 +16,20 @@ def build_command(
     ],
     data: DataOpt = None,
     store: StoreOpt = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar (it is drawn on a terminal only).")
+    ] = False,
 ) -> None:
     """Write the graph in every format (Turtle, JSON-LD, N-Triples, TriG, N-Quads, RDF/XML) and void.ttl."""
     from evkg.build import build
+    from evkg.export import FORMATS
+    from evkg.progress import bar
     from evkg.sources import display_path
 
-    with user_errors():
+    with user_errors(), bar("evkg build", total=len(FORMATS) + 1, quiet=quiet) as step:
         kg = load_graph(data, store)
-        result = build(kg, out)
+        step("loaded")
+        result = build(kg, out, progress=step)
     where = display_path(result.out)
     typer.echo(
         f"evkg build: graph {result.version or 'unversioned'}, {result.triples} triples in "

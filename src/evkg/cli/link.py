@@ -47,6 +47,9 @@ def enrich_command(
         bool, typer.Option("--candidates", help="Check graph/_candidates.tsv against the registries instead.")
     ] = False,
     data: DataOption = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar (it is drawn on a terminal only).")
+    ] = False,
 ) -> None:
     """Fetch registry records (Crossref, DOI content negotiation, PubMed) into graph/external/."""
     from evkg.link import candidates as cand
@@ -63,7 +66,14 @@ def enrich_command(
                 raise typer.Exit(1)
             return
         report = link_enrich.enrich(
-            data, dois=doi or (), pmids=pmid or (), every=every, offline=offline, registries=registry, config=cfg
+            data,
+            dois=doi or (),
+            pmids=pmid or (),
+            every=every,
+            offline=offline,
+            registries=registry,
+            config=cfg,
+            quiet=quiet,
         )
     except EvkgError as exc:
         raise _fail(exc) from None

@@ -35,6 +35,9 @@ def load_command(
     ] = None,
     data: Annotated[Path | None, typer.Option("--data", help="Data folder; default: the bundled data.")] = None,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for each request.")] = 60.0,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar (it is drawn on a terminal only).")
+    ] = False,
 ) -> None:
     """Upload the named graphs to a SPARQL server through the SPARQL 1.1 Graph Store Protocol."""
     import evkg
@@ -45,7 +48,10 @@ def load_command(
         kg = evkg.load(data_dir=data)
         target = graph_store or graph_store_url(endpoint)
         local = count_per_graph(kg.engine)
-        sent = upload_graphs(kg.store, target, list(local), timeout=timeout)
+        from evkg.progress import bar
+
+        with bar("evkg load", total=len(local), quiet=quiet) as step:
+            sent = upload_graphs(kg.store, target, list(local), timeout=timeout, progress=step)
         remote = RemoteEngine(endpoint, timeout=timeout, union=False)
         try:
             counts = {

@@ -251,10 +251,17 @@ class Enricher:
             registry.name, identifier, target.slug, "created" if previous is None else "updated", rel, detail
         )
 
-    def run(self, chosen: list[Target], registries: Iterable[str] | None = None) -> Report:
+    def run(
+        self,
+        chosen: list[Target],
+        registries: Iterable[str] | None = None,
+        progress: Callable[[str], None] | None = None,
+    ) -> Report:
         report = Report()
         names = list(registries or DEFAULT_REGISTRIES)
         for target in chosen:
+            if progress is not None:
+                progress(target.slug)
             for name in names:
                 registry = REGISTRIES[name]
                 if target.identifier(registry.kind) is None:
@@ -290,6 +297,7 @@ def enrich(
     registries: Iterable[str] | None = None,
     config: LinkConfig,
     client: PoliteClient | None = None,
+    quiet: bool = False,
 ) -> Report:
     """Enrich publications of ``data_dir`` (see the module docstring). Returns one outcome per record."""
     data = writable(data_dir)
@@ -306,6 +314,9 @@ def enrich(
                 if every
                 else "nothing to enrich: give --doi, --pmid or --all"
             )
-        return enricher.run(chosen, list(registries) if registries else None)
+        from evkg.progress import bar
+
+        with bar("evkg link enrich", total=len(chosen), quiet=quiet) as step:
+            return enricher.run(chosen, list(registries) if registries else None, progress=step)
     finally:
         enricher.close()
