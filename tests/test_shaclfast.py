@@ -111,6 +111,12 @@ FAULTS = [  # (file, old, new): a curator's slips, each breaking a different con
     ("crossref-00001.ttl", "prov:agent person:", f"prov:agent <{PREFIXES['organization']}jsrm> , person:"),
     ("crossref-00002.ttl", "evkg:authorPosition 2 ;", "evkg:authorPosition 1 ;"),
     ("core.ttl", 'skos:prefLabel "exosome"@en', 'skos:prefLabel "exosome"@en , "exosomes"@en'),
+    # a statement left untyped: RDFS axioms (rdf:subject's domain) are not applied, as in pySHACL
+    (
+        "core.ttl",
+        "agent:evkg-curators a",
+        f"<{PREFIXES['evidence']}untyped> rdf:subject organization:jsrm .\nagent:evkg-curators a",
+    ),
 ]
 
 

@@ -9,10 +9,11 @@ itself (default graph = union of the named graphs), read-only. Its report graph 
 engines report the same results on the shape fixtures, the bundled graph and synthetic data with errors.
 
 RDFS inference (pySHACL's ``inference="rdfs"``) is not materialised: the schema (``rdfs:subClassOf``,
-``rdfs:subPropertyOf``, ``rdfs:domain``, ``rdfs:range`` of the data, the ontology included, and the RDFS
-axioms) is closed in Python, and the queries ask for it inline: an instance of ``C`` is a node typed
-with a subclass of ``C``, or the subject (object) of a property whose domain (range) is a subclass of
-``C``; the values of a property include those of its sub-properties.
+``rdfs:subPropertyOf``, ``rdfs:domain``, ``rdfs:range`` of the data, the ontology included; like
+pySHACL's RDFS inference, without the RDFS axiomatic triples) is closed in Python, and the queries
+ask for it inline: an instance of ``C`` is a node typed with a subclass of ``C``, or the subject
+(object) of a property whose domain (range) is a subclass of ``C``; the values of a property include
+those of its sub-properties.
 
 Supported: targets ``sh:targetClass``, ``sh:targetSubjectsOf``, ``sh:targetObjectsOf``, SPARQL targets;
 property shapes with a single-property path; ``sh:minCount``, ``sh:maxCount``, ``sh:datatype``,
@@ -66,8 +67,6 @@ class Schema:
 
     @classmethod
     def of(cls, store: ox.Store) -> Schema:
-        from owlrl.AxiomaticTriples import RDFS_Axiomatic_Triples
-
         edges: dict[str, list[tuple[str, str]]] = {"sc": [], "sp": [], "dom": [], "rng": []}
         names = {
             str(RDFS.subClassOf): "sc",
@@ -79,9 +78,6 @@ class Schema:
             for q in store.quads_for_pattern(None, ox.NamedNode(p), None):
                 if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.NamedNode):
                     edges[key].append((q.subject.value, q.object.value))
-        for s, p, o in RDFS_Axiomatic_Triples:
-            if str(p) in names and isinstance(s, URIRef) and isinstance(o, URIRef):
-                edges[names[str(p)]].append((str(s), str(o)))
         schema = cls()
         schema.sub_classes = _down_closure(edges["sc"])
         schema.sub_properties = _down_closure(edges["sp"])
