@@ -485,15 +485,15 @@ def run(engine: Any, spec: QuerySpec, bindings: Mapping[str, Identifier]) -> Res
         result = Result.select(variables, rows)
     else:
         raise EvkgError(f"{spec.name}: kind {spec.kind} queries are not supported by helpers")
-    elapsed = (time.perf_counter() - started) * 1000
-    log.info(
-        "query %s on %s: %s in %.1f ms (%s)",
-        spec.name,
-        getattr(engine, "name", type(engine).__name__),
-        {k: str(v) for k, v in bindings.items()},
-        elapsed,
-        f"{len(result)} rows" if result.boolean is None else result.boolean,
-    )
+    if log.isEnabledFor(logging.INFO):  # the arguments cost more than small queries themselves
+        log.info(
+            "query %s on %s: %s in %.1f ms (%s)",
+            spec.name,
+            getattr(engine, "name", type(engine).__name__),
+            {k: str(v) for k, v in bindings.items()},
+            (time.perf_counter() - started) * 1000,
+            f"{len(result)} rows" if result.boolean is None else result.boolean,
+        )
     return result
 
 

@@ -19,6 +19,7 @@ https://w3id.org/evkg/id/organization/isev,1700
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import keyword
@@ -34,7 +35,9 @@ from rdflib.term import Identifier
 _FIELD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-def _row_type(variables: Sequence[str]) -> type:
+@functools.lru_cache(maxsize=512)
+def _row_type(variables: tuple[str, ...]) -> type:
+    """The named tuple class of rows with these columns (made once: namedtuple() costs about a millisecond)."""
     fields = [v if _FIELD.match(v) and not keyword.iskeyword(v) else f"{v}_" for v in variables]
     return namedtuple("Row", fields, rename=True)  # type: ignore[misc]
 
@@ -46,7 +49,7 @@ class Result(list):  # type: ignore[type-arg]
         self, variables: Sequence[str], rows: Iterable[Sequence[Identifier | None]] = (), boolean: bool | None = None
     ) -> None:
         self.vars: list[str] = list(variables)
-        self.Row = _row_type(self.vars)
+        self.Row = _row_type(tuple(self.vars))
         super().__init__(self.Row(*row) for row in rows)
         self.boolean = boolean
 
