@@ -11,8 +11,9 @@ language is normalised the same way as the query:
 
 A hit on any label of a resource returns the resource, whatever the label's language, so that
 ``EV`` (an English alternative label) finds 細胞外小胞 on the Japanese page. Hits are ranked:
-the whole label, then the start of a label, then anywhere in it; then by the caller's weight (the
-site puts organisations, agreements, documents and terms first); preferred labels before others.
+the whole label first; then, by the caller's weight (the site puts organisations, agreements,
+documents and terms before the records about them), the start of a label before anywhere in it;
+preferred labels before others.
 
 >>> normalize("ｴｷｿｿｰﾑ") == normalize("エクソソーム")
 True
@@ -133,21 +134,22 @@ class SearchIndex:
     ) -> list[tuple[str, Entry]]:
         """``(resource, best matching label)`` pairs, best first (at most ``limit``).
 
-        ``weight(resource)`` (smaller first) orders hits of the same grade, e.g. organisations and
-        agreements before the evidence records that quote them.
+        ``weight(resource)`` (smaller first) orders the hits that are not exact matches, e.g.
+        organisations and agreements before the evidence records that quote them.
         """
         needle = normalize(query)
         if not needle:
             return []
-        best: dict[str, tuple[tuple[int, int, int, int, str], Entry]] = {}
+        best: dict[str, tuple[tuple[int, int, int, int, int, str], Entry]] = {}
         matches = list(itertools.islice(self._matches(needle), MAX_MATCHES))
         if len(matches) == MAX_MATCHES:  # a very common needle ("a"): rank what was found, plus exact hits
             matches += list(self._exact(needle))
         for entry, at in matches:
             grade = 0 if entry.key == needle else 1 if at == 0 else 2
             rank = (
-                grade,
+                0 if grade == 0 else 1,
                 weight(entry.resource) if weight else 0,
+                grade,
                 0 if entry.preferred else 1,
                 len(entry.key),
                 entry.resource,
