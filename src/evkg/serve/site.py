@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import tomllib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -220,7 +220,6 @@ class Site:
         self.evidence: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
         self.conflicts: dict[str, list[str]] = defaultdict(list)
         self.search_index = SearchIndex()
-        self._iris: set[str] | None = None
         self._graph_sizes: dict[str, int] = {}
         self._kinds: dict[str, str] = {}
         self._curies: dict[str, str | None] = {}
@@ -284,17 +283,6 @@ class Site:
     def iri_of_path(self, path: str) -> str:
         return self.base + path.lstrip("/")
 
-    def served_iris(self) -> set[str]:
-        """Every IRI of ours that occurs in the dataset (subject, predicate, object or graph name)."""
-        if self._iris is None:
-            found: set[str] = set()
-            for quad in self.store:
-                for term in (quad.subject, quad.predicate, quad.object, quad.graph_name):
-                    if isinstance(term, ox.NamedNode) and self.is_ours(term.value):
-                        found.add(term.value.partition("#")[0])
-            self._iris = found
-        return self._iris
-
     def exists(self, iri: str) -> bool:
         node = ox.NamedNode(iri)
         if iri in self.graphs:
@@ -317,9 +305,6 @@ class Site:
             return Text(first[1][1], first[0])
         curie = self.prefixes.curie(iri)
         return Text(curie or iri, "")
-
-    def has_label(self, iri: str, lang: str) -> bool:
-        return lang in self._labels.get(iri, {})
 
     def labels_of(self, iri: str) -> list[Text]:
         table = self._labels.get(iri, {})
@@ -692,10 +677,6 @@ class Site:
             if iri in self.types or iri in self._labels:
                 refs.append(self.ref(iri, lang))
         return refs
-
-    def iter_graph_refs(self, lang: str) -> Iterator[tuple[Ref, int]]:
-        for g in self.graphs:
-            yield self.ref(g, lang), self.graph_size(g)
 
     @functools.cached_property
     def helpers(self) -> Any:
