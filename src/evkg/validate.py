@@ -102,8 +102,8 @@ def ontology_graph(data: sources.DataDir) -> Graph:
 class ShaclDataGraph(Graph):
     """The rdflib graph pySHACL validates, whose SPARQL runs on a pyoxigraph copy of it.
 
-    pySHACL looks triples up in the rdflib graph, but sends SPARQL targets and constraints (and some
-    ``sh:class`` checks) to ``graph.query`` as text. rdflib parses that text again on every call
+    pySHACL looks triples up in the rdflib graph, but sends SPARQL targets and constraints to
+    ``graph.query`` as text. rdflib parses that text again on every call
     (0.05-0.9 s for each of evkg's SPARQL shapes, in pure Python) and evaluates it in pure Python;
     pyoxigraph parses it in microseconds and evaluates it natively. The copy is made on the first
     query and dropped whenever the graph changes. Literal subjects (RDFS range inference types
@@ -184,7 +184,10 @@ class ShaclDataGraph(Graph):
         from evkg.store import to_rdflib
 
         store, blanks, back = self._oxigraph()
-        substitutions = {ox.Variable(str(k)): self._term(v, dict(blanks)) for k, v in bindings.items()}
+        substitutions = {  # a blank node the copy does not have matches nothing (a fresh one)
+            ox.Variable(str(k)): (blanks.get(v) or ox.BlankNode()) if isinstance(v, BNode) else self._term(v, blanks)
+            for k, v in bindings.items()
+        }
         answer = store.query(text, substitutions=substitutions)  # type: ignore[arg-type]
 
         def term(value: Any) -> Node:
