@@ -160,8 +160,20 @@ def test_revalidating_an_edited_file_matches_a_full_validation(tmp_path: Path) -
     text = text.replace('evkg:asOf "2025-08"^^xsd:date', 'evkg:asOf "2025-08-28"^^xsd:date')  # one fault fixed
     text = text.replace('schema:addressCountry "', 'schema:addressCountry "Japan", "', 1)  # two new ones
     edited.write_text(text, encoding="utf-8")
-    incremental = revalidate(root, store_dir, [edited])
+    # another source: a journal loses its type (its articles, described elsewhere, now point at no
+    # fabio:Journal) and an author position is repeated (a SPARQL constraint one hop up)
+    other = root / "graph" / "synth" / "crossref-00001.ttl"
+    text = other.read_text(encoding="utf-8")
+    assert "a fabio:Journal ;" in text and "evkg:authorPosition 3 ;" in text
+    text = text.replace("a fabio:Journal ;", "a fabio:Periodical ;", 1).replace(
+        "evkg:authorPosition 3 ;", "evkg:authorPosition 2 ;", 1
+    )
+    other.write_text(text, encoding="utf-8")
+    incremental = revalidate(root, store_dir, [edited, other])
     assert incremental.seconds["mode"] == "incremental"
     full = validate_store(evkg.load(root, tmp_path / "fresh-store"))
     assert sorted(map(_key, incremental.findings)) == sorted(map(_key, full.findings))
     assert {_key(f) for f in incremental.findings} != {_key(f) for f in before.findings}
+    new = {k[1:3] for k in set(map(_key, incremental.findings)) - set(map(_key, before.findings))}
+    assert ("dcterms:isPartOf", "sh:ClassConstraintComponent") in new  # articles of other files
+    assert ("prov:qualifiedAttribution", "sh:SPARQLConstraintComponent") in new

@@ -8,10 +8,11 @@ more source files without rebuilding or re-validating everything:
 1. **diff**: the edited file is parsed and compared with its named graph in the store, which is then
    replaced; the *touched* nodes are the subjects and non-literal objects of every removed or added
    triple (a re-parsed blank node has a new label, so its owner IRI is touched too);
-2. **focus nodes** whose results can change: the touched nodes, the nodes pointing at them (a
-   ``sh:class`` constraint on the referrer, a SPARQL constraint reading one hop further, such as
-   duplicate author positions), and, through blank nodes, one hop further up (``sh:node`` on an
-   evidence target and its selector). This bound holds for evkg's shapes, whose paths are single
+2. **focus nodes** whose results can change: the touched nodes; the nodes pointing at a *changed*
+   one (the subject of a changed triple, a blank node, or an object typed anew by a property's
+   ``rdfs:range``): a ``sh:class`` constraint on the referrer, a SPARQL constraint reading one hop
+   further such as duplicate author positions; and, through blank nodes, one hop further up
+   (``sh:node`` on an evidence target and its selector). This bound holds for evkg's shapes, whose paths are single
    properties and whose deepest reach is two hops through blank nodes;
 3. **validate** the focus IRIs and the blank nodes within two hops of them with the compiled shapes, on
    the whole (updated) store, so every constraint sees the whole graph (with pySHACL, should the shapes
@@ -133,25 +134,37 @@ def validate_store(kg: Any, *, lang: str = "en", engine: str = "fast") -> Report
 
 
 # --- the incremental path ------------------------------------------------------------------------------------
-def _touched(old: Iterable[ox.Triple], new: Iterable[ox.Triple]) -> set[Node]:
+def _touched(
+    old: Iterable[ox.Triple], new: Iterable[ox.Triple], ranged: set[ox.NamedNode]
+) -> tuple[set[Node], set[Node]]:
+    """(touched, changed): every node in a removed or added triple; those whose own description changed.
+
+    A node changed when it is the subject of such a triple, a blank node, or its object through a
+    property with an ``rdfs:range`` (its inferred types changed). Only changed nodes can change the
+    results of the nodes pointing at them.
+    """
     before, after = set(old), set(new)
-    nodes: set[Node] = set()
+    touched: set[Node] = set()
+    changed: set[Node] = set()
     for t in before ^ after:
-        nodes.add(t.subject)  # type: ignore[arg-type]
+        touched.add(t.subject)  # type: ignore[arg-type]
+        changed.add(t.subject)  # type: ignore[arg-type]
         if isinstance(t.object, ox.NamedNode | ox.BlankNode):
-            nodes.add(t.object)
-    return nodes
+            touched.add(t.object)
+            if isinstance(t.object, ox.BlankNode) or t.predicate in ranged:
+                changed.add(t.object)
+    return touched, changed
 
 
 def _referrers(store: ox.Store, node: Node) -> set[Node]:
     return {q.subject for q in store.quads_for_pattern(None, None, node)}  # type: ignore[misc]
 
 
-def focus_nodes(store: ox.Store, touched: set[Node]) -> set[Node]:
-    """The touched nodes, their referrers and, through blank nodes, their referrers' referrers."""
+def focus_nodes(store: ox.Store, touched: set[Node], changed: set[Node] | None = None) -> set[Node]:
+    """The touched nodes, the referrers of the changed ones and, through blank nodes, their referrers."""
     focus = set(touched)
     hop1: set[Node] = set()
-    for node in touched:
+    for node in touched if changed is None else changed:
         hop1 |= _referrers(store, node)
     focus |= hop1
     for node in hop1:
@@ -238,6 +251,8 @@ def revalidate(
     if unknown:
         raise UsageError(f"{sources.display_path(unknown[0])}: not a source file of {sources.display_path(data.root)}")
     touched: set[Node] = set()
+    changed_nodes: set[Node] = set()
+    ranged = _range_properties(store)
     entries = dict(manifest.files)
     for path in paths:
         source = files[path]
@@ -246,7 +261,9 @@ def revalidate(
         graph = ox.NamedNode(source.graph)
         old = [q.triple for q in store.quads_for_pattern(None, None, None, graph)]
         new = [q.triple for q in scratch.quads_for_pattern(None, None, None, graph)]
-        touched |= _touched(old, new)
+        nodes, changed_here = _touched(old, new, ranged)
+        touched |= nodes
+        changed_nodes |= changed_here
         store.clear_graph(graph)
         store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in new)
         store.add_graph(graph)
@@ -263,7 +280,7 @@ def revalidate(
         report = validate_store(kg, lang=lang)
         report.seconds["mode"] = "full"  # type: ignore[assignment]
         return report
-    focus = focus_nodes(store, touched)
+    focus = focus_nodes(store, touched, changed_nodes)
     shapes = shapes_graph(data)
     try:
         iris = sorted(n.value for n in focus if isinstance(n, ox.NamedNode))

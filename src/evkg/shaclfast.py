@@ -91,6 +91,21 @@ class Schema:
     def subclasses(self, c: str) -> set[str]:
         return self.sub_classes.get(c, set()) | {c}
 
+    def classes_of(self, types: set[str], out_props: set[str], in_props: set[str]) -> set[str]:
+        """Every class a node is an instance of, from its types and the properties from and to it."""
+        classes = set()
+        for c, subs in self.sub_classes.items():
+            if types & subs:
+                classes.add(c)
+        classes |= types
+        for c, props in self.domain_props.items():
+            if out_props & props:
+                classes.add(c)
+        for c, props in self.range_props.items():
+            if in_props & props:
+                classes.add(c)
+        return classes
+
     def subprops(self, p: str) -> set[str]:
         return self.sub_properties.get(p, set()) | {p}
 
@@ -482,6 +497,17 @@ class Check:
     value_is_focus: bool = False  # node-level constraint: sh:value is the focus node
     messages: tuple[Literal, ...] = ()
     target: str = ""  # group pattern binding ?this to the shape's focus nodes
+    spec: TargetSpec = field(default_factory=lambda: TargetSpec(other=True))
+
+
+@dataclass(frozen=True)
+class TargetSpec:
+    """A shape's targets as sets (for testing a few nodes in Python) and as a SPARQL group."""
+
+    classes: frozenset[str] = frozenset()
+    subjects_of: frozenset[str] = frozenset()  # with their sub-properties
+    objects_of: frozenset[str] = frozenset()
+    other: bool = False  # SPARQL targets, sh:targetNode or a nested sh:node: only the SPARQL group says
 
 
 @dataclass
@@ -489,6 +515,7 @@ class Program:
     checks: list[Check]
     prefixes: str
     seconds: float = 0.0
+    schema: Schema = field(default_factory=Schema)
 
 
 def _declared_prefixes(shapes: Graph) -> str:
@@ -536,10 +563,19 @@ def compile_shapes(shapes: Graph, schema: Schema) -> Program:
             msgs = tuple(m for m in shapes.objects(sparql, SH.message) if isinstance(m, Literal)) or messages
             q = f"SELECT DISTINCT ?this ?path ?value WHERE {{ {MARK} {{ {body} }} }}"
             checks.append(Check(shape, SH.SPARQLConstraintComponent, sev, q, constraint=sparql, messages=msgs))  # type: ignore[arg-type]
+        spec = TargetSpec(
+            classes=frozenset(str(c) for c in shapes.objects(shape, SH.targetClass)),
+            subjects_of=frozenset(
+                q for p in shapes.objects(shape, SH.targetSubjectsOf) for q in schema.subprops(str(p))
+            ),
+            objects_of=frozenset(q for p in shapes.objects(shape, SH.targetObjectsOf) for q in schema.subprops(str(p))),
+            other=bool(list(shapes.objects(shape, SH.target)) or list(shapes.objects(shape, SH.targetNode))),
+        )
         for check in checks[first_of_shape:]:
-            check.target = check.target or target
+            if not check.target:
+                check.target, check.spec = target, spec
         checks += _nested_node_checks(comp, shape, target)
-    return Program(checks, prefixes, time.perf_counter() - started)
+    return Program(checks, prefixes, time.perf_counter() - started, schema)
 
 
 def _nested_node_checks(comp: Compiler, shape: Node, target: str, depth: int = 0) -> list[Check]:
@@ -647,14 +683,62 @@ def blank_neighbours(store: ox.Store, iris: Iterable[str]) -> set[ox.BlankNode]:
     return out
 
 
-def _targeted(program: Program, store: ox.Store, target: str, nodes: list[ox.NamedNode | ox.BlankNode]) -> list:
-    """Which of ``nodes`` the target pattern selects (one bound lookup per node)."""
-    query = program.prefixes + f"SELECT ?this WHERE {{ {target} FILTER (!isLiteral(?this)) }} LIMIT 1"
-    return [
-        n
-        for n in nodes
-        if next(iter(store.query(query, use_default_graph_as_union=True, substitutions={ox.Variable("this"): n})), None)
-    ]
+class _Focus:
+    """What the focused run needs to know of each focus node: its classes and properties (RDFS included)."""
+
+    def __init__(self, program: Program, store: ox.Store, nodes: list[ox.NamedNode | ox.BlankNode]) -> None:
+        self.program, self.store, self.nodes = program, store, nodes
+        schema = program.schema
+        incoming = set().union(*schema.range_props.values()) if schema.range_props else set()
+        incoming |= {p for c in program.checks for p in c.spec.objects_of}
+        self.incoming = [ox.NamedNode(p) for p in sorted(incoming)]
+        self.facts: dict[ox.NamedNode | ox.BlankNode, tuple[set[str], set[str], set[str]]] = {}
+        self.cache: dict[str, list[ox.NamedNode | ox.BlankNode]] = {}
+
+    def _facts(self, node: ox.NamedNode | ox.BlankNode) -> tuple[set[str], set[str], set[str]]:
+        if node not in self.facts:
+            types, out = set(), set()
+            for q in self.store.quads_for_pattern(node, None, None):
+                out.add(q.predicate.value)
+                if q.predicate.value == _RDF_TYPE and isinstance(q.object, ox.NamedNode):
+                    types.add(q.object.value)
+            into = {p.value for p in self.incoming if next(iter(self.store.quads_for_pattern(None, p, node)), None)}
+            self.facts[node] = (self.program.schema.classes_of(types, out, into), out, into)
+        return self.facts[node]
+
+    def targeted(self, check: Check) -> list[ox.NamedNode | ox.BlankNode]:
+        """The focus nodes ``check``'s shape targets."""
+        if check.target not in self.cache:
+            spec = check.spec
+            hits = []
+            if spec.other:  # SPARQL targets, nested shapes: ask the store, the named nodes at once
+                named = [n for n in self.nodes if isinstance(n, ox.NamedNode)]
+                if named:
+                    values = "VALUES ?this { " + " ".join(f"<{n.value}>" for n in named) + " }"
+                    query = f"SELECT DISTINCT ?this WHERE {{ {values} {{ {check.target} }} }}"
+                    hits += [
+                        row["this"]
+                        for row in self.store.query(self.program.prefixes + query, use_default_graph_as_union=True)
+                    ]
+                query = f"SELECT ?this WHERE {{ {check.target} }} LIMIT 1"
+                for blank in (n for n in self.nodes if isinstance(n, ox.BlankNode)):
+                    found = self.store.query(
+                        self.program.prefixes + query,
+                        use_default_graph_as_union=True,
+                        substitutions={ox.Variable("this"): blank},
+                    )
+                    if next(iter(found), None) is not None:
+                        hits.append(blank)
+            else:
+                for node in self.nodes:
+                    classes, out, into = self._facts(node)
+                    if classes & spec.classes or out & spec.subjects_of or into & spec.objects_of:
+                        hits.append(node)
+            self.cache[check.target] = hits
+        return self.cache[check.target]
+
+
+_RDF_TYPE = str(RDF.type)
 
 
 def run(program: Program, store: ox.Store, focus: Iterable[str] | None = None) -> tuple[bool, Graph]:
@@ -668,20 +752,19 @@ def run(program: Program, store: ox.Store, focus: Iterable[str] | None = None) -
     root = BNode()
     report.add((root, RDF.type, SH.ValidationReport))
     conforms = True
-    targeted: dict[str, list] = {}
-    nodes: list[ox.NamedNode | ox.BlankNode] = []
+    chosen: _Focus | None = None
     if focus is not None:
         iris = sorted(set(focus))
         nodes = [ox.NamedNode(i) for i in iris] + sorted(blank_neighbours(store, iris), key=str)
+        chosen = _Focus(program, store, nodes)
     for check in program.checks:
         runs: list[tuple[str, dict]] = []
         if focus is None:  # every focus node once
             pattern = f"{{ SELECT DISTINCT ?this WHERE {{ {check.target} FILTER (!isLiteral(?this)) }} }}"
             runs.append((check.query.replace(MARK, pattern).replace(INNER, ""), {}))
         else:
-            if check.target not in targeted:
-                targeted[check.target] = _targeted(program, store, check.target, nodes)
-            hits = targeted[check.target]
+            assert chosen is not None
+            hits = chosen.targeted(check)
             named = [n for n in hits if isinstance(n, ox.NamedNode)]
             if named:
                 values = "VALUES ?this { " + " ".join(f"<{n.value}>" for n in named) + " }"
