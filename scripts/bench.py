@@ -452,15 +452,29 @@ def render(results: dict[str, Any], env: dict[str, Any], limit: float) -> str:
         f"{name}: {e['triples']:,} triples in {e['files']} files ({e['bytes'] / 1e6:.1f} MB of Turtle)"
         for name, e in results["sizes"].items()
     )
+    elimit = results.get("evkg_limit", limit)
+    runs = results.get("runs", 3)
+    long = results.get("long", 20)
     lines += [
-        f"Measured with `{env['command']}` on {env['date']}: {env['machine']}; Python {v['python']}, evkg "
-        f"{v['evkg']}, rdflib {v['rdflib']}, pyoxigraph {v['pyoxigraph']}, owlrl {v['owlrl']}, pyshacl "
-        f"{v['pyshacl']}. Data: `evkg.synth` (seed 1), {size_text}. Every figure is the median of the runs "
-        f"of one operation, each run in a fresh subprocess (engines interleaved), peak memory is that "
-        f'process\'s `ru_maxrss`; an operation stopped at the time limit shows "> {limit:.0f} s" '
-        "(and was not repeated). *evkg* is what `evkg` does (pyoxigraph store, fast OWL 2 RL engine, "
-        'pySHACL through `evkg.validate`); *plain* is rdflib + owlrl + pySHACL (`inference="rdfs"`) + '
-        "rdflib SPARQL; *native* is the helper's query on pyoxigraph without evkg.",
+        f"Measured with `{env['command']}` (then rendered here with `--from-json … --write docs/benchmarks.md`) "
+        f"on {env['date']}: {env['machine']}; Python {v['python']}, evkg {v['evkg']}, rdflib {v['rdflib']}, "
+        f"pyoxigraph {v['pyoxigraph']}, owlrl {v['owlrl']}, pyshacl {v['pyshacl']}. Data: `evkg.synth` (seed 1), "
+        f"{size_text}. Each operation runs in a fresh subprocess (engines interleaved: evkg, plain, evkg, …) "
+        f"and its peak memory is that process's `ru_maxrss`. Figures are medians of {runs} runs; an operation "
+        f"slower than {long:.0f} s ran once, and so did the two that repeat inside one process (every helper: "
+        "up to 6 timed calls after a warm-up, fewer for slow ones; every format). The plain stack is stopped "
+        f'at {limit:.0f} s per operation, {limit / 6:.0f} s per rdflib query and {limit / 4:.0f} s per rdflib '
+        f'serialisation ("> N s"); evkg at {elimit:.0f} s. The machine was shared with other developers\u2019 '
+        "test runs: single figures vary by about ±30 %.",
+        "",
+        "*evkg* is what evkg does: a persisted pyoxigraph store built by one bulk insertion (`evkg.load(data, "
+        "store_dir)`), its reopening, the fast OWL 2 RL engine (`evkg.reason.closure`), SHACL compiled to "
+        "SPARQL on the store (`evkg.revalidate.validate_store`, `evkg.shaclfast`), the QC queries "
+        "(`evkg.qc`), incremental re-validation after an edit of one source file (`evkg.revalidate."
+        "revalidate`), `KnowledgeGraph.export` per format and the query helpers. *plain* is rdflib (parse "
+        "into a Dataset, serialise), owlrl (`OWLRL_Semantics`), pySHACL (`inference=\"rdfs\"`) and rdflib's "
+        "SPARQL engine on the same queries; *native* is the helper's query run on pyoxigraph directly "
+        "(same text, parameters as substitutions, every row materialised).",
         "",
     ]
     head = "| operation | " + " | ".join(f"evkg {s} | plain {s}" for s in sizes) + " |"
@@ -478,7 +492,7 @@ def render(results: dict[str, Any], env: dict[str, Any], limit: float) -> str:
         for s in sizes:
             entry = results["sizes"][s]
             m, t, _ = _op(entry, e_op)
-            cells.append(_fmt_s(m, t, limit))
+            cells.append(_fmt_s(m, t, elimit))
             if p_op:
                 m, t, _ = _op(entry, p_op)
                 cells.append(_fmt_s(m, t, limit))
@@ -501,11 +515,11 @@ def render(results: dict[str, Any], env: dict[str, Any], limit: float) -> str:
         for s in sizes:
             entry = results["sizes"][s]
             m, t, _ = _op(entry, f"evkg-export-{fmt}")
-            cells.append(_fmt_s(m, t, limit))
+            cells.append(_fmt_s(m, t, elimit))
             plain = [r.get("formats", {}).get(fmt, "x") for r in entry["ops"].get("plain-export", [])]
             timed = any(x is None for x in plain)
             vals = [x for x in plain if isinstance(x, float)]
-            cells.append(_fmt_s(_median(vals), timed, limit))
+            cells.append(_fmt_s(_median(vals), timed, limit / 4))
         lines.append(f"| export {fmt} | " + " | ".join(cells) + " |")
     cells = []
     for s in sizes:
@@ -544,7 +558,7 @@ def render(results: dict[str, Any], env: dict[str, Any], limit: float) -> str:
             rm = _median([x["rdflib_ms"] for x in rrows if x.get("rdflib_ms") is not None])
             rt = any(x.get("timed_out") for x in rrows)
             ratio = hm / nm if hm and nm else None
-            speed = (rm / hm) if rm and hm else ((limit * 1000 / hm) if rt and hm else None)
+            speed = (rm / hm) if rm and hm else ((limit / 6 * 1000 / hm) if rt and hm else None)
             sm = summary.setdefault(s, {"ratios": [], "speedups": [], "speedup_lower": []})
             if ratio:
                 sm["ratios"].append((ratio, h))
@@ -556,7 +570,7 @@ def render(results: dict[str, Any], env: dict[str, Any], limit: float) -> str:
                 "–" if hm is None else f"{hm:.1f}",
                 "–" if nm is None else f"{nm:.1f}",
                 "–" if ratio is None else f"{ratio:.2f}",
-                f"> {limit * 1000:.0f}" if rt else ("–" if rm is None else f"{rm:.1f}"),
+                f"> {limit / 6 * 1000:.0f}" if rt else ("–" if rm is None else f"{rm:.1f}"),
                 "–" if speed is None else (f"> {speed:.0f}×" if rt else f"{speed:.0f}×"),
             ]
         lines.append(f"| `{h}` | " + " | ".join(cells) + " |")
@@ -604,7 +618,8 @@ def closing_note(results: dict[str, Any], summary: dict[str, Any], limit: float)
     lines.append(f"- reopen ≤ 1 s: {_fmt_s(ro)}: {verdict(ro is not None and ro <= 1 if ro is not None else None)}.")
     lines.append(
         f"- helper p50 ≤ 1.2× native pyoxigraph: {within_ratio} of {len(sm['ratios'])} helpers within; worst "
-        f"`{worst_ratio[1]}` at {worst_ratio[0] or 0:.2f}×: {verdict(worst_ratio[0] is not None and worst_ratio[0] <= 1.2)}."
+        f"`{worst_ratio[1]}` at {worst_ratio[0] or 0:.2f}×: "
+        f"{verdict(worst_ratio[0] is not None and worst_ratio[0] <= 1.2)}."
     )
     lines.append(
         f"- helper ≥ 50× faster than rdflib: {within_speed} of {len(sm['speedups'])} helpers; slowest speed-up "
@@ -686,6 +701,8 @@ def main(argv: list[str] | None = None) -> int:
         results["env"] = env
         results["limit"] = args.limit
         results["evkg_limit"] = args.evkg_limit
+        results["runs"] = args.runs
+        results["long"] = args.long
         (args.out / "results.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
     section = render(results, env, results.get("limit", args.limit))
     if args.write:
