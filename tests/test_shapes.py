@@ -10,9 +10,10 @@ One pySHACL run per fixture took minutes, so the fixtures are validated in batch
 with its own copy of the base world, goes into one graph with its nodes in a namespace of its own
 (every IRI of evkg's ``id/`` and ``graph/`` spaces that the shapes and the ontology do not name gets
 a ``-fxN`` suffix, and blank nodes are renamed too); the batch is validated once and its results are
-split by the fixture each focus node came from, then renamed back. Copies share nothing but the
-vocabulary, so a fixture's results are the ones it would have alone (``test_a_batch_reports_what_
-each_fixture_reports_alone`` checks it on a sample).
+split by the fixture each focus node came from, then renamed back. A fixture that describes a node
+no copy can rename (``obo:GO_1903561``) goes to another batch than any other fixture describing it.
+Copies share nothing but the vocabulary, so a fixture's results are the ones it would have alone;
+a test checks that on a sample.
 """
 
 from __future__ import annotations
