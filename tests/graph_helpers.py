@@ -12,22 +12,14 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from evkg.prefixes import read as read_registry
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PREFIXES_TTL = REPO_ROOT / "ontology" / "prefixes.ttl"
 
 
-def _prefix_block() -> str:
-    """PREFIX lines for every prefix of the registry (tests only; queries/*.rq declare their own)."""
-    reg = ox.Store()
-    reg.load(path=str(PREFIXES_TTL), format=ox.RdfFormat.TURTLE)
-    rows = reg.query(
-        "SELECT ?p ?u WHERE { ?x <http://purl.org/vocab/vann/preferredNamespacePrefix> ?p ;"
-        " <http://purl.org/vocab/vann/preferredNamespaceUri> ?u }"
-    )
-    return "".join(f"PREFIX {r['p'].value}: <{r['u'].value}>\n" for r in rows)
-
-
-PREFIXES = _prefix_block()
+# PREFIX lines for every prefix of the registry (tests only; queries/*.rq declare their own).
+PREFIXES = read_registry(PREFIXES_TTL).sparql_block()
 
 
 def py(term: Any) -> Any:
