@@ -98,3 +98,17 @@ def test_a_binding_the_query_does_not_project_is_an_error(fixture_kg) -> None:
     """Is a misspelt parameter name reported rather than silently ignored?"""
     with pytest.raises(EvkgError, match=r"cannot bind \?orgg: it is not in the SELECT clause"):
         fixture_kg.sparql("SELECT ?org WHERE { ?org a org:FormalOrganization }", orgg=ISEV)
+
+
+def test_a_query_asked_again_still_gets_the_registry_prefixes_it_needs(fixture_kg) -> None:
+    """Do a query relying on the registry's prefixes and one declaring its own both answer, every time?"""
+    relying = "ASK { organization:jsrm skos:altLabel 'JSRM'@ja }"
+    declaring = (
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+        "ASK { <https://w3id.org/evkg/id/organization/jsrm> skos:altLabel 'JSRM'@ja }"
+    )
+    for _ in range(2):  # the second time the engine remembers which texts need the registry
+        assert bool(fixture_kg.sparql(relying)) and bool(fixture_kg.sparql(declaring))
+    for _ in range(2):
+        with pytest.raises(QuerySyntaxError, match="at 1:"):
+            fixture_kg.sparql("SELECT * WHERE { ?s skos:prefLabel }")

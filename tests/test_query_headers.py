@@ -182,3 +182,22 @@ def test_helpers_without_an_engine_still_describe_themselves():
     """Can the CLI list the helpers without loading the graph?"""
     helpers = QueryHelpers(None, SPECS, registry(REPO))
     assert len(helpers) == len(SPECS) and "label_search" in helpers
+
+
+def test_a_repeated_call_is_checked_like_the_first(kg):
+    """Does a helper asked twice give the same answer, and still refuse a wrong value equal to a right one?"""
+    first = kg.queries.organization_profile(org="organization:jsrm", lang="ja")
+    again = kg.queries.organization_profile(org="organization:jsrm", lang="ja")
+    assert first and again == first and again.vars == first.vars
+    assert kg.queries.organization_profile(org="organization:jsrm", lang="en") != first  # other labels
+    spec = parse_query_text(
+        "#+ summary: Echo a flag.\n#+ kind: select\n#+ params:\n#+   - {name: flag, type: boolean, required: true}\n"
+        "#+ returns: [flag]\nSELECT ?flag WHERE {}",
+        "echo.rq",
+    )
+    helpers = QueryHelpers(kg.engine, [spec], registry(REPO))
+    assert helpers.echo(flag=True)[0].flag.toPython() is True
+    with pytest.raises(QueryParameterError, match="is not true or false"):
+        helpers.echo(flag=1)  # 1 == True in Python, but it is not a boolean
+    with pytest.raises(QueryParameterError, match="is not true or false"):
+        helpers.echo(flag=["yes"])  # an unhashable value is checked too, not a TypeError

@@ -468,20 +468,28 @@ def discover(data_dir: str | Path | None = None) -> list[QuerySpec]:
 
 
 # --- running ------------------------------------------------------------------------------------------
-def run(engine: Any, spec: QuerySpec, bindings: Mapping[str, Identifier]) -> Result:
-    """Run ``spec`` on ``engine`` (an :class:`evkg.store.Engine`) with ``bindings``; log and time it."""
-    from evkg.store import to_oxigraph, to_rdflib
+def run(
+    engine: Any,
+    spec: QuerySpec,
+    bindings: Mapping[str, Identifier],
+    terms: Mapping[str, Any] | None = None,
+) -> Result:
+    """Run ``spec`` on ``engine`` (an :class:`evkg.store.Engine`) with ``bindings``; log and time it.
+
+    ``terms`` are the same bindings already converted to pyoxigraph terms (helpers keep them).
+    """
+    from evkg.store import to_oxigraph
 
     started = time.perf_counter()
-    raw = engine.query(spec.text, {k: to_oxigraph(v) for k, v in bindings.items()})
+    if terms is None:
+        terms = {k: to_oxigraph(v) for k, v in bindings.items()}
+    raw = engine.query(spec.text, terms)
     if isinstance(raw, ox.QueryBoolean):
         result = Result.ask(bool(raw))
     elif isinstance(raw, ox.QuerySolutions):
         # The query also projects its parameters (pyoxigraph substitutes only projected variables);
         # the result keeps the columns the header declares under ``returns``.
-        projected = [v.value for v in raw.variables]
-        variables = [v for v in spec.returns if v in projected] if spec.returns else projected
-        rows = [tuple(None if s[v] is None else to_rdflib(s[v]) for v in variables) for s in raw]
+        variables, rows = _rows(raw, spec.returns)
         result = Result.select(variables, rows)
     else:
         raise EvkgError(f"{spec.name}: kind {spec.kind} queries are not supported by helpers")
@@ -495,6 +503,20 @@ def run(engine: Any, spec: QuerySpec, bindings: Mapping[str, Identifier]) -> Res
             f"{len(result)} rows" if result.boolean is None else result.boolean,
         )
     return result
+
+
+def _rows(raw: ox.QuerySolutions, returns: Sequence[str]) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """The ``returns`` columns of each solution as rdflib terms (by position: faster than by name)."""
+    from evkg.store import to_rdflib
+
+    projected = [v.value for v in raw.variables]
+    variables = [v for v in returns if v in projected] if returns else projected
+    index = [projected.index(v) for v in variables]
+    rows = []
+    for solution in raw:
+        cells = tuple(solution)
+        rows.append(tuple(None if (t := cells[i]) is None else to_rdflib(t) for i in index))
+    return variables, rows
 
 
 class QueryHelpers:
@@ -562,10 +584,28 @@ class QueryHelpers:
         return self[name](**params)
 
     def _make(self, spec: QuerySpec) -> Callable[..., Result]:
+        from evkg.store import to_oxigraph
+
         engine, prefixes = self._engine, self._prefixes
+        # checked and converted parameters by call arguments: a repeated call (the same organisation,
+        # the same language) skips building rdflib and pyoxigraph terms again
+        # (the key holds each value's type: True == 1 == 1.0, but only one of them is a valid boolean)
+        bound: dict[tuple[tuple[str, type, Any], ...], tuple[dict[str, Identifier], dict[str, Any]]] = {}
 
         def helper(**params: Any) -> Result:
-            return run(engine, spec, spec.bind(params, prefixes))
+            try:
+                key: tuple[tuple[str, type, Any], ...] | None = tuple(
+                    sorted((k, type(v), v) for k, v in params.items())
+                )
+                cached = bound.get(key)  # type: ignore[arg-type]
+            except TypeError:  # an unhashable or unorderable argument: convert it every time
+                key, cached = None, None
+            if cached is None:
+                bindings = spec.bind(params, prefixes)
+                cached = (bindings, {k: to_oxigraph(v) for k, v in bindings.items()})
+                if key is not None and len(bound) < 256:
+                    bound[key] = cached
+            return run(engine, spec, *cached)
 
         helper.__name__ = helper.__qualname__ = spec.name
         helper.__doc__ = spec.docstring()
