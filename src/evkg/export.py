@@ -18,15 +18,24 @@ appear. Serialisers, chosen by measurement (docs/decisions/export-serialisers.md
   label-like properties whose values are all language-tagged, nodes and value arrays sorted.
 - N-Triples, N-Quads: pyoxigraph, one statement per line, lines sorted (canonical N-Triples).
 - TriG, RDF/XML: pyoxigraph over the sorted canonical statements.
+
+From a pyoxigraph store (every engine of evkg), those four are written from the store's own
+N-Triples dump of each graph, sorted as bytes, with only the statements holding a blank node
+canonicalised (:func:`write_canonical_lines`; same bytes, a tenth of the memory at 1 M triples,
+docs/decisions/0013-scale-and-speed.md); :func:`canonical_quads` is the reference path.
 """
 
 from __future__ import annotations
 
+import heapq
+import io
 import json
 import re
-from collections.abc import Iterable
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -99,6 +108,118 @@ def canonical_quads(engine: Engine, *, union: bool) -> list[ox.Quad]:
         dataset = ox.Dataset(engine.quads())
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     return sorted(dataset, key=str)
+
+
+#: Characters that ``str.splitlines`` (the reference serialiser) breaks a line at and that N-Triples
+#: writes unescaped; data holding one takes the reference path so that the bytes stay the same.
+_LINE_BREAKS_IN_LITERALS = (b"\xc2\x85", b"\xe2\x80\xa8", b"\xe2\x80\xa9")
+
+
+def write_canonical_lines(store: ox.Store, out: BinaryIO, *, union: bool) -> bool:
+    """Write the statements of ``store`` to ``out`` as sorted N-Triples (``union``) or N-Quads lines.
+
+    The same lines as :func:`canonical_quads` serialised and sorted, in far less memory (no Python
+    object per statement, nothing but compact bytes held): each graph is written by pyoxigraph
+    (``Store.dump``), split into lines and sorted on its own; only the statements with a blank node are
+    parsed back and canonicalised (RDFC-1.0 looks at nothing else, so their labels are those of the
+    whole dataset); then the sorted runs are merged as bytes (the order of their text: UTF-8 keeps
+    code point order). With ``union`` each triple is written once.
+
+    Returns False (having written nothing) for what this path does not cover: blank node graph
+    names, triple terms, literals with a character ``str.splitlines`` breaks at. The caller then
+    takes the reference path.
+    """
+    runs: list[bytes] = []  # each one graph's sorted lines, "\n"-separated
+    blank: list[bytes] = []
+    graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [ox.DefaultGraph(), *store.named_graphs()]
+    for graph in graphs:
+        if isinstance(graph, ox.BlankNode):
+            return False
+        data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+        if any(c in data for c in _LINE_BREAKS_IN_LITERALS):
+            return False
+        suffix = b"" if union or isinstance(graph, ox.DefaultGraph) else f"<{graph.value}> .".encode()
+        lines = []
+        for line in data.splitlines():
+            subject, _, rest = line.split(b" ", 2)
+            if subject.startswith(b"<<") or rest.startswith(b"<<"):
+                return False
+            if suffix:
+                line = line[:-1] + suffix  # "s p o ." -> "s p o <g> ."
+            (blank if subject.startswith(b"_:") or rest.startswith(b"_:") else lines).append(line)
+        if lines:
+            lines.sort()
+            runs.append(b"\n".join(lines))
+    if blank:
+        fmt = ox.RdfFormat.N_TRIPLES if union else ox.RdfFormat.N_QUADS
+        dataset = ox.Dataset(ox.parse(b"\n".join(blank), format=fmt))
+        del blank
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+        statements = [q.triple for q in dataset] if union else list(dataset)
+        runs.append(b"\n".join(sorted(ox.serialize(statements, format=fmt).splitlines())))
+        del statements, dataset
+    sources = [_lines_of(run) for run in runs]
+    runs.clear()  # each run is freed when its lines are merged
+    previous = None
+    for line in heapq.merge(*sources):
+        if line != previous:  # union: a triple stated in several graphs comes once per graph
+            out.write(line)
+            out.write(b"\n")
+            previous = line
+    return True
+
+
+def _lines_of(run: bytes) -> Iterator[bytes]:
+    start, end = 0, len(run)
+    while start < end:
+        stop = run.find(b"\n", start)
+        stop = end if stop < 0 else stop
+        yield run[start:stop]
+        start = stop + 1
+
+
+def _from_lines(lines: BinaryIO, spec: ExportFormat, prefixes: Prefixes) -> bytes:
+    """The export ``spec`` from the sorted canonical lines written by :func:`write_canonical_lines`.
+
+    TriG and RDF/XML are parsed back from the lines as a stream and written to a temporary file
+    (pyoxigraph writing into ``bytes`` holds several copies of the output while it grows).
+    """
+    lines.seek(0)
+    if spec.name in ("nt", "nquads"):
+        return lines.read()
+    fmt = ox.RdfFormat.N_TRIPLES if spec.name == "xml" else ox.RdfFormat.N_QUADS
+    target = ox.RdfFormat.RDF_XML if spec.name == "xml" else ox.RdfFormat.TRIG
+    used = _used_prefixes(ox.parse(lines, format=fmt), prefixes)
+    lines.seek(0)
+    statements: Iterable[ox.Quad | ox.Triple] = ox.parse(lines, format=fmt)
+    if target == ox.RdfFormat.RDF_XML:
+        statements = (q.triple for q in statements)
+    with tempfile.TemporaryFile() as out:
+        try:
+            ox.serialize(statements, out, format=target, prefixes=used)
+        except (ValueError, OSError) as exc:
+            raise EvkgError(f"cannot write {target.name}: {exc}") from None
+        out.seek(0)
+        return _with_sorted_declarations(out)
+
+
+def _with_sorted_declarations(data: BinaryIO) -> bytes:
+    """The bytes of ``data`` with :func:`_sort_declarations` applied (it changes only the head).
+
+    The head is the leading ``@prefix`` lines and at least the first three lines; the rest is
+    copied as it is, so the output is never held as text.
+    """
+    head: list[bytes] = []
+    while True:
+        line = data.readline()
+        head.append(line)
+        if not line.endswith(b"\n") or (len(head) >= 3 and not line.startswith(b"@prefix ")):
+            break
+    text = b"".join(head).decode("utf-8")
+    buffer = io.BytesIO()
+    buffer.write(_sort_declarations(text).encode("utf-8"))
+    shutil.copyfileobj(data, buffer)
+    return buffer.getvalue()
 
 
 def _used_prefixes(quads: Iterable[ox.Quad], prefixes: Prefixes) -> dict[str, str]:
@@ -268,6 +389,12 @@ def serialize_triples(triples: Iterable[ox.Triple], turtle: bool, prefixes: Pref
 def export(engine: Engine, fmt: str | ExportFormat, prefixes: Prefixes) -> bytes:
     """Serialise the dataset behind ``engine`` in ``fmt`` (a name, an alias, or an ExportFormat)."""
     spec = fmt if isinstance(fmt, ExportFormat) else get_format(fmt)
+    if spec.name in ("nt", "nquads", "trig", "xml"):
+        store = getattr(engine, "store", None)
+        if isinstance(store, ox.Store):
+            with tempfile.TemporaryFile() as lines:
+                if write_canonical_lines(store, lines, union=not spec.dataset):
+                    return _from_lines(lines, spec, prefixes)
     quads = canonical_quads(engine, union=not spec.dataset)
     if spec.name == "nt":
         return _sorted_lines(quads, ox.RdfFormat.N_TRIPLES)
