@@ -19,7 +19,9 @@ graphs; ``GRAPH ?g`` reaches one source graph), so they stay fast on large graph
 from __future__ import annotations
 
 import logging
+import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +29,8 @@ from rdflib import URIRef
 
 from evkg import queries
 from evkg.errors import EvkgError
+from evkg.results import Result
+from evkg.store import OxigraphEngine
 
 if TYPE_CHECKING:
     from evkg.kg import KnowledgeGraph
@@ -93,18 +97,34 @@ def checks(kg: KnowledgeGraph) -> list[Check]:
     return [check_of(queries.read_query(p, kg.data.queries_dir)) for p in sorted(folder.glob(f"*{SUFFIX}.rq"))]
 
 
-def run(kg: KnowledgeGraph, only: list[Check] | None = None) -> list[Row]:
-    """Run every QC query (or ``only`` these) and return their rows."""
+def _run_one(kg: KnowledgeGraph, check: Check) -> Result | EvkgError:
+    started = time.perf_counter()
+    try:
+        result = queries.run(kg.engine, check.spec, {})
+    except EvkgError as exc:
+        return EvkgError(f"{check.file}: {exc}")
+    log.info("qc %s: %d rows in %.1f ms", check.name, len(result), (time.perf_counter() - started) * 1000)
+    return result
+
+
+def run(kg: KnowledgeGraph, only: list[Check] | None = None, workers: int | None = None) -> list[Row]:
+    """Run every QC query (or ``only`` these) and return their rows, in the order of the checks.
+
+    On the embedded store the queries run side by side in ``workers`` threads (default: one per CPU):
+    pyoxigraph evaluates a query without holding the GIL. Other engines run them one at a time.
+    """
+    todo = only if only is not None else checks(kg)
+    count = workers if workers is not None else (os.cpu_count() or 1)
+    if count > 1 and len(todo) > 1 and isinstance(kg.engine, OxigraphEngine):
+        with ThreadPoolExecutor(max_workers=count, thread_name_prefix="evkg-qc") as pool:
+            results = list(pool.map(lambda check: _run_one(kg, check), todo))
+    else:
+        results = [_run_one(kg, check) for check in todo]
     rows: list[Row] = []
-    for check in only if only is not None else checks(kg):
-        started = time.perf_counter()
-        try:
-            result = queries.run(kg.engine, check.spec, {})
-        except EvkgError as exc:
-            raise EvkgError(f"{check.file}: {exc}") from None
-        for r in result:
-            rows.append(Row(check, r.entity, r.property, r.value))
-        log.info("qc %s: %d rows in %.1f ms", check.name, len(result), (time.perf_counter() - started) * 1000)
+    for check, result in zip(todo, results, strict=True):
+        if isinstance(result, EvkgError):
+            raise result
+        rows.extend(Row(check, r.entity, r.property, r.value) for r in result)
     return rows
 
 

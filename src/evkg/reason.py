@@ -466,11 +466,13 @@ def fast_closure_store(store: ox.Store, *, max_rounds: int = 100) -> Closure:
     started = time.perf_counter()
     inferred = ox.NamedNode(str(inferred_graph_iri()))
     work = ox.Store()
-    work.bulk_extend(
-        ox.Quad(q.subject, q.predicate, q.object, _ASSERTED)
-        for q in store.quads_for_pattern(None, None, None)
-        if q.graph_name != inferred
+    # Read through SPARQL, not quads_for_pattern: the rows come out of Rust about twice as fast
+    # (1 M quads: ≈ 10 s against ≈ 17 s; docs/decisions/0013-scale-and-speed.md).
+    rows = store.query(  # the default graph and every named graph but the materialised closure
+        "SELECT ?s ?p ?o WHERE { { ?s ?p ?o } UNION "
+        f"{{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != <{inferred.value}>) }} }}"
     )
+    work.bulk_extend(ox.Quad(row[0], row[1], row[2], _ASSERTED) for row in rows)  # type: ignore[arg-type]
     for row in work.query(_UNSUPPORTED, use_default_graph_as_union=True):
         raise UsageError(f"the fast OWL RL engine does not support {row['what'].value}: use --engine owlrl")
     updates = [_as_insert(r) for r in rules() if r.kind == "construct"]

@@ -32,9 +32,11 @@ from __future__ import annotations
 
 import itertools
 import logging
+import os
 import re
 import time
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -741,8 +743,12 @@ class _Focus:
 _RDF_TYPE = str(RDF.type)
 
 
-def run(program: Program, store: ox.Store, focus: Iterable[str] | None = None) -> tuple[bool, Graph]:
+def run(
+    program: Program, store: ox.Store, focus: Iterable[str] | None = None, workers: int | None = None
+) -> tuple[bool, Graph]:
     """Run every check on ``store`` (union of its graphs); returns (conforms, pySHACL-shaped report graph).
+
+    ``workers``: threads running the checks of a full validation (default: one per CPU).
 
     ``focus``: validate only these IRIs and the blank nodes within two hops of them (incremental runs):
     each shape's targets are first tested on those nodes alone, then its checks run on the targeted ones.
@@ -757,36 +763,67 @@ def run(program: Program, store: ox.Store, focus: Iterable[str] | None = None) -
         iris = sorted(set(focus))
         nodes = [ox.NamedNode(i) for i in iris] + sorted(blank_neighbours(store, iris), key=str)
         chosen = _Focus(program, store, nodes)
-    for check in program.checks:
-        runs: list[tuple[str, dict]] = []
-        if focus is None:  # every focus node once
+    if chosen is None:  # every focus node once; the checks run side by side (pyoxigraph frees the GIL)
+        texts = []
+        for check in program.checks:
             pattern = f"{{ SELECT DISTINCT ?this WHERE {{ {check.target} FILTER (!isLiteral(?this)) }} }}"
-            runs.append((check.query.replace(MARK, pattern).replace(INNER, ""), {}))
-        else:
-            assert chosen is not None
-            hits = chosen.targeted(check)
-            named = [n for n in hits if isinstance(n, ox.NamedNode)]
-            if named:
-                values = "VALUES ?this { " + " ".join(f"<{n.value}>" for n in named) + " }"
-                runs.append((check.query.replace(MARK, values).replace(INNER, values), {}))
-            for blank in (n for n in hits if isinstance(n, ox.BlankNode)):
-                runs.append((check.query.replace(MARK, "").replace(INNER, ""), {ox.Variable("this"): blank}))
+            texts.append(program.prefixes + check.query.replace(MARK, pattern).replace(INNER, ""))
+        for check, text, (variables, rows) in zip(
+            program.checks, texts, parallel_select(store, texts, workers), strict=True
+        ):
+            if isinstance(rows, Exception):
+                raise EvkgError(f"compiled SHACL query for {check.shape} failed: {rows}\n{text}")
+            conforms &= _report(report, root, check, variables, rows)
+    for check in program.checks if chosen is not None else ():  # focus nodes: few, one query at a time
+        runs: list[tuple[str, dict]] = []
+        hits = chosen.targeted(check)
+        named = [n for n in hits if isinstance(n, ox.NamedNode)]
+        if named:
+            values = "VALUES ?this { " + " ".join(f"<{n.value}>" for n in named) + " }"
+            runs.append((check.query.replace(MARK, values).replace(INNER, values), {}))
+        for blank in (n for n in hits if isinstance(n, ox.BlankNode)):
+            runs.append((check.query.replace(MARK, "").replace(INNER, ""), {ox.Variable("this"): blank}))
         for query, subs in runs:
             text = program.prefixes + query
             try:
                 rows = store.query(text, use_default_graph_as_union=True, substitutions=subs or None)
+                variables, found = [v.value for v in rows.variables], list(rows)  # type: ignore[union-attr]
             except (SyntaxError, RuntimeError) as exc:
                 raise EvkgError(f"compiled SHACL query for {check.shape} failed: {exc}\n{text}") from None
-            conforms &= _report(report, root, check, rows)  # type: ignore[arg-type]
+            conforms &= _report(report, root, check, variables, found)
     report.add((root, SH.conforms, Literal(conforms)))
     log.info("shaclfast: %d checks in %.2f s", len(program.checks), time.perf_counter() - started)
     return conforms, report
 
 
-def _report(report: Graph, root: BNode, check: Check, rows: ox.QuerySolutions) -> bool:
+def parallel_select(
+    store: ox.Store, texts: list[str], workers: int | None = None
+) -> list[tuple[list[str], list[ox.QuerySolution] | Exception]]:
+    """Run SELECT queries on ``store`` (union default graph) in ``workers`` threads, results in order.
+
+    pyoxigraph evaluates a query in Rust without holding the GIL, so on a machine with two cores two
+    queries run at once (docs/decisions/0013-scale-and-speed.md). Each result is (column names, rows),
+    or the exception the query raised (the caller words it: it knows which check it was).
+    """
+
+    def one(text: str) -> tuple[list[str], list[ox.QuerySolution] | Exception]:
+        try:
+            rows = store.query(text, use_default_graph_as_union=True)
+            return [v.value for v in rows.variables], list(rows)  # type: ignore[union-attr]
+        except (SyntaxError, RuntimeError) as exc:
+            return [], exc
+
+    count = workers if workers is not None else (os.cpu_count() or 1)
+    if count <= 1 or len(texts) <= 1:
+        return [one(t) for t in texts]
+    with ThreadPoolExecutor(max_workers=count, thread_name_prefix="evkg-sparql") as pool:
+        return list(pool.map(one, texts))
+
+
+def _report(report: Graph, root: BNode, check: Check, variables: list[str], rows: list[ox.QuerySolution]) -> bool:
     """Add a sh:ValidationResult per row; False if any has severity Violation."""
     conforms = True
-    columns = {v.value for v in rows.variables}
+    columns = set(variables)
     for row in rows:
         this = to_rdflib(row["this"])
         value = None
