@@ -78,14 +78,38 @@ class Inconsistency:
 
 @dataclass
 class Closure:
-    """The filtered closure (new triples only) of one engine, and what was dropped."""
+    """The filtered closure (new triples only) of one engine, and what was dropped.
+
+    The fast engine hands its triples over as pyoxigraph terms (``ox_triples``); the rdflib form
+    (``triples``) is made from them on first use only (1 M: ≈ 360 k triples, several seconds), since
+    materialising them in a store or serialising them needs no rdflib terms.
+    """
 
     engine: str
-    triples: set[Triple]
+    rdflib_triples: set[Triple] | None
     inconsistencies: list[Inconsistency] = field(default_factory=list)
     dropped: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     rounds: int = 0
+    ox_triples: list[ox.Triple] | None = None
+
+    @property
+    def triples(self) -> set[Triple]:
+        """The inferred triples as rdflib terms."""
+        if self.rdflib_triples is None:
+            from evkg.store import to_rdflib
+
+            self.rdflib_triples = {
+                (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))  # type: ignore[misc]
+                for t in self.ox_triples or ()
+            }
+        return self.rdflib_triples
+
+    def oxigraph_triples(self) -> Iterator[ox.Triple]:
+        """The inferred triples as pyoxigraph terms (no rdflib detour when the engine gave them so)."""
+        if self.ox_triples is not None:
+            return iter(self.ox_triples)
+        return (ox.Triple(q.subject, q.predicate, q.object) for q in _ox_triples(self.rdflib_triples or ()))
 
     @property
     def consistent(self) -> bool:
@@ -443,15 +467,16 @@ def _axiomatic_ox(s: ox.NamedNode | ox.BlankNode, p: ox.NamedNode, o: object) ->
     """:func:`is_axiomatic` on pyoxigraph terms (no rdflib conversion)."""
     if p.value in _REFLEXIVE_IRIS and s == o:
         return True
-    if isinstance(o, ox.NamedNode) and o.value == str(OWL.Thing) and p.value in _TOP_BOTTOM_IRIS:
+    if isinstance(o, ox.NamedNode) and o.value == _THING_IRI and p.value in _TOP_BOTTOM_IRIS:
         return True
-    if isinstance(s, ox.NamedNode) and s.value == str(OWL.Nothing) and p.value == str(RDFS.subClassOf):
+    if isinstance(s, ox.NamedNode) and s.value == _NOTHING_IRI and p.value == _SUBCLASS_IRI:
         return True
     return isinstance(s, ox.NamedNode) and s.value.startswith(_VOCABULARIES)
 
 
 _REFLEXIVE_IRIS = {str(i) for i in _REFLEXIVE}
 _TOP_BOTTOM_IRIS = {str(i) for i in _TOP_BOTTOM}
+_THING_IRI, _NOTHING_IRI, _SUBCLASS_IRI = str(OWL.Thing), str(OWL.Nothing), str(RDFS.subClassOf)
 
 
 def fast_closure_store(store: ox.Store, *, max_rounds: int = 100) -> Closure:
@@ -496,8 +521,8 @@ def fast_closure_store(store: ox.Store, *, max_rounds: int = 100) -> Closure:
             shown = ", ".join(n.n3() for n in nodes)
             inconsistencies.append(Inconsistency(rule.name, f"{rule.summary} ({shown})", nodes))
     dropped = {"literal subject": 0, "blank-node predicate": 0, "error": 0, "axiomatic": 0, "asserted": 0}
-    kept: set[Triple] = set()
-    fresh = work.query(  # derived and not asserted, found in Rust
+    kept: list[ox.Triple] = []
+    fresh = work.query(  # derived and not asserted, found in Rust (the derived graph holds each once)
         f"SELECT ?s ?p ?o WHERE {{ GRAPH <{_DERIVED.value}> {{ ?s ?p ?o }} "
         f"FILTER NOT EXISTS {{ GRAPH <{_ASSERTED.value}> {{ ?s ?p ?o }} }} }}"
     )
@@ -506,14 +531,15 @@ def fast_closure_store(store: ox.Store, *, max_rounds: int = 100) -> Closure:
         if _axiomatic_ox(s, p, o):  # type: ignore[arg-type]
             dropped["axiomatic"] += 1
         else:
-            kept.add((to_rdflib(s), to_rdflib(p), to_rdflib(o)))
+            kept.append(ox.Triple(s, p, o))  # type: ignore[arg-type]
     return Closure(
         "fast",
-        kept,
+        None,
         sorted(inconsistencies, key=lambda i: (i.rule, i.message)),
         dropped,
         time.perf_counter() - started,
         rounds,
+        ox_triples=kept,
     )
 
 
@@ -543,7 +569,7 @@ def materialize(store: ox.Store, result: Closure, prefixes: Prefixes | None = No
     target = ox.NamedNode(iri)
     store.clear_graph(target)
     store.add_graph(target)
-    store.extend(ox.Quad(q.subject, q.predicate, q.object, target) for q in _ox_triples(result.triples))
+    store.extend(ox.Quad(t.subject, t.predicate, t.object, target) for t in result.oxigraph_triples())
     return iri
 
 
@@ -574,7 +600,7 @@ def serialize(result: Closure, fmt: str = "turtle", prefixes: Prefixes | None = 
     rdf_format = FORMATS[fmt][0]
     store = ox.Store()
     graph = ox.NamedNode(str(inferred_graph_iri(prefixes))) if fmt == "trig" else ox.DefaultGraph()
-    store.extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in _ox_triples(sorted(result.triples)))
+    store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in result.oxigraph_triples())
     kwargs = {"prefixes": prefixes.as_dict()} if fmt != "ntriples" else {}
     if fmt == "trig":
         return store.dump(format=rdf_format, **kwargs)  # type: ignore[arg-type]
