@@ -30,6 +30,7 @@ from __future__ import annotations
 import heapq
 import io
 import json
+import os
 import re
 import shutil
 import tempfile
@@ -38,7 +39,9 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import BNode, Graph, URIRef
+from rdflib.plugins.serializers.longturtle import LongTurtleSerializer
+from rdflib.store import Store as RdflibStore
 
 from evkg.errors import EvkgError, UsageError
 from evkg.prefixes import Prefixes, language_mapped_properties
@@ -201,6 +204,79 @@ def _from_lines(lines: BinaryIO, spec: ExportFormat, prefixes: Prefixes) -> byte
             raise EvkgError(f"cannot write {target.name}: {exc}") from None
         out.seek(0)
         return _with_sorted_declarations(out)
+
+
+class SortedLinesStore(RdflibStore):
+    """A read-only rdflib store over a file of sorted N-Triples lines, for rdflib's serialisers.
+
+    The lines of a subject are neighbours (sorted lines start with the subject, which holds no
+    space), so an index of their byte ranges answers ``(s, ?, ?)`` by parsing a few lines; any other
+    pattern reads the file through. Terms become rdflib terms only while they are used, so rdflib
+    serialises a million triples without a graph of them in memory. The lines are read in their
+    order, which is the order in which :func:`to_rdflib_graph` added the sorted statements.
+    """
+
+    def __init__(self, lines: BinaryIO, namespaces: RdflibStore) -> None:
+        super().__init__()
+        self._file = lines
+        self._namespaces = namespaces
+        self._index: dict[bytes, tuple[int, int]] = {}
+        lines.flush()
+        lines.seek(0)
+        offset, start, current = 0, 0, b""
+        for line in lines:
+            subject = line[: line.index(b" ")]
+            if subject != current:
+                if current:
+                    self._index[current] = (start, offset)
+                current, start = subject, offset
+            offset += len(line)
+        if current:
+            self._index[current] = (start, offset)
+
+    @staticmethod
+    def _terms(data: bytes | BinaryIO) -> Iterator[tuple[Any, Any, Any]]:
+        for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES):
+            yield to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)
+
+    def triples(self, triple_pattern: Any, context: Any = None) -> Iterator[Any]:
+        s, p, o = triple_pattern
+        if s is not None:
+            span = self._index.get(s.n3().encode("utf-8")) if isinstance(s, URIRef | BNode) else None
+            if span is None:
+                return
+            # pread: a read-through below may be part-way through the file
+            source = self._terms(os.pread(self._file.fileno(), span[1] - span[0], span[0]))
+        else:
+            self._file.seek(0)
+            source = self._terms(self._file)
+        for triple in source:
+            if (p is None or triple[1] == p) and (o is None or triple[2] == o):
+                yield triple, iter(())
+
+    def __len__(self, context: Any = None) -> int:
+        raise NotImplementedError("SortedLinesStore does not count")
+
+    def bind(self, prefix: str, namespace: Any, override: bool = True, replace: bool = False) -> None:
+        self._namespaces.bind(prefix, namespace, override=override, replace=replace)
+
+    def namespace(self, prefix: str) -> Any:
+        return self._namespaces.namespace(prefix)
+
+    def prefix(self, namespace: Any) -> Any:
+        return self._namespaces.prefix(namespace)
+
+    def namespaces(self) -> Iterator[tuple[str, Any]]:
+        return self._namespaces.namespaces()
+
+
+def _turtle_from_lines(lines: BinaryIO, prefixes: Prefixes) -> bytes:
+    """rdflib's ``longturtle`` (as :func:`_turtle`) over the sorted canonical N-Triples lines."""
+    names = prefixes.graph()
+    graph = Graph(store=SortedLinesStore(lines, names.store), namespace_manager=names.namespace_manager)
+    out = io.BytesIO()
+    LongTurtleSerializer(graph).serialize(out, encoding="utf-8")
+    return out.getvalue()
 
 
 def _with_sorted_declarations(data: BinaryIO) -> bytes:
@@ -389,11 +465,13 @@ def serialize_triples(triples: Iterable[ox.Triple], turtle: bool, prefixes: Pref
 def export(engine: Engine, fmt: str | ExportFormat, prefixes: Prefixes) -> bytes:
     """Serialise the dataset behind ``engine`` in ``fmt`` (a name, an alias, or an ExportFormat)."""
     spec = fmt if isinstance(fmt, ExportFormat) else get_format(fmt)
-    if spec.name in ("nt", "nquads", "trig", "xml"):
+    if spec.name in ("nt", "nquads", "trig", "xml", "turtle"):
         store = getattr(engine, "store", None)
         if isinstance(store, ox.Store):
             with tempfile.TemporaryFile() as lines:
                 if write_canonical_lines(store, lines, union=not spec.dataset):
+                    if spec.name == "turtle":
+                        return _turtle_from_lines(lines, prefixes)
                     return _from_lines(lines, spec, prefixes)
     quads = canonical_quads(engine, union=not spec.dataset)
     if spec.name == "nt":
