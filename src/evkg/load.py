@@ -150,12 +150,20 @@ def load_files(store: ox.Store, files: list[SourceFile]) -> None:
         load_file(store, source)
 
 
-def bulk_load_files(store: ox.Store, files: list[SourceFile]) -> None:
-    """Parse every file into an on-disk ``store`` in one bulk insertion (for a new store only).
+#: Quads per :meth:`pyoxigraph.Store.bulk_extend` call. pyoxigraph's bulk loader buffers up to a
+#: million quads before it writes them; at 1 M triples one call peaked at 0.92 GB in 24 s, calls of
+#: 250 k at 0.28 GB in 19 s, of 500 k at 0.49 GB in 19 s (docs/decisions/0013-scale-and-speed.md).
+BULK_CHUNK = 250_000
 
-    One :meth:`pyoxigraph.Store.bulk_extend` over all files writes the indexes once instead of one
-    transaction per file (docs/decisions/0006-scale-and-speed.md). It is not atomic: on a syntax
-    error (raised as one line) the store holds part of the data, so build into a new folder.
+
+def bulk_load_files(store: ox.Store, files: list[SourceFile], *, chunk: int = BULK_CHUNK) -> None:
+    """Parse every file into an on-disk ``store`` by bulk insertion (for a new store only).
+
+    :meth:`pyoxigraph.Store.bulk_extend` writes the indexes once per call instead of one transaction
+    per file (docs/decisions/0013-scale-and-speed.md); it is called once per ``chunk`` quads, which
+    bounds the loader's buffer. The quads stream from the parser: no chunk is held in Python. It is
+    not atomic: on a syntax error (raised as one line) the store holds part of the data, so build
+    into a new folder.
     """
     current: list[SourceFile] = []
 
@@ -166,8 +174,20 @@ def bulk_load_files(store: ox.Store, files: list[SourceFile]) -> None:
             for q in ox.parse(path=str(source.path), format=ox.RdfFormat.TURTLE, base_iri=source.graph):
                 yield ox.Quad(q.subject, q.predicate, q.object, graph)
 
+    stream = quads()
+    taken = [chunk]
+
+    def part() -> Iterator[ox.Quad]:
+        taken[0] = 0
+        for q in stream:
+            yield q
+            taken[0] += 1
+            if taken[0] >= chunk:
+                return
+
     try:
-        store.bulk_extend(quads())
+        while taken[0] >= chunk:  # the last part was full: there may be more
+            store.bulk_extend(part())
     except SyntaxError as exc:
         raise syntax_error(current[0].path, exc) from None
     except OSError as exc:
