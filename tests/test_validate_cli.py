@@ -111,6 +111,22 @@ def test_validating_against_the_owl_rl_closure_sees_the_inverse_statement(run_ev
     assert mou and {f["severity"] for f in mou[0]["findings"]} == {"Warning"}  # purpose, announcement
 
 
+@pytest.mark.parametrize("reason", [False, True], ids=["asserted", "closure"])
+def test_the_fast_engine_reports_what_pyshacl_reports(run_evkg, reason: bool) -> None:
+    """Is the report of the default (compiled) SHACL engine the one pySHACL gives, finding for finding,
+    on the bundled graph with a curator's faulty file, with and without the OWL RL closure?"""
+    reports = []
+    for engine in ("fast", "pyshacl"):
+        args = ["validate", "--format", "json", "--engine", engine, *(["--reason"] if reason else []), str(CURATOR)]
+        result = run_evkg(*args)
+        _no_traceback(result)
+        assert result.returncode == (0 if reason else 1), result.stderr[-2000:]
+        reports.append(json.loads(result.stdout))
+    fast, reference = reports
+    assert fast["entities"] == reference["entities"] and fast["violations"] == reference["violations"]
+    assert fast["warnings"] == reference["warnings"] > 0
+
+
 def test_a_turtle_error_in_a_curator_file_names_file_line_and_column(run_evkg) -> None:
     """Where exactly is the typo in the file I am about to add?"""
     result = run_evkg("validate", "broken.ttl", cwd=CASES)
@@ -124,10 +140,11 @@ def test_a_turtle_error_in_a_curator_file_names_file_line_and_column(run_evkg) -
     [
         (("--lang", "fr"), "unknown language 'fr'"),
         (("--format", "xml"), "unknown report format 'xml'"),
+        (("--engine", "topbraid"), "unknown SHACL engine 'topbraid'"),
         (("--no-such-option",), "No such option: --no-such-option"),
         (("no-such-file.ttl",), "no-such-file.ttl: no such file"),
     ],
-    ids=["language", "format", "option", "file"],
+    ids=["language", "format", "engine", "option", "file"],
 )
 def test_a_usage_error_exits_2_with_one_line(run_evkg, args: tuple[str, ...], words: str) -> None:
     """Does a mistyped option or file name get one clear line and exit status 2?"""

@@ -130,10 +130,15 @@ def run(kg: KnowledgeGraph, only: list[Check] | None = None, workers: int | None
 
 def findings(kg: KnowledgeGraph, describer: Describer) -> list[Finding]:
     """QC rows as validation findings, in the describer's language."""
+    return as_findings(run(kg), describer)
+
+
+def as_findings(rows: list[Row], describer: Describer) -> list[Finding]:
+    """Rows of :func:`run` as validation findings, in the describer's language."""
     from evkg.validate import Finding
 
     out = []
-    for row in run(kg):
+    for row in rows:
         entity = describer.owner(row.entity) if row.entity is not None else None
         out.append(
             Finding(

@@ -30,7 +30,7 @@ import json
 import logging
 import os
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -43,11 +43,12 @@ from evkg import shaclfast, sources
 from evkg.errors import EvkgError, UsageError
 from evkg.load import Manifest, load_file, sha256, source_files
 from evkg.prefixes import Prefixes, registry
-from evkg.store import MANIFEST, OXIGRAPH_DIR, to_oxigraph, to_rdflib
-from evkg.validate import (
+from evkg.store import MANIFEST, OXIGRAPH_DIR, to_rdflib
+from evkg.validate import (  # StoreView lives in evkg.validate (it is used there too) and is re-exported here
     Describer,
     Finding,
     Report,
+    StoreView,
     ontology_graph,
     run_shacl,
     shacl_findings,
@@ -88,22 +89,6 @@ def load_cache(store_dir: Path) -> dict[str, Any] | None:
 
 
 # --- the full validation of a store, cached ---------------------------------------------------------------
-class StoreView:
-    """The two rdflib Graph lookups :class:`evkg.validate.Describer` makes, answered by a pyoxigraph store."""
-
-    def __init__(self, store: ox.Store) -> None:
-        self.store = store
-
-    def objects(self, subject: Any, predicate: Any) -> Iterator[Any]:
-        for q in self.store.quads_for_pattern(to_oxigraph(subject), to_oxigraph(predicate), None):
-            yield to_rdflib(q.object)
-
-    def subjects(self, predicate: Any, obj: Any) -> Iterator[Any]:
-        p = to_oxigraph(predicate) if predicate is not None else None
-        for q in self.store.quads_for_pattern(None, p, to_oxigraph(obj)):
-            yield to_rdflib(q.subject)
-
-
 def validate_store(kg: Any, *, lang: str = "en", engine: str = "fast") -> Report:
     """Full SHACL validation of a loaded :class:`evkg.KnowledgeGraph`; cached if it is persisted.
 
@@ -115,8 +100,10 @@ def validate_store(kg: Any, *, lang: str = "en", engine: str = "fast") -> Report
     report_graph = None
     if engine == "fast":
         try:
-            _, report_graph = shaclfast.validate(kg.store, shapes)
-            describer = Describer(StoreView(kg.store), kg.prefixes, lang, kg.store)  # type: ignore[arg-type]
+            program = shaclfast.compile_shapes(shapes, shaclfast.Schema.of(kg.store))
+            _, report_graph = shaclfast.run(program, kg.store)
+            view = StoreView(kg.store, program.schema.subprops)  # labels as pySHACL's RDFS data graph has them
+            describer = Describer(view, kg.prefixes, lang, kg.store)  # type: ignore[arg-type]
             triples = len(kg.store)
         except shaclfast.Unsupported as exc:
             log.warning("fast SHACL engine: %s; validating with pySHACL", exc)

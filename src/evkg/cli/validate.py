@@ -31,6 +31,14 @@ def validate_command(
     reason: Annotated[
         bool, typer.Option("--reason", help="Validate against the OWL 2 RL closure (fast engine) as well.")
     ] = False,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            metavar="ENGINE",
+            help="SHACL engine: fast (the shapes compiled to SPARQL on the store) or pyshacl (the reference).",
+        ),
+    ] = "fast",
     data: DataOpt = None,
 ) -> None:
     """Validate the graph with SHACL and the QC queries; report problems grouped by entity."""
@@ -41,7 +49,7 @@ def validate_command(
             raise UsageError(f"unknown language {lang!r} (choose en or ja)")
         from evkg import validate as validation
 
-        report = validation.validate(data, files or [], lang=lang, reason="fast" if reason else None)
+        report = validation.validate(data, files or [], lang=lang, reason="fast" if reason else None, engine=engine)
         if fmt == "json":
             out = validation.format_json(report)
         elif fmt == "turtle":
