@@ -151,9 +151,11 @@ def load_files(store: ox.Store, files: list[SourceFile]) -> None:
 
 
 #: Quads per :meth:`pyoxigraph.Store.bulk_extend` call. pyoxigraph's bulk loader buffers up to a
-#: million quads before it writes them; at 1 M triples one call peaked at 0.92 GB in 24 s, calls of
-#: 250 k at 0.28 GB in 19 s, of 500 k at 0.49 GB in 19 s (docs/decisions/0013-scale-and-speed.md).
-BULK_CHUNK = 250_000
+#: million quads before it writes them. At 1 M triples (``evkg.load`` into a new folder, shared
+#: 2-core machine): one call 0.92 GB in 23-37 s; calls of 400 k 0.39 GB in 23-29 s; of 250 k 0.28 GB
+#: in 22-37 s (more overlapping files for ``Store.optimize`` to merge); of 500 k 0.49 GB
+#: (docs/decisions/0013-scale-and-speed.md).
+BULK_CHUNK = 400_000
 
 
 def bulk_load_files(store: ox.Store, files: list[SourceFile], *, chunk: int = BULK_CHUNK) -> None:
