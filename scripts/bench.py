@@ -130,6 +130,19 @@ def worker(op: str, data: Path, store: Path, limit: float) -> dict[str, Any]:
         rows = qc.run(kg)
         out["seconds"] = time.perf_counter() - started
         out["rows"] = len(rows)
+    elif op == "evkg-build":
+        from evkg.check import check
+
+        target = store.with_name(store.name + "-build")  # its own store: the others keep theirs
+        shutil.rmtree(target, ignore_errors=True)
+        started = time.perf_counter()
+        kg = evkg.load(data, target)
+        out["load"] = time.perf_counter() - started
+        result = check(kg)
+        out["seconds"] = time.perf_counter() - started
+        out.update({k: v for k, v in result.seconds.items() if k != "total"})
+        out["violations"] = len(result.report.violations)
+        shutil.rmtree(target, ignore_errors=True)
     elif op == "evkg-incremental":
         from evkg.revalidate import load_cache, revalidate
 
@@ -356,6 +369,7 @@ def measure(
         results["sizes"][name] = entry
         # interleaved: evkg, plain, evkg, plain ...; the store must exist before the evkg read operations
         evkg_ops = [
+            "evkg-build",
             "evkg-load",
             "evkg-reopen",
             "evkg-reason",
@@ -509,17 +523,24 @@ def render(results: dict[str, Any], env: dict[str, Any], limit: float) -> str:
             else:
                 cells.append("")
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
-    # full build
-    cells = []
+    # full build: evkg's in one process (evkg check), the steps one at a time; the plain stack's steps
+    summed, built = [], []
     for s in sizes:
         entry = results["sizes"][s]
         parts = [_op(entry, o) for o in ("evkg-load", "evkg-reason", "evkg-shacl", "evkg-qc")]
         total = None if any(p[0] is None for p in parts) else sum(p[0] for p in parts)  # type: ignore[misc]
-        cells.append("> " + _fmt_s(limit) if any(p[1] for p in parts) else _fmt_s(total))
+        summed += ["> " + _fmt_s(limit) if any(p[1] for p in parts) else _fmt_s(total), ""]
         plain = [_op(entry, o) for o in ("plain-parse", "plain-owlrl", "plain-pyshacl")]
         ptotal = sum(p[0] or 0 for p in plain) + sum(limit for p in plain if p[1])
-        cells.append(("> " if any(p[1] for p in plain) else "") + _fmt_s(ptotal))
-    lines.append("| **full build** (load + reason + validate + index) | " + " | ".join(cells) + " |")
+        built += [
+            _fmt_s(*_op(entry, "evkg-build")[:2], elimit),
+            ("> " if any(p[1] for p in plain) else "") + _fmt_s(ptotal),
+        ]
+    lines.append(
+        "| **full build** (evkg: `evkg check --store`, load + index then reason, SHACL and QC side by side; "
+        "plain: parse + owlrl + pySHACL) | " + " | ".join(built) + " |"
+    )
+    lines.append("| evkg's four steps one at a time, each in its own process | " + " | ".join(summed) + " |")
     for fmt in EXPORT_FORMATS:
         cells = []
         for s in sizes:
@@ -609,8 +630,6 @@ def _helper_medians(entry: dict[str, Any], key: str, op: str = "evkg-helpers") -
     return {name: statistics.median(v) for name, v in values.items()}
 
 
-
-
 def closing_note(results: dict[str, Any], summary: dict[str, Any], limit: float) -> list[str]:
     """The ratios against the targets of issue 8, for the largest size measured."""
     big = list(results["sizes"])[-1]
@@ -620,11 +639,11 @@ def closing_note(results: dict[str, Any], summary: dict[str, Any], limit: float)
         o: _op(entry, o)
         for o in ("evkg-load", "evkg-reason", "evkg-shacl", "evkg-qc", "evkg-reopen", "evkg-incremental")
     }
-    build = (
-        None
-        if any(p[0] is None for k, p in parts.items() if k in ("evkg-load", "evkg-reason", "evkg-shacl", "evkg-qc"))
-        else sum(parts[k][0] for k in ("evkg-load", "evkg-reason", "evkg-shacl", "evkg-qc"))
-    )
+    steps = ("evkg-load", "evkg-reason", "evkg-shacl", "evkg-qc")
+    summed = None if any(parts[k][0] is None for k in steps) else sum(parts[k][0] for k in steps)  # type: ignore[misc]
+    build_runs = [r for r in entry["ops"].get("evkg-build", []) if r.get("seconds") is not None]
+    build = _median([r["seconds"] for r in build_runs]) if build_runs else summed
+    inside = {k: _median([r[k] for r in build_runs if k in r]) for k in ("load", "reason", "shacl", "qc")}
     peak = max(
         (r.get("maxrss_mb", 0) for op, rs in entry["ops"].items() if op.startswith("evkg-") for r in rs), default=0
     )
@@ -639,12 +658,10 @@ def closing_note(results: dict[str, Any], summary: dict[str, Any], limit: float)
 
     lines = [f"Against the targets of issue 8 at {big} ({entry['triples']:,} triples):", ""]
     lines.append(
-        f"- full build ≤ 60 s: {_fmt_s(build) if build is not None else '> ' + _fmt_s(limit)} "
-        f"(load + index {_fmt_s(parts['evkg-load'][0], parts['evkg-load'][1], limit)}, reason "
-        f"{_fmt_s(parts['evkg-reason'][0], parts['evkg-reason'][1], limit)}, SHACL "
-        f"{_fmt_s(parts['evkg-shacl'][0], parts['evkg-shacl'][1], limit)}, QC "
-        f"{_fmt_s(parts['evkg-qc'][0], parts['evkg-qc'][1], limit)}): "
-        f"{verdict(build is not None and build <= 60 if build is not None else False)}."
+        f"- full build ≤ 60 s: `evkg check --store` {_fmt_s(build) if build is not None else '> ' + _fmt_s(limit)} "
+        f"(load + index {_fmt_s(inside['load'])}, then side by side reason {_fmt_s(inside['reason'])}, SHACL "
+        f"{_fmt_s(inside['shacl'])}, QC {_fmt_s(inside['qc'])}; the four steps one at a time in their own "
+        f"processes: {_fmt_s(summed)}): {verdict(build <= 60 if build is not None else False)}."
     )
     ro = parts["evkg-reopen"][0]
     lines.append(f"- reopen ≤ 1 s: {_fmt_s(ro)}: {verdict(ro is not None and ro <= 1 if ro is not None else None)}.")
