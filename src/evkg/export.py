@@ -22,7 +22,9 @@ appear. Serialisers, chosen by measurement (docs/decisions/export-serialisers.md
 From a pyoxigraph store (every engine of evkg), those four are written from the store's own
 N-Triples dump of each graph, sorted as bytes, with only the statements holding a blank node
 canonicalised (:func:`write_canonical_lines`; same bytes, a tenth of the memory at 1 M triples,
-docs/decisions/0013-scale-and-speed.md); :func:`canonical_quads` is the reference path.
+docs/decisions/0013-scale-and-speed.md); Turtle is ``longturtle`` reading those lines through
+:class:`SortedLinesStore` instead of an rdflib graph in memory; JSON-LD's rdflib graph is built
+from them. :func:`canonical_quads` is the reference path.
 """
 
 from __future__ import annotations
@@ -441,7 +443,7 @@ def jsonld_context_for(graph: Graph, prefixes: Prefixes) -> dict[str, Any]:
     return prefixes.jsonld_context(mapped)
 
 
-def _jsonld(quads: list[ox.Quad], prefixes: Prefixes) -> bytes:
+def _jsonld(quads: Iterable[ox.Quad], prefixes: Prefixes) -> bytes:
     graph = to_rdflib_graph(quads, prefixes)
     context = jsonld_context_for(graph, prefixes)
     text = graph.serialize(format="json-ld", context=context, auto_compact=True)
@@ -465,14 +467,16 @@ def serialize_triples(triples: Iterable[ox.Triple], turtle: bool, prefixes: Pref
 def export(engine: Engine, fmt: str | ExportFormat, prefixes: Prefixes) -> bytes:
     """Serialise the dataset behind ``engine`` in ``fmt`` (a name, an alias, or an ExportFormat)."""
     spec = fmt if isinstance(fmt, ExportFormat) else get_format(fmt)
-    if spec.name in ("nt", "nquads", "trig", "xml", "turtle"):
-        store = getattr(engine, "store", None)
-        if isinstance(store, ox.Store):
-            with tempfile.TemporaryFile() as lines:
-                if write_canonical_lines(store, lines, union=not spec.dataset):
-                    if spec.name == "turtle":
-                        return _turtle_from_lines(lines, prefixes)
-                    return _from_lines(lines, spec, prefixes)
+    store = getattr(engine, "store", None)
+    if isinstance(store, ox.Store):
+        with tempfile.TemporaryFile() as lines:
+            if write_canonical_lines(store, lines, union=not spec.dataset):
+                if spec.name == "turtle":
+                    return _turtle_from_lines(lines, prefixes)
+                if spec.name == "json-ld":  # the same rdflib graph, built from the lines in their order
+                    lines.seek(0)
+                    return _jsonld(ox.parse(lines, format=ox.RdfFormat.N_TRIPLES), prefixes)
+                return _from_lines(lines, spec, prefixes)
     quads = canonical_quads(engine, union=not spec.dataset)
     if spec.name == "nt":
         return _sorted_lines(quads, ox.RdfFormat.N_TRIPLES)
