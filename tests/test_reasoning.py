@@ -10,12 +10,14 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 from evkg import reason
 from evkg.prefixes import registry
+from evkg.store import to_rdflib
 
 P = registry()
 EVKG = P.namespace("evkg")
@@ -206,3 +208,27 @@ def test_the_closure_goes_to_its_own_named_graph(kg) -> None:
     iri = reason.materialize(store, result, kg.prefixes)
     assert iri == "https://w3id.org/evkg/graph/_inferred" and iri not in before
     assert sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(iri))) == len(result.triples)
+
+
+BLANKS = """
+PREFIX ex: <https://example.org/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+ex:quotes rdfs:domain ex:Document ; rdfs:range ex:Quote .
+ex:release ex:quotes [ ex:exact "said _:b" ] , [ ex:exact "_:c" ] .
+_:x ex:quotes ex:q1 .
+ex:note rdfs:label "ends like a blank node _:z" .
+"""
+
+
+def test_the_store_engine_keeps_blank_nodes_and_literals_that_look_like_them() -> None:
+    """Does the fast engine on a store infer about the store's own blank nodes (the very same ones),
+    and leave a literal such as "said _:b" a literal? The same closure as owlrl's."""
+    store = ox.Store()
+    store.load(BLANKS.encode(), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode("https://example.org/g"))
+    fast = reason.closure(store, engine="fast")
+    reference = reason.closure(store, engine="owlrl")
+    assert fast.triples == reference.triples
+    stored = {to_rdflib(q.object) for q in store.quads_for_pattern(None, ox.NamedNode(str(ex("quotes"))), None)}
+    typed = {s for s, p, o in fast.triples if p == RDF.type and o == ex("Quote")}
+    assert stored <= typed and sum(isinstance(n, BNode) for n in typed) == 2
+    assert not any(isinstance(s, Literal) for s, _, _ in fast.triples)

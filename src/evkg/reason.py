@@ -37,7 +37,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 import yaml
@@ -479,6 +479,37 @@ _TOP_BOTTOM_IRIS = {str(i) for i in _TOP_BOTTOM}
 _THING_IRI, _NOTHING_IRI, _SUBCLASS_IRI = str(OWL.Thing), str(OWL.Nothing), str(RDFS.subClassOf)
 
 
+#: IRIs standing for the store's blank nodes in the scratch store (its loader would relabel them).
+_BLANK = "urn:evkg:reason:blank:"
+_BLANK_SUBJECT = re.compile(rb'^_:([^\s"<>]+) ', re.MULTILINE)
+_BLANK_OBJECT = re.compile(rb' _:([^\s"<>]+) \.$', re.MULTILINE)  # a label has no quote: "… _:x" . is a literal
+
+
+def _asserted_ntriples(store: ox.Store, skip: ox.NamedNode) -> bytes:
+    """Every graph of ``store`` but ``skip`` as N-Triples, blank nodes written as ``_BLANK`` IRIs.
+
+    pyoxigraph writes each graph in Rust without holding the GIL (1 M triples: ≈ 11 s, while other
+    threads validate), and the scratch store parses it in Rust too; a copy through Python objects
+    took 15-20 s of the GIL. A loader gives blank nodes new labels, so they travel as IRIs and
+    :func:`_blank` turns them back into the store's own blank nodes. In an N-Triples line a blank
+    node is the subject at the start or the object right before the final `` .`` (a literal ends
+    with ``"``, a language tag or a datatype IRI), so two anchored patterns find all of them.
+    """
+    graphs = [g for g in store.named_graphs() if g != skip]
+    chunks = [store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) for g in graphs]
+    chunks.append(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()))
+    text = b"".join(chunks)
+    text = _BLANK_SUBJECT.sub(b"<" + _BLANK.encode() + rb"\1> ", text)
+    return _BLANK_OBJECT.sub(b" <" + _BLANK.encode() + rb"\1> .", text)
+
+
+def _blank(term: Any) -> Any:
+    """A term of the scratch store as a term of the store (``_BLANK`` IRIs back to blank nodes)."""
+    if isinstance(term, ox.NamedNode) and term.value.startswith(_BLANK):
+        return ox.BlankNode(term.value[len(_BLANK) :])
+    return term
+
+
 def fast_closure_store(store: ox.Store, *, max_rounds: int = 100) -> Closure:
     """:func:`fast_closure` of every graph of ``store``, without a detour through rdflib.
 
@@ -491,13 +522,7 @@ def fast_closure_store(store: ox.Store, *, max_rounds: int = 100) -> Closure:
     started = time.perf_counter()
     inferred = ox.NamedNode(str(inferred_graph_iri()))
     work = ox.Store()
-    # Read through SPARQL, not quads_for_pattern: the rows come out of Rust about twice as fast
-    # (1 M quads: ≈ 10 s against ≈ 17 s; docs/decisions/0013-scale-and-speed.md).
-    rows = store.query(  # the default graph and every named graph but the materialised closure
-        "SELECT ?s ?p ?o WHERE { { ?s ?p ?o } UNION "
-        f"{{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != <{inferred.value}>) }} }}"
-    )
-    work.bulk_extend(ox.Quad(row[0], row[1], row[2], _ASSERTED) for row in rows)  # type: ignore[arg-type]
+    work.load(_asserted_ntriples(store, skip=inferred), format=ox.RdfFormat.N_TRIPLES, to_graph=_ASSERTED)
     for row in work.query(_UNSUPPORTED, use_default_graph_as_union=True):
         raise UsageError(f"the fast OWL RL engine does not support {row['what'].value}: use --engine owlrl")
     updates = [_as_insert(r) for r in rules() if r.kind == "construct"]
@@ -517,7 +542,7 @@ def fast_closure_store(store: ox.Store, *, max_rounds: int = 100) -> Closure:
     inconsistencies = []
     for rule in checks:
         for row in work.query(rule.query, use_default_graph_as_union=True):
-            nodes = tuple(to_rdflib(v) for v in row if v is not None)
+            nodes = tuple(to_rdflib(_blank(v)) for v in row if v is not None)
             shown = ", ".join(n.n3() for n in nodes)
             inconsistencies.append(Inconsistency(rule.name, f"{rule.summary} ({shown})", nodes))
     dropped = {"literal subject": 0, "blank-node predicate": 0, "error": 0, "axiomatic": 0, "asserted": 0}
@@ -527,8 +552,10 @@ def fast_closure_store(store: ox.Store, *, max_rounds: int = 100) -> Closure:
         f"FILTER NOT EXISTS {{ GRAPH <{_ASSERTED.value}> {{ ?s ?p ?o }} }} }}"
     )
     for row in fresh:
-        s, p, o = row[0], row[1], row[2]
-        if _axiomatic_ox(s, p, o):  # type: ignore[arg-type]
+        s, p, o = _blank(row[0]), row[1], _blank(row[2])
+        if p.value.startswith(_BLANK):  # a blank node stood as a property (owl:sameAs to one, eq-rep-p)
+            dropped["blank-node predicate"] += 1
+        elif _axiomatic_ox(s, p, o):  # type: ignore[arg-type]
             dropped["axiomatic"] += 1
         else:
             kept.append(ox.Triple(s, p, o))  # type: ignore[arg-type]
