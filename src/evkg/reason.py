@@ -105,6 +105,10 @@ class Closure:
             }
         return self.rdflib_triples
 
+    def count(self) -> int:
+        """How many triples were inferred (without making rdflib terms of them)."""
+        return len(self.ox_triples) if self.ox_triples is not None else len(self.rdflib_triples or ())
+
     def oxigraph_triples(self) -> Iterator[ox.Triple]:
         """The inferred triples as pyoxigraph terms (no rdflib detour when the engine gave them so)."""
         if self.ox_triples is not None:
@@ -582,7 +586,7 @@ def closure(store: ox.Store, prefixes: Prefixes | None = None, *, engine: str = 
     log.info(
         "%s: %d triples inferred from %d in %.2f s (dropped %s)",
         engine,
-        len(result.triples),
+        result.count(),
         len(store),
         result.seconds,
         result.dropped,

@@ -46,7 +46,7 @@ def check_command(
         s = result.seconds
         typer.echo(
             f"evkg check: {result.report.triples} statements; load {loaded:.1f} s, then side by side: "
-            f"reason {s['reason']:.1f} s ({len(result.closure.ox_triples or result.closure.triples)} triples "
+            f"reason {s['reason']:.1f} s ({result.closure.count()} triples "
             f"inferred, {len(result.closure.inconsistencies)} inconsistencies), SHACL {s['shacl']:.1f} s, "
             f"QC {s['qc']:.1f} s; {loaded + s['total']:.1f} s in all",
             err=True,
