@@ -499,6 +499,9 @@ class Check:
     value_is_focus: bool = False  # node-level constraint: sh:value is the focus node
     messages: tuple[Literal, ...] = ()
     target: str = ""  # group pattern binding ?this to the shape's focus nodes
+    # the same check for a run over every focus node, where a set operation beats a probe per node
+    # (MINUS needs ?this bound on its left: not for a focus node given as a substitution)
+    full_query: str | None = None
     spec: TargetSpec = field(default_factory=lambda: TargetSpec(other=True))
 
 
@@ -638,6 +641,9 @@ def _property_checks(comp: Compiler, ps: Node) -> list[Check]:
     n = comp.one(ps, SH.minCount)
     if n is not None and int(n) > 0:
         add(SH.MinCountConstraintComponent, f"FILTER (!({comp.at_least('?this', prop, int(n))}))", False)
+        if int(n) == 1:  # over every focus node: one anti-join instead of a look-up per node (1 M: 3.9 s -> 1 s)
+            values = comp.values_of("?this", prop, fresh())
+            out[-1].full_query = f"SELECT DISTINCT ?this WHERE {{ {MARK} MINUS {{ {values} }} }}"
     n = comp.one(ps, SH.maxCount)
     if n is not None:  # counted per focus node: a hash aggregate, not a self-join per node (1 M: 8 s -> 2 s)
         v = fresh()
@@ -772,7 +778,8 @@ def run(
         texts = []
         for check in program.checks:
             pattern = f"{{ SELECT DISTINCT ?this WHERE {{ {check.target} FILTER (!isLiteral(?this)) }} }}"
-            texts.append(program.prefixes + check.query.replace(MARK, pattern).replace(INNER, ""))
+            query = check.full_query or check.query
+            texts.append(program.prefixes + query.replace(MARK, pattern).replace(INNER, ""))
         for check, text, (variables, rows) in zip(
             program.checks, texts, parallel_select(store, texts, workers), strict=True
         ):
