@@ -12,16 +12,13 @@ from typing import Annotated
 
 import typer
 
-from evkg.cli.common import DataOpt, StoreOpt, load_graph, user_errors
-from evkg.errors import UsageError
+from evkg.cli.common import DataOpt, ReportLangOpt, StoreOpt, check_report_options, load_graph, user_errors
 
 FORMATS = ("text", "json")
 
 
 def check_command(
-    lang: Annotated[
-        str, typer.Option("--lang", metavar="LANG", help="Language of messages and labels: en or ja.")
-    ] = "en",
+    lang: ReportLangOpt = "en",
     fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="text or json.")] = "text",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary line on standard error.")] = False,
     data: DataOpt = None,
@@ -29,10 +26,7 @@ def check_command(
 ) -> None:
     """Build the store and check it: OWL 2 RL reasoning, SHACL and QC side by side."""
     with user_errors():
-        if fmt not in FORMATS:
-            raise UsageError(f"unknown report format {fmt!r} (choose {', '.join(FORMATS)})")
-        if lang not in ("en", "ja"):
-            raise UsageError(f"unknown language {lang!r} (choose en or ja)")
+        check_report_options(fmt, FORMATS, lang)
         from evkg import validate as validation
         from evkg.check import check
 

@@ -22,6 +22,9 @@ DataOpt = Annotated[
         help="Data folder with the repository's layout (ontology/, graph/, queries/); default: the bundled data.",
     ),
 ]
+ReportLangOpt = Annotated[
+    str, typer.Option("--lang", metavar="LANG", help="Language of messages and labels: en or ja.")
+]
 StoreOpt = Annotated[
     Path | None,
     typer.Option(
@@ -30,6 +33,16 @@ StoreOpt = Annotated[
         help="Keep the parsed store in DIR and reuse it while the sources are unchanged; default: in memory.",
     ),
 ]
+
+
+def check_report_options(fmt: str, formats: tuple[str, ...], lang: str) -> None:
+    """Refuse an unknown report format or language (a validation report: ``evkg validate``, ``evkg check``)."""
+    from evkg.errors import UsageError
+
+    if fmt not in formats:
+        raise UsageError(f"unknown report format {fmt!r} (choose {', '.join(formats)})")
+    if lang not in ("en", "ja"):
+        raise UsageError(f"unknown language {lang!r} (choose en or ja)")
 
 
 def fail(exc: EvkgError) -> typer.Exit:

@@ -10,8 +10,7 @@ from typing import Annotated
 
 import typer
 
-from evkg.cli.common import DataOpt, user_errors
-from evkg.errors import UsageError
+from evkg.cli.common import DataOpt, ReportLangOpt, check_report_options, user_errors
 
 FORMATS = ("text", "json", "turtle")
 
@@ -24,9 +23,7 @@ def validate_command(
             help="Curator Turtle files to validate together with the graph (each as the named graph of its name).",
         ),
     ] = None,
-    lang: Annotated[
-        str, typer.Option("--lang", metavar="LANG", help="Language of messages and labels: en or ja.")
-    ] = "en",
+    lang: ReportLangOpt = "en",
     fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="text, json or turtle.")] = "text",
     reason: Annotated[
         bool, typer.Option("--reason", help="Validate against the OWL 2 RL closure (fast engine) as well.")
@@ -43,10 +40,7 @@ def validate_command(
 ) -> None:
     """Validate the graph with SHACL and the QC queries; report problems grouped by entity."""
     with user_errors():
-        if fmt not in FORMATS:
-            raise UsageError(f"unknown report format {fmt!r} (choose {', '.join(FORMATS)})")
-        if lang not in ("en", "ja"):
-            raise UsageError(f"unknown language {lang!r} (choose en or ja)")
+        check_report_options(fmt, FORMATS, lang)
         from evkg import validate as validation
 
         report = validation.validate(data, files or [], lang=lang, reason="fast" if reason else None, engine=engine)
