@@ -7,10 +7,11 @@ store for incremental re-validation) and the QC queries.
 
 The three checks are independent: SHACL asks RDFS inference of the asserted data (as pySHACL with
 ``inference="rdfs"`` does), the QC queries check what the sources state, and the closure is only
-reported (its inconsistencies become violations). So they run side by side: the reasoner spends most
-of its time in Python copying the store, while the SHACL and QC queries run in Rust without holding
-the GIL, and on two cores the three take about the time of the longest plus half the rest
-(docs/decisions/0013-scale-and-speed.md).
+reported (its inconsistencies become violations). So they run side by side: pyoxigraph writes the
+reasoner's copy of the store and evaluates the SHACL and QC queries in Rust without holding the GIL,
+so on two cores the three overlap (1 M triples: 84 s one after another, 71 s side by side;
+docs/decisions/0013-scale-and-speed.md). The store's schema is read again for the describer (a few
+small queries) rather than threaded out of :func:`evkg.revalidate.validate_store`.
 """
 
 from __future__ import annotations
