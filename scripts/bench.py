@@ -9,7 +9,7 @@ engines are interleaved (evkg, then the plain stack, then evkg again …) and ea
 reported as "> N s" (and not repeated). Operations:
 
 evkg   load+index (parse into a persisted pyoxigraph store), reopen, reason (fast OWL 2 RL engine),
-       SHACL validation (evkg.shaclfast: the shapes compiled to SPARQL on the store, RDFS inference
+       SHACL validation (evkg.quality.shacl_compiled: the shapes compiled to SPARQL on the store, RDFS inference
        asked inline, one thread per core; same results as pySHACL), QC queries, incremental
        re-validation after editing one source file, export to each format, every query helper
        (p50 of the helper against the same query on native pyoxigraph).
@@ -107,15 +107,15 @@ def worker(op: str, data: Path, store: Path, limit: float) -> dict[str, Any]:
         out["seconds"] = time.perf_counter() - started
         assert kg.store_path is not None
     elif op == "evkg-reason":
-        from evkg import reason
+        from evkg.quality import owl2rl
 
         kg = evkg.load(data, store)
         started = time.perf_counter()
-        result = reason.closure(kg.store, kg.prefixes, engine="fast")
+        result = owl2rl.closure(kg.store, kg.prefixes, engine="fast")
         out["seconds"] = time.perf_counter() - started
         out["inferred"] = len(result.triples)
     elif op == "evkg-shacl":
-        from evkg.revalidate import validate_store
+        from evkg.quality.incremental import validate_store
 
         kg = evkg.load(data, store)
         started = time.perf_counter()
@@ -123,7 +123,7 @@ def worker(op: str, data: Path, store: Path, limit: float) -> dict[str, Any]:
         out["seconds"] = time.perf_counter() - started
         out["violations"] = len(report.violations)
     elif op == "evkg-qc":
-        from evkg import qc
+        from evkg.quality import qc
 
         kg = evkg.load(data, store)
         started = time.perf_counter()
@@ -131,7 +131,7 @@ def worker(op: str, data: Path, store: Path, limit: float) -> dict[str, Any]:
         out["seconds"] = time.perf_counter() - started
         out["rows"] = len(rows)
     elif op == "evkg-build":
-        from evkg.check import check
+        from evkg.quality.build_check import check
 
         target = store.with_name(store.name + "-build")  # its own store: the others keep theirs
         shutil.rmtree(target, ignore_errors=True)
@@ -144,10 +144,10 @@ def worker(op: str, data: Path, store: Path, limit: float) -> dict[str, Any]:
         out["violations"] = len(result.report.violations)
         shutil.rmtree(target, ignore_errors=True)
     elif op == "evkg-incremental":
-        from evkg.revalidate import load_cache, revalidate
+        from evkg.quality.incremental import load_cache, revalidate
 
         if load_cache(store) is None:  # the store was rebuilt since evkg-shacl ran: validate it (untimed)
-            from evkg.revalidate import validate_store
+            from evkg.quality.incremental import validate_store
 
             validate_store(evkg.load(data, store))
         path = data / EDITED_FILE
@@ -493,11 +493,11 @@ def render(results: dict[str, Any], env: dict[str, Any], limit: float) -> str:
             else ""
         ),
         "",
-        "*evkg* is what evkg does: the full build `evkg check --store` (`evkg.check`), a persisted pyoxigraph "
-        "store built by bulk insertion (`evkg.load(data, store_dir)`), its reopening, the fast OWL 2 RL engine "
-        "(`evkg.reason.closure`), SHACL compiled to "
-        "SPARQL on the store (`evkg.revalidate.validate_store`, `evkg.shaclfast`), the QC queries "
-        "(`evkg.qc`), incremental re-validation after an edit of one source file (`evkg.revalidate."
+        "*evkg* is what evkg does: the full build `evkg check --store` (`evkg.quality.build_check`), a persisted "
+        "pyoxigraph store built by bulk insertion (`evkg.load(data, store_dir)`), its reopening, the fast OWL 2 RL "
+        "engine (`evkg.quality.owl2rl.closure`), SHACL compiled to SPARQL on the store "
+        "(`evkg.quality.incremental.validate_store`, `evkg.quality.shacl_compiled`), the QC queries "
+        "(`evkg.quality.qc`), incremental re-validation after an edit of one source file (`evkg.quality.incremental."
         "revalidate`), `KnowledgeGraph.export` per format and the query helpers. *plain* is rdflib (parse "
         'into a Dataset, serialise), owlrl (`OWLRL_Semantics`), pySHACL (`inference="rdfs"`) and rdflib\'s '
         "SPARQL engine on the same queries; *native* is the helper's query run on pyoxigraph directly "

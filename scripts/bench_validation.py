@@ -9,12 +9,13 @@ folder (not timed), runs one operation and prints one JSON line; a run that take
 they run (engines of one question interleaved, medians of ``--runs``):
 
 reasoning   ``fast`` (OWL 2 RL rules as SPARQL on pyoxigraph) vs ``owlrl`` (OWLRL_Semantics), both
-            through evkg.reason.closure (same filter); RDFS as pySHACL needs it: evkg.reason.rdfs_closure
+            through evkg.quality.owl2rl.closure (same filter); RDFS as pySHACL needs it:
+            evkg.quality.owl2rl.rdfs_closure
             vs owlrl + pyshacl.inference.CustomRDFSSemantics vs owlrl's stock RDFS_Semantics
             (quadratic in the number of literals)
-SHACL       evkg.validate.run_shacl (own RDFS closure, SHACL's SPARQL on pyoxigraph) vs the plain call
+SHACL       evkg.quality.pipeline.run_shacl (own RDFS closure, SHACL's SPARQL on pyoxigraph) vs the plain call
             pyshacl.validate(data, ont_graph=ontology, inference="rdfs", advanced=True)
-end to end  evkg.validate.validate (load, SHACL, QC queries), and with --reason (fast closure added)
+end to end  evkg.quality.pipeline.validate (load, SHACL, QC queries), and with --reason (fast closure added)
 
 The result is a Markdown table on standard output (and the raw numbers with ``--json FILE``).
 """
@@ -34,10 +35,10 @@ from typing import Any
 OPS = {
     "reason-fast": "OWL 2 RL closure, fast engine",
     "reason-owlrl": "OWL 2 RL closure, owlrl (reference)",
-    "rdfs-evkg": "RDFS closure, evkg.reason.rdfs_closure",
+    "rdfs-evkg": "RDFS closure, evkg.quality.owl2rl.rdfs_closure",
     "rdfs-pyshacl": "RDFS closure, owlrl + pySHACL's CustomRDFSSemantics",
     "rdfs-owlrl-stock": "RDFS closure, owlrl stock RDFS_Semantics",
-    "shacl-evkg": "SHACL, evkg.validate.run_shacl",
+    "shacl-evkg": "SHACL, evkg.quality.pipeline.run_shacl",
     "shacl-pyshacl": 'SHACL, plain pyshacl.validate(inference="rdfs")',
     "validate": "evkg validate in process (load, SHACL, QC)",
     "validate-reason": "evkg validate --reason in process (load, fast closure, SHACL, QC)",
@@ -48,7 +49,7 @@ OPS = {
 def _inputs(data: Path) -> tuple[Any, Any, Any, Any]:
     import evkg
     from evkg import sources
-    from evkg import validate as validation
+    from evkg.quality import pipeline as validation
 
     kg = evkg.load(data)
     union = validation.union_graph(kg.store, kg.prefixes)
@@ -56,8 +57,8 @@ def _inputs(data: Path) -> tuple[Any, Any, Any, Any]:
 
 
 def worker(op: str, data: Path) -> dict[str, Any]:
-    from evkg import reason
-    from evkg import validate as validation
+    from evkg.quality import owl2rl
+    from evkg.quality import pipeline as validation
 
     if op in ("validate", "validate-reason"):
         started = time.perf_counter()
@@ -73,13 +74,13 @@ def worker(op: str, data: Path) -> dict[str, Any]:
     out: dict[str, Any] = {"triples": len(union)}
     started = time.perf_counter()
     if op.startswith("reason-"):
-        closure = reason.closure(kg.store, kg.prefixes, engine=op.split("-", 1)[1])
+        closure = owl2rl.closure(kg.store, kg.prefixes, engine=op.split("-", 1)[1])
         out["inferred"] = len(closure.triples)
         out["inconsistencies"] = len(closure.inconsistencies)
     elif op.startswith("rdfs-"):
         triples = set(union) | set(ontology)
         if op == "rdfs-evkg":
-            out["inferred"] = len(reason.rdfs_closure(triples))
+            out["inferred"] = len(owl2rl.rdfs_closure(triples))
         else:
             import owlrl
             from pyshacl.inference import CustomRDFSSemantics

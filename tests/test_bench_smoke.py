@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import evkg
-from evkg.revalidate import validate_store
+from evkg.quality.incremental import validate_store
 
 ROOT = Path(__file__).resolve().parents[1]
 

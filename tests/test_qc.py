@@ -19,8 +19,9 @@ from rdflib import Graph, URIRef
 from rdflib.term import Node
 
 import evkg
-from evkg import qc, queries
+from evkg import queries
 from evkg.prefixes import registry
+from evkg.quality import qc
 from evkg.store import OxigraphEngine
 
 HERE = Path(__file__).resolve().parent

@@ -15,8 +15,8 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from evkg import reason
 from evkg.prefixes import registry
+from evkg.quality import owl2rl
 from evkg.store import to_rdflib
 
 P = registry()
@@ -50,10 +50,10 @@ ex:pat ex:memberOf ex:unit . ex:unit ex:partOf ex:dept .
 
 
 @cache
-def closure_of(text: str, engine: str) -> reason.Closure:
+def closure_of(text: str, engine: str) -> owl2rl.Closure:
     g = Graph().parse(data=text, format="turtle")
     triples = set(g)
-    return reason.owlrl_closure(triples) if engine == "owlrl" else reason.fast_closure(triples)
+    return owl2rl.owlrl_closure(triples) if engine == "owlrl" else owl2rl.fast_closure(triples)
 
 
 def ex(name: str) -> URIRef:
@@ -125,7 +125,7 @@ def test_the_closure_keeps_no_literal_subjects_error_triples_or_axiomatic_noise(
     result = closure_of(TEST_GRAPH, engine)
     for s, p, o in result.triples:
         assert not isinstance(s, Literal)
-        assert not reason.is_axiomatic((s, p, o))
+        assert not owl2rl.is_axiomatic((s, p, o))
         assert not (p in (OWL.sameAs, RDFS.subClassOf) and s == o)
 
 
@@ -138,8 +138,8 @@ def test_owlrl_and_the_fast_engine_agree_on_a_test_graph() -> None:
 
 def test_owlrl_and_the_fast_engine_agree_on_the_bundled_graph(kg) -> None:
     """Do both engines entail exactly the same triples on the bundled graph?"""
-    fast = reason.closure(kg.store, kg.prefixes, engine="fast")
-    ref = reason.closure(kg.store, kg.prefixes, engine="owlrl")
+    fast = owl2rl.closure(kg.store, kg.prefixes, engine="fast")
+    ref = owl2rl.closure(kg.store, kg.prefixes, engine="owlrl")
     assert fast.triples == ref.triples, (sorted(fast.triples - ref.triples)[:5], sorted(ref.triples - fast.triples)[:5])
     assert fast.consistent and ref.consistent
 
@@ -163,7 +163,7 @@ def test_rdfs_closure_adds_what_pyshacl_rdfs_inference_adds_on_a_test_graph() ->
     """Does evkg's RDFS closure add exactly the triples pySHACL's RDFS inference (owlrl) adds, literal
     subjects and schema grown from the data included?"""
     triples = set(Graph().parse(RDFS_GRAPH))
-    ours, reference = reason.rdfs_closure(triples), _owlrl_rdfs(triples)
+    ours, reference = owl2rl.rdfs_closure(triples), _owlrl_rdfs(triples)
     assert ours == reference, (sorted(ours - reference)[:5], sorted(reference - ours)[:5])
     assert (ex("jsev"), RDF.type, ex("Agent")) in ours  # ex:kind ⊑ rdf:type, Society ⊑ Organization ⊑ Agent
     assert (Literal("JSRM-ISEV MOU"), RDF.type, ex("Name")) in ours  # a literal typed by rdfs:range
@@ -172,10 +172,10 @@ def test_rdfs_closure_adds_what_pyshacl_rdfs_inference_adds_on_a_test_graph() ->
 def test_rdfs_closure_adds_what_pyshacl_rdfs_inference_adds_on_the_bundled_graph(kg) -> None:
     """The same on the bundled graph with the ontology (what evkg validate gives pySHACL)."""
     from evkg import sources
-    from evkg.validate import ontology_graph, union_graph
+    from evkg.quality.pipeline import ontology_graph, union_graph
 
     triples = set(union_graph(kg.store, kg.prefixes)) | set(ontology_graph(sources.resolve(kg.data.root)))
-    ours = reason.rdfs_closure(triples)
+    ours = owl2rl.rdfs_closure(triples)
     assert ours == _owlrl_rdfs(triples)
     assert len(ours) > 1000
 
@@ -204,8 +204,8 @@ def test_the_closure_goes_to_its_own_named_graph(kg) -> None:
     store = ox.Store()
     store.extend(kg.store.quads_for_pattern(None, None, None))
     before = {g.value for g in store.named_graphs()}
-    result = reason.closure(store, kg.prefixes, engine="fast")
-    iri = reason.materialize(store, result, kg.prefixes)
+    result = owl2rl.closure(store, kg.prefixes, engine="fast")
+    iri = owl2rl.materialize(store, result, kg.prefixes)
     assert iri == "https://w3id.org/evkg/graph/_inferred" and iri not in before
     assert sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(iri))) == len(result.triples)
 
@@ -225,8 +225,8 @@ def test_the_store_engine_keeps_blank_nodes_and_literals_that_look_like_them() -
     and leave a literal such as "said _:b" a literal? The same closure as owlrl's."""
     store = ox.Store()
     store.load(BLANKS.encode(), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode("https://example.org/g"))
-    fast = reason.closure(store, engine="fast")
-    reference = reason.closure(store, engine="owlrl")
+    fast = owl2rl.closure(store, engine="fast")
+    reference = owl2rl.closure(store, engine="owlrl")
     assert fast.triples == reference.triples
     stored = {to_rdflib(q.object) for q in store.quads_for_pattern(None, ox.NamedNode(str(ex("quotes"))), None)}
     typed = {s for s, p, o in fast.triples if p == RDF.type and o == ex("Quote")}

@@ -21,9 +21,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
 import evkg
-from evkg import shaclfast, sources
-from evkg import validate as validation
+from evkg import sources
 from evkg.prefixes import registry
+from evkg.quality import pipeline as validation
+from evkg.quality import shacl_compiled
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "shapes"
@@ -46,8 +47,8 @@ def fixture_store(path: Path) -> ox.Store:
 
 
 @cache
-def program() -> shaclfast.Program:
-    return shaclfast.compile_shapes(shapes(), shaclfast.Schema.of(fixture_store(FIXTURES / "_base.ttl")))
+def program() -> shacl_compiled.Program:
+    return shacl_compiled.compile_shapes(shapes(), shacl_compiled.Schema.of(fixture_store(FIXTURES / "_base.ttl")))
 
 
 def curie(node: object) -> str | None:
@@ -77,7 +78,7 @@ def rows(report: Graph, *, with_value: bool = False) -> set[tuple]:
 @pytest.mark.parametrize("path", FIXTURE_FILES, ids=lambda p: f"{p.parent.parent.name}/{p.parent.name}/{p.stem}")
 def test_fixture_results_are_the_expected_ones(path: Path) -> None:
     """Which results does the fast engine give for each shape fixture? Exactly those expected."""
-    _, report = shaclfast.run(program(), fixture_store(path))
+    _, report = shacl_compiled.run(program(), fixture_store(path))
     found = rows(report)
     if path.parent.name == "valid":
         assert not {r for r in found if r[3] == "Violation"}, f"{path.name} should conform"
@@ -94,7 +95,7 @@ def test_fixture_results_are_the_expected_ones(path: Path) -> None:
 def _same_as_pyshacl(store: ox.Store, prefixes_dir: Path) -> None:
     data_graph = validation.union_graph(store, registry(prefixes_dir))
     _, reference = validation.run_shacl(data_graph, shapes(), validation.ontology_graph(sources.resolve(ROOT)))
-    _, fast = shaclfast.validate(store, shapes())
+    _, fast = shacl_compiled.validate(store, shapes())
     assert rows(fast, with_value=True) == rows(reference, with_value=True)
 
 
@@ -143,8 +144,8 @@ def test_synthetic_data_with_faults_same_results_as_pyshacl(tmp_path: Path) -> N
 def test_checks_run_side_by_side_report_what_one_at_a_time_reports(tmp_path: Path) -> None:
     """Two threads running the compiled checks: the same results, in the same order, as one thread?"""
     kg = evkg.load(_synth_with_faults(tmp_path))
-    prog = shaclfast.compile_shapes(shapes(), shaclfast.Schema.of(kg.store))
-    reports = [shaclfast.run(prog, kg.store, workers=n) for n in (1, 2)]
+    prog = shacl_compiled.compile_shapes(shapes(), shacl_compiled.Schema.of(kg.store))
+    reports = [shacl_compiled.run(prog, kg.store, workers=n) for n in (1, 2)]
     assert [c for c, _ in reports] == [False, False]
     one, two = (rows(r, with_value=True) for _, r in reports)
     assert len(one) >= 5 and two == one  # the faults above, found
@@ -159,7 +160,7 @@ def _key(f: validation.Finding) -> tuple:
 
 def test_revalidating_an_edited_file_matches_a_full_validation(tmp_path: Path) -> None:
     """After a curator edits one source file, does checking only what changed give the full answer?"""
-    from evkg.revalidate import revalidate, validate_store
+    from evkg.quality.incremental import revalidate, validate_store
 
     root = _synth_with_faults(tmp_path)
     store_dir = tmp_path / "store"

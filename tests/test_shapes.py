@@ -4,7 +4,7 @@ DASH / pySHACL test style (CONVENTIONS 9): for each node shape ``S`` of ``ontolo
 ``tests/fixtures/shapes/S/valid/*.ttl`` must conform and each ``invalid/NAME.ttl`` must raise exactly
 the (focus node, path, constraint component, severity) results listed in ``invalid/NAME.expected.json``.
 Every fixture is validated together with ``tests/fixtures/shapes/_base.ttl`` (a small valid world),
-through the same :func:`evkg.validate.run_shacl` the CLI uses.
+through the same :func:`evkg.quality.pipeline.run_shacl` the CLI uses.
 
 One pySHACL run per fixture took minutes, so the fixtures are validated in batches: each fixture,
 with its own copy of the base world, goes into one graph with its nodes in a namespace of its own
@@ -32,8 +32,8 @@ from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
 from evkg import identifiers, sources
-from evkg import validate as validation
 from evkg.prefixes import registry
+from evkg.quality import pipeline as validation
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "shapes"
@@ -88,7 +88,7 @@ def result_rows(report: Graph) -> Iterable[tuple[Node, Result]]:
     for result in report.subjects(RDF.type, SH.ValidationResult):
         focus = report.value(result, SH.focusNode)
         if isinstance(focus, Literal):
-            continue  # literals typed by RDFS range inference; evkg.validate drops them the same way
+            continue  # literals typed by RDFS range inference; evkg.quality.pipeline drops them the same way
         severity = report.value(result, SH.resultSeverity)
         yield (
             focus,

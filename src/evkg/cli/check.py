@@ -27,8 +27,8 @@ def check_command(
     """Build the store and check it: OWL 2 RL reasoning, SHACL and QC side by side."""
     with user_errors():
         check_report_options(fmt, FORMATS, lang)
-        from evkg import validate as validation
-        from evkg.check import check
+        from evkg.quality import pipeline as validation
+        from evkg.quality.build_check import check
 
         started = time.perf_counter()
         kg = load_graph(data, store)

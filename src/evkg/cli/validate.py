@@ -41,7 +41,7 @@ def validate_command(
     """Validate the graph with SHACL and the QC queries; report problems grouped by entity."""
     with user_errors():
         check_report_options(fmt, FORMATS, lang)
-        from evkg import validate as validation
+        from evkg.quality import pipeline as validation
 
         report = validation.validate(data, files or [], lang=lang, reason="fast" if reason else None, engine=engine)
         if fmt == "json":

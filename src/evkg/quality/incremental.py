@@ -1,6 +1,6 @@
 """Incremental SHACL re-validation: after a curator edits a few source files, check only what changed.
 
-A full validation (:func:`validate_store`, the fast engine :mod:`evkg.shaclfast` by default) of a
+A full validation (:func:`validate_store`, the fast engine :mod:`evkg.quality.shacl_compiled` by default) of a
 persisted store saves its findings next to the store (``<store_dir>/validation.json``), keyed by the
 store's manifest (the SHA-256 of every source file). :func:`revalidate` then handles an edit of one or
 more source files without rebuilding or re-validating everything:
@@ -39,12 +39,12 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
 
-from evkg import shaclfast, sources
+from evkg import sources
 from evkg.errors import EvkgError, UsageError
 from evkg.load import Manifest, load_file, sha256, source_files
 from evkg.prefixes import Prefixes, registry
-from evkg.store import MANIFEST, OXIGRAPH_DIR, to_rdflib
-from evkg.validate import (  # StoreView lives in evkg.validate (it is used there too) and is re-exported here
+from evkg.quality import shacl_compiled
+from evkg.quality.pipeline import (  # StoreView lives in the pipeline (used there too), re-exported here
     Describer,
     Finding,
     Report,
@@ -55,6 +55,7 @@ from evkg.validate import (  # StoreView lives in evkg.validate (it is used ther
     shapes_graph,
     union_graph,
 )
+from evkg.store import MANIFEST, OXIGRAPH_DIR, to_rdflib
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +93,7 @@ def load_cache(store_dir: Path) -> dict[str, Any] | None:
 def validate_store(kg: Any, *, lang: str = "en", engine: str = "fast") -> Report:
     """Full SHACL validation of a loaded :class:`evkg.KnowledgeGraph`; cached if it is persisted.
 
-    ``engine``: ``fast`` (:mod:`evkg.shaclfast`, SPARQL on the store; falls back to pySHACL when the
+    ``engine``: ``fast`` (:mod:`evkg.quality.shacl_compiled`, SPARQL on the store; falls back to pySHACL when the
     shapes use a feature it does not compile) or ``pyshacl`` (the reference).
     """
     started = time.perf_counter()
@@ -100,12 +101,12 @@ def validate_store(kg: Any, *, lang: str = "en", engine: str = "fast") -> Report
     report_graph = None
     if engine == "fast":
         try:
-            program = shaclfast.compile_shapes(shapes, shaclfast.Schema.of(kg.store))
-            _, report_graph = shaclfast.run(program, kg.store)
+            program = shacl_compiled.compile_shapes(shapes, shacl_compiled.Schema.of(kg.store))
+            _, report_graph = shacl_compiled.run(program, kg.store)
             view = StoreView(kg.store, program.schema.subprops)  # labels as pySHACL's RDFS data graph has them
             describer = Describer(view, kg.prefixes, lang, kg.store)  # type: ignore[arg-type]
             triples = len(kg.store)
-        except shaclfast.Unsupported as exc:
+        except shacl_compiled.Unsupported as exc:
             log.warning("fast SHACL engine: %s; validating with pySHACL", exc)
     if report_graph is None:
         data_graph = union_graph(kg.store, kg.prefixes)
@@ -271,13 +272,13 @@ def revalidate(
     shapes = shapes_graph(data)
     try:
         iris = sorted(n.value for n in focus if isinstance(n, ox.NamedNode))
-        _, report_graph = shaclfast.validate(store, shapes, focus=iris)
-        validated = set(iris) | {f"_:{b.value}" for b in shaclfast.blank_neighbours(store, iris)}
+        _, report_graph = shacl_compiled.validate(store, shapes, focus=iris)
+        validated = set(iris) | {f"_:{b.value}" for b in shacl_compiled.blank_neighbours(store, iris)}
         describer = Describer(StoreView(store), prefixes, lang, store)  # type: ignore[arg-type]
         names = {describer.name(URIRef(i)) for i in iris} | {v for v in validated if v.startswith("_:")}
         seconds["engine"] = "fast"
         checked = len(validated)
-    except shaclfast.Unsupported:
+    except shacl_compiled.Unsupported:
         graph = neighbourhood(store, focus, prefixes)
         _, report_graph = run_shacl(graph, shapes, ontology_graph(data))
         describer = Describer(graph, prefixes, lang, store)

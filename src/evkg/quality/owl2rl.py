@@ -16,7 +16,7 @@ graph and on test graphs):
     ``owlrl.DeductiveClosure(OWLRL_Semantics).expand(dataset, destination=inferred)``: the reference.
     Brute force in pure Python; minutes on 100 k triples.
 ``fast``
-    The OWL 2 RL rules as SPARQL CONSTRUCT queries (``evkg/rules/owl2rl/<rule>.rq``, one rule per
+    The OWL 2 RL rules as SPARQL CONSTRUCT queries (``evkg/quality/rules/owl2rl/<rule>.rq``, one rule per
     file, named as in the OWL 2 RL profile's tables) run to a fixpoint on a pyoxigraph store; the
     inconsistency rules are SELECT queries. What it leaves out, on purpose, is in
     ``docs/decisions/0010-owl-rl-fast-engine.md`` (rules that only produce axiomatic triples;
@@ -50,7 +50,7 @@ from evkg.errors import EvkgError, UsageError
 from evkg.prefixes import Prefixes, registry
 
 if TYPE_CHECKING:
-    from evkg.validate import Describer, Finding
+    from evkg.quality.pipeline import Describer, Finding
 
 log = logging.getLogger(__name__)
 
@@ -360,7 +360,7 @@ def _edges(pairs: Iterable[tuple[Node, Node]]) -> dict[Node, set[Node]]:
 # --- the fast engine: OWL 2 RL rules as SPARQL on pyoxigraph ------------------------------------------------
 @dataclass(frozen=True)
 class Rule:
-    """One OWL 2 RL rule, from ``evkg/rules/owl2rl/<name>.rq``."""
+    """One OWL 2 RL rule, from ``evkg/quality/rules/owl2rl/<name>.rq``."""
 
     name: str
     kind: str  # "construct" (adds triples) or "inconsistency" (reports)
@@ -370,7 +370,7 @@ class Rule:
 
 def rules() -> list[Rule]:
     """The rules of the fast engine, schema rules first (fewer rounds), then by name."""
-    folder = resources.files("evkg") / "rules" / "owl2rl"
+    folder = resources.files("evkg.quality") / "rules" / "owl2rl"
     out = []
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".rq"):
@@ -640,7 +640,7 @@ def serialize(result: Closure, fmt: str = "turtle", prefixes: Prefixes | None = 
 
 def inconsistency_findings(result: Closure, describer: Describer) -> list[Finding]:
     """Inconsistencies of a closure as validation findings (severity Violation)."""
-    from evkg.validate import Finding
+    from evkg.quality.pipeline import Finding
 
     out = []
     for inc in result.inconsistencies:

@@ -10,10 +10,10 @@ Everything that validates goes through :func:`run_shacl`, the one place that cal
 - ``ontology``: ``ontology/evkg.ttl``, mixed in for RDFS inference only (subclasses reach their
   superclass's shapes, domains and ranges type the nodes);
 - ``data``: the union of the named graphs (SHACL sees one graph; a node's labels may be split between a
-  source graph and its translation graph), optionally with the OWL RL closure (:mod:`evkg.reason`);
+  source graph and its translation graph), optionally with the OWL RL closure (:mod:`evkg.quality.owl2rl`);
 - warnings (``sh:Warning``) are reported but never make the data non-conforming.
 
-:func:`validate` adds the rows of the QC queries (``queries/qc/*-violation.rq``, :mod:`evkg.qc`) and
+:func:`validate` adds the rows of the QC queries (``queries/qc/*-violation.rq``, :mod:`evkg.quality.qc`) and
 returns a :class:`Report`: one :class:`Finding` per problem with the focus node, its label in the
 chosen language, the path, the value, the message in that language, the severity and the named
 graphs the focus node is described in. :func:`format_text`, :func:`format_json` and
@@ -227,12 +227,12 @@ def shacl_data(
 
     The same graph pySHACL builds itself with ``ont_graph=ontology, inference="rdfs"`` (owlrl with
     :class:`pyshacl.inference.CustomRDFSSemantics`), but the entailments come from
-    :func:`evkg.reason.rdfs_closure`, which adds the same triples 10-30 times faster. ``data`` is a
+    :func:`evkg.quality.owl2rl.rdfs_closure`, which adds the same triples 10-30 times faster. ``data`` is a
     graph or any iterable of triples; ``data_triples`` of the result counts its distinct triples. The
     prefixes (``prefixes``, else those of a ``data`` graph) are bound, so that pySHACL finds a CURIE
     for every node it describes instead of minting ``ns1``, ``ns2`` … one by one.
     """
-    from evkg.reason import rdfs_closure
+    from evkg.quality.owl2rl import rdfs_closure
 
     asserted = set(data)
     count = len(asserted)
@@ -558,7 +558,7 @@ def union_graph(store: ox.Store, prefixes: Prefixes, extra: Iterable[Iterable[No
 
 
 class StoreView:
-    """The two rdflib Graph lookups :class:`evkg.validate.Describer` makes, answered by a pyoxigraph store."""
+    """The two rdflib Graph lookups :class:`evkg.quality.pipeline.Describer` makes, answered by a pyoxigraph store."""
 
     def __init__(self, store: ox.Store, sub_properties: Callable[[str], set[str]] | None = None) -> None:
         self.store = store
@@ -607,7 +607,7 @@ def validate(
         lang: language of messages and labels, ``en`` or ``ja``.
         reason: validate against the OWL 2 RL closure computed by this engine (``owlrl`` or ``fast``).
         qc: also run the QC queries (``queries/qc/*-violation.rq``).
-        engine: ``fast`` (:mod:`evkg.shaclfast`: the shapes compiled to SPARQL and run on the store,
+        engine: ``fast`` (:mod:`evkg.quality.shacl_compiled`: the shapes compiled to SPARQL and run on the store,
             RDFS inference asked inline; the same results as pySHACL, tested) or ``pyshacl`` (the
             reference). ``fast`` falls back to pySHACL for shapes it does not compile.
 
@@ -619,7 +619,7 @@ def validate(
     if engine not in ENGINES:
         raise UsageError(f"unknown SHACL engine {engine!r}: choose one of {', '.join(ENGINES)}")
     import evkg
-    from evkg import shaclfast
+    from evkg.quality import shacl_compiled
 
     seconds: dict[str, float] = {}
     started = time.perf_counter()
@@ -632,14 +632,14 @@ def validate(
     program = None
     if engine == "fast":
         try:
-            program = shaclfast.compile_shapes(shapes, shaclfast.Schema.of(kg.store))
-        except shaclfast.Unsupported as exc:
+            program = shacl_compiled.compile_shapes(shapes, shacl_compiled.Schema.of(kg.store))
+        except shacl_compiled.Unsupported as exc:
             log.warning("fast SHACL engine: %s; validating with pySHACL", exc)
 
     findings: list[Finding] = []
     qc_rows: list[Any] = []
     if qc:  # on the asserted data, before any closure joins the store
-        from evkg import qc as qc_module
+        from evkg.quality import qc as qc_module
 
         step = time.perf_counter()
         qc_rows = qc_module.run(kg)
@@ -648,7 +648,7 @@ def validate(
     extra: list[tuple[Node, Node, Node]] = []
     closure = None
     if reason:
-        from evkg import reason as reasoning
+        from evkg.quality import owl2rl as reasoning
 
         step = time.perf_counter()
         closure = reasoning.closure(kg.store, kg.prefixes, engine=reason)
@@ -662,7 +662,7 @@ def validate(
 
     step = time.perf_counter()
     if program is not None:
-        _, report_graph = shaclfast.run(program, kg.store)
+        _, report_graph = shacl_compiled.run(program, kg.store)
         if closure is not None:  # findings name the source graphs of a node: the closure is none of them
             kg.store.remove_graph(ox.NamedNode(reasoning.inferred_graph_iri(kg.prefixes)))
         view = StoreView(kg.store, program.schema.subprops)
