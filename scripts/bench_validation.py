@@ -13,7 +13,7 @@ reasoning   ``fast`` (OWL 2 RL rules as SPARQL on pyoxigraph) vs ``owlrl`` (OWLR
             evkg.quality.owl2rl.rdfs_closure
             vs owlrl + pyshacl.inference.CustomRDFSSemantics vs owlrl's stock RDFS_Semantics
             (quadratic in the number of literals)
-SHACL       evkg.quality.pipeline.run_shacl (own RDFS closure, SHACL's SPARQL on pyoxigraph) vs the plain call
+SHACL       evkg.quality.shacl_reference.run_shacl (own RDFS closure, SHACL's SPARQL on pyoxigraph) vs the plain call
             pyshacl.validate(data, ont_graph=ontology, inference="rdfs", advanced=True)
 end to end  evkg.quality.pipeline.validate (load, SHACL, QC queries), and with --reason (fast closure added)
 
@@ -38,7 +38,7 @@ OPS = {
     "rdfs-evkg": "RDFS closure, evkg.quality.owl2rl.rdfs_closure",
     "rdfs-pyshacl": "RDFS closure, owlrl + pySHACL's CustomRDFSSemantics",
     "rdfs-owlrl-stock": "RDFS closure, owlrl stock RDFS_Semantics",
-    "shacl-evkg": "SHACL, evkg.quality.pipeline.run_shacl",
+    "shacl-evkg": "SHACL, evkg.quality.shacl_reference.run_shacl",
     "shacl-pyshacl": 'SHACL, plain pyshacl.validate(inference="rdfs")',
     "validate": "evkg validate in process (load, SHACL, QC)",
     "validate-reason": "evkg validate --reason in process (load, fast closure, SHACL, QC)",
@@ -49,16 +49,17 @@ OPS = {
 def _inputs(data: Path) -> tuple[Any, Any, Any, Any]:
     import evkg
     from evkg import sources
-    from evkg.quality import pipeline as validation
+    from evkg.quality.inputs import ontology_graph, shapes_graph, union_graph
 
     kg = evkg.load(data)
-    union = validation.union_graph(kg.store, kg.prefixes)
-    return kg, union, validation.shapes_graph(sources.resolve(data)), validation.ontology_graph(sources.resolve(data))
+    union = union_graph(kg.store, kg.prefixes)
+    return kg, union, shapes_graph(sources.resolve(data)), ontology_graph(sources.resolve(data))
 
 
 def worker(op: str, data: Path) -> dict[str, Any]:
     from evkg.quality import owl2rl
     from evkg.quality import pipeline as validation
+    from evkg.quality.shacl_reference import run_shacl
 
     if op in ("validate", "validate-reason"):
         started = time.perf_counter()
@@ -94,7 +95,7 @@ def worker(op: str, data: Path) -> dict[str, Any]:
             owlrl.DeductiveClosure(semantics).expand(graph)
             out["inferred"] = len(graph) - len(triples)
     elif op == "shacl-evkg":
-        conforms, report = validation.run_shacl(union, shapes, ontology)
+        conforms, report = run_shacl(union, shapes, ontology)
         out["conforms"] = conforms
     elif op == "shacl-pyshacl":
         import pyshacl

@@ -172,7 +172,7 @@ def test_rdfs_closure_adds_what_pyshacl_rdfs_inference_adds_on_a_test_graph() ->
 def test_rdfs_closure_adds_what_pyshacl_rdfs_inference_adds_on_the_bundled_graph(kg) -> None:
     """The same on the bundled graph with the ontology (what evkg validate gives pySHACL)."""
     from evkg import sources
-    from evkg.quality.pipeline import ontology_graph, union_graph
+    from evkg.quality.inputs import ontology_graph, union_graph
 
     triples = set(union_graph(kg.store, kg.prefixes)) | set(ontology_graph(sources.resolve(kg.data.root)))
     ours = owl2rl.rdfs_closure(triples)

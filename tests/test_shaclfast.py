@@ -23,8 +23,10 @@ from rdflib.namespace import RDF, SH
 import evkg
 from evkg import sources
 from evkg.prefixes import registry
-from evkg.quality import pipeline as validation
 from evkg.quality import shacl_compiled
+from evkg.quality.findings import Finding
+from evkg.quality.inputs import ontology_graph, shapes_graph, union_graph
+from evkg.quality.shacl_reference import run_shacl
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "shapes"
@@ -34,7 +36,7 @@ FIXTURE_FILES = sorted(p for p in FIXTURES.glob("*/*/*.ttl") if not p.name.endsw
 
 @cache
 def shapes() -> Graph:
-    return validation.shapes_graph(sources.resolve(ROOT))
+    return shapes_graph(sources.resolve(ROOT))
 
 
 def fixture_store(path: Path) -> ox.Store:
@@ -93,8 +95,8 @@ def test_fixture_results_are_the_expected_ones(path: Path) -> None:
 
 
 def _same_as_pyshacl(store: ox.Store, prefixes_dir: Path) -> None:
-    data_graph = validation.union_graph(store, registry(prefixes_dir))
-    _, reference = validation.run_shacl(data_graph, shapes(), validation.ontology_graph(sources.resolve(ROOT)))
+    data_graph = union_graph(store, registry(prefixes_dir))
+    _, reference = run_shacl(data_graph, shapes(), ontology_graph(sources.resolve(ROOT)))
     _, fast = shacl_compiled.validate(store, shapes())
     assert rows(fast, with_value=True) == rows(reference, with_value=True)
 
@@ -151,7 +153,7 @@ def test_checks_run_side_by_side_report_what_one_at_a_time_reports(tmp_path: Pat
     assert len(one) >= 5 and two == one  # the faults above, found
 
 
-def _key(f: validation.Finding) -> tuple:
+def _key(f: Finding) -> tuple:
     """A finding without blank node labels (a re-parse relabels them): blank nodes by their owner."""
     blank = f.focus.startswith("_:")
     value = "_:" if (f.value or "").startswith("_:") else f.value

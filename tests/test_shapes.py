@@ -4,7 +4,7 @@ DASH / pySHACL test style (CONVENTIONS 9): for each node shape ``S`` of ``ontolo
 ``tests/fixtures/shapes/S/valid/*.ttl`` must conform and each ``invalid/NAME.ttl`` must raise exactly
 the (focus node, path, constraint component, severity) results listed in ``invalid/NAME.expected.json``.
 Every fixture is validated together with ``tests/fixtures/shapes/_base.ttl`` (a small valid world),
-through the same :func:`evkg.quality.pipeline.run_shacl` the CLI uses.
+through the same :func:`evkg.quality.shacl_reference.run_shacl` the CLI uses.
 
 One pySHACL run per fixture took minutes, so the fixtures are validated in batches: each fixture,
 with its own copy of the base world, goes into one graph with its nodes in a namespace of its own
@@ -33,7 +33,8 @@ from rdflib.term import Node
 
 from evkg import identifiers, sources
 from evkg.prefixes import registry
-from evkg.quality import pipeline as validation
+from evkg.quality.inputs import ontology_graph, shapes_graph
+from evkg.quality.shacl_reference import ShaclDataGraph, run_shacl
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "shapes"
@@ -67,12 +68,12 @@ Result = tuple[str | None, str | None, str | None, str | None]
 
 @cache
 def shapes() -> Graph:
-    return validation.shapes_graph(sources.resolve(ROOT))
+    return shapes_graph(sources.resolve(ROOT))
 
 
 @cache
 def ontology() -> Graph:
-    return validation.ontology_graph(sources.resolve(ROOT))
+    return ontology_graph(sources.resolve(ROOT))
 
 
 def curie(node: object) -> str | None:
@@ -168,7 +169,7 @@ class Batch:
                 self.graph.add((rename(s), p, rename(o)))
 
     def results(self, keys: list[str]) -> dict[str, set[Result]]:
-        _, report = validation.run_shacl(self.graph, shapes(), ontology())
+        _, report = run_shacl(self.graph, shapes(), ontology())
         out: dict[str, set[Result]] = {key: set() for key in keys}
         for focus, (_, path, component, severity) in result_rows(report):
             if focus in self.origin:
@@ -223,7 +224,7 @@ def results_alone(fixture: Path | None) -> set[Result]:
     data = Graph()
     for path in _files(BASE) if fixture is None else [FIXTURES / f"{BASE}.ttl", fixture]:
         data += _parsed(path)
-    _, report = validation.run_shacl(data, shapes(), ontology())
+    _, report = run_shacl(data, shapes(), ontology())
     return {row for _, row in result_rows(report)}
 
 
@@ -289,7 +290,7 @@ def test_evkg_reports_what_plain_pyshacl_reports() -> None:
     _, plain, _ = pyshacl.validate(
         data, shacl_graph=shapes(), ont_graph=ontology(), inference="rdfs", advanced=True, allow_warnings=True
     )
-    _, ours = validation.run_shacl(data, shapes(), ontology())
+    _, ours = run_shacl(data, shapes(), ontology())
     assert isinstance(plain, Graph)
     assert len(rows(ours)) > 30
     assert rows(ours) == rows(plain)
@@ -300,7 +301,7 @@ def test_shacl_sparql_runs_on_a_copy_that_follows_the_graph_and_falls_back_to_rd
     pyoxigraph refuses (a bound variable the SELECT does not project) still run, on rdflib?"""
     ns = PREFIXES.namespace("organization")
     label = PREFIXES.expand("rdfs:label")
-    graph = validation.ShaclDataGraph()
+    graph = ShaclDataGraph()
     graph.add((ns.alpha, label, Literal("Alpha", lang="en")))
     rdfs = PREFIXES.sparql_block(["rdfs"])
     projected = rdfs + "SELECT $this ?value WHERE { $this rdfs:label ?value }"
@@ -436,7 +437,7 @@ def _rejected_by_shacl() -> dict[str, set[str]]:
             subject = URIRef(f"https://example.org/vector/{kind}/{i}")
             subjects[subject] = (kind, value)
             data.add((subject, PREFIXES.expand(prop), Literal(value)))
-    _, report = validation.run_shacl(data, shapes(), ontology())
+    _, report = run_shacl(data, shapes(), ontology())
     rejected: dict[str, set[str]] = {kind: set() for kind in _PROPERTY_OF_KIND}
     for r in report.subjects(RDF.type, SH.ValidationResult):
         if (focus := report.value(r, SH.focusNode)) in subjects:

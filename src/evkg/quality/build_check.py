@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from evkg.quality import owl2rl, qc
+from evkg.quality.findings import Describer, Report, StoreView
 from evkg.quality.incremental import validate_store
-from evkg.quality.pipeline import Describer, Report, StoreView
 from evkg.quality.shacl_compiled import Schema
 
 if TYPE_CHECKING:

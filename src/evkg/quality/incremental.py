@@ -44,17 +44,9 @@ from evkg.errors import EvkgError, UsageError
 from evkg.load import Manifest, load_file, sha256, source_files
 from evkg.prefixes import Prefixes, registry
 from evkg.quality import shacl_compiled
-from evkg.quality.pipeline import (  # StoreView lives in the pipeline (used there too), re-exported here
-    Describer,
-    Finding,
-    Report,
-    StoreView,
-    ontology_graph,
-    run_shacl,
-    shacl_findings,
-    shapes_graph,
-    union_graph,
-)
+from evkg.quality.findings import Describer, Finding, Report, StoreView, shacl_findings
+from evkg.quality.inputs import ontology_graph, shapes_graph, union_graph
+from evkg.quality.shacl_reference import run_shacl
 from evkg.store import MANIFEST, OXIGRAPH_DIR, to_rdflib
 
 log = logging.getLogger(__name__)

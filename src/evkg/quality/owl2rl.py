@@ -50,7 +50,7 @@ from evkg.errors import EvkgError, UsageError
 from evkg.prefixes import Prefixes, registry
 
 if TYPE_CHECKING:
-    from evkg.quality.pipeline import Describer, Finding
+    from evkg.quality.findings import Describer, Finding
 
 log = logging.getLogger(__name__)
 
@@ -640,7 +640,7 @@ def serialize(result: Closure, fmt: str = "turtle", prefixes: Prefixes | None = 
 
 def inconsistency_findings(result: Closure, describer: Describer) -> list[Finding]:
     """Inconsistencies of a closure as validation findings (severity Violation)."""
-    from evkg.quality.pipeline import Finding
+    from evkg.quality.findings import Finding
 
     out = []
     for inc in result.inconsistencies:

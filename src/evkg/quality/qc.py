@@ -34,7 +34,7 @@ from evkg.store import OxigraphEngine
 
 if TYPE_CHECKING:
     from evkg.kg import KnowledgeGraph
-    from evkg.quality.pipeline import Describer, Finding
+    from evkg.quality.findings import Describer, Finding
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +135,7 @@ def findings(kg: KnowledgeGraph, describer: Describer) -> list[Finding]:
 
 def as_findings(rows: list[Row], describer: Describer) -> list[Finding]:
     """Rows of :func:`run` as validation findings, in the describer's language."""
-    from evkg.quality.pipeline import Finding
+    from evkg.quality.findings import Finding
 
     out = []
     for row in rows:

@@ -1,11 +1,11 @@
 """A fast SHACL engine: evkg's shapes compiled to SPARQL and run on the pyoxigraph store.
 
-pySHACL (:func:`evkg.quality.pipeline.run_shacl`) is the reference; it needs an rdflib copy of the data and runs
+pySHACL (:func:`evkg.quality.shacl_reference.run_shacl`) is the reference; it needs an rdflib copy of the data and runs
 in pure Python (minutes at a million triples). This engine compiles each constraint of the shapes graph
 into one SPARQL query that returns the offending (focus node, value) pairs, and runs it on the store
 itself (default graph = union of the named graphs), read-only. Its report graph has pySHACL's shape
 (``sh:ValidationResult`` with focus node, path, value, severity, component, source shape), so
-:func:`evkg.quality.pipeline.shacl_findings` renders both alike. ``tests/test_shaclfast.py`` checks that both
+:func:`evkg.quality.findings.shacl_findings` renders both alike. ``tests/test_shaclfast.py`` checks that both
 engines report the same results on the shape fixtures, the bundled graph and synthetic data with errors.
 
 RDFS inference (pySHACL's ``inference="rdfs"``) is not materialised: the schema (``rdfs:subClassOf``,

@@ -1,0 +1,121 @@
+"""What the checks read: the shapes and ontology of a data folder, and the data (curator files added).
+
+:func:`shapes_graph` and :func:`ontology_graph` parse the data folder's ``ontology/``;
+:func:`add_files` loads a curator's files into a store, each as the named graph it stands for
+(:func:`curator_graph_iri`); :func:`union_graph` is the union of a store's named graphs as one rdflib
+graph (what pySHACL validates).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph
+from rdflib.term import Node
+
+from evkg import sources
+from evkg.errors import EvkgError, UsageError
+from evkg.load import SourceFile, load_file, syntax_error  # evkg.load is also a function: import names
+from evkg.prefixes import Prefixes
+
+
+# --- inputs ---------------------------------------------------------------------------------------------
+def parse_turtle(path: Path, graph: Graph | None = None) -> Graph:
+    """Parse a Turtle file into ``graph`` (rdflib); a syntax error becomes ``FILE:LINE:COL: message``."""
+    graph = graph if graph is not None else Graph(bind_namespaces="none")
+    try:
+        quads = ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
+        from evkg.store import to_rdflib
+
+        for q in quads:
+            graph.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+    except SyntaxError as exc:
+        raise syntax_error(path, exc) from None
+    except OSError as exc:
+        raise EvkgError(f"{sources.display_path(path)}: cannot read ({exc.strerror or exc})") from None
+    return graph
+
+
+def shapes_graph(data: sources.DataDir) -> Graph:
+    """All SHACL shapes of a data folder as one rdflib graph (files are never loaded as data)."""
+    files = data.shapes_files()
+    if not files:
+        raise UsageError(f"{sources.display_path(data.ontology_dir)}: no SHACL shapes (ontology/shapes/*.ttl)")
+    graph = Graph(bind_namespaces="none")
+    for path in files:
+        parse_turtle(path, graph)
+    return graph
+
+
+def ontology_graph(data: sources.DataDir) -> Graph:
+    """``ontology/evkg.ttl`` as an rdflib graph (empty if the data folder has none)."""
+    graph = Graph(bind_namespaces="none")
+    if data.ontology_file.is_file():
+        parse_turtle(data.ontology_file, graph)
+    return graph
+
+
+# --- the data to validate ----------------------------------------------------------------------------------
+def curator_graph_iri(data: sources.DataDir, prefixes: Prefixes, path: Path) -> str:
+    """The named graph a curator's file is validated as.
+
+    A file inside the data folder's ``graph/`` keeps its graph IRI (``graph/x/y.ttl`` → ``graph:x/y``);
+    any other file ``NAME.ttl`` is validated as if it were ``graph/NAME.ttl`` (replacing the bundled
+    graph of that name, if any: a curator validates an edited copy of a source file that way).
+    """
+    ns = prefixes.namespace("graph")
+    resolved = path.resolve()
+    try:
+        name = resolved.relative_to(data.graph_dir).with_suffix("").as_posix()
+    except ValueError:
+        name = resolved.stem
+    return str(ns[name])
+
+
+def add_files(store: ox.Store, data: sources.DataDir, prefixes: Prefixes, files: Sequence[Path]) -> list[str]:
+    """Load curator files into ``store``, each into its named graph (replacing what was there)."""
+    graphs = []
+    for path in files:
+        if not path.is_file():
+            raise UsageError(f"{sources.display_path(path)}: no such file")
+        iri = curator_graph_iri(data, prefixes, path)
+        # parse first (into a scratch store) so that a syntax error leaves the dataset as it was
+        scratch = ox.Store()
+        load_file(scratch, SourceFile(path, sources.display_path(path), iri, "graph"))
+        target = ox.NamedNode(iri)
+        store.clear_graph(target)
+        store.extend(scratch.quads_for_pattern(None, None, None, target))
+        store.add_graph(target)
+        graphs.append(iri)
+    return graphs
+
+
+def union_triples(store: ox.Store) -> Iterator[tuple[Node, Node, Node]]:
+    """Every triple of every named graph of ``store`` as rdflib terms (repeats across graphs included)."""
+    from evkg.store import to_rdflib
+
+    for q in store.quads_for_pattern(None, None, None):
+        yield (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
+
+
+def union_graph(store: ox.Store, prefixes: Prefixes, extra: Iterable[Iterable[Node]] = ()) -> Graph:
+    """The union of every named graph of ``store`` (plus ``extra`` triples) as one rdflib graph."""
+    graph = prefixes.graph()
+    for triple in union_triples(store):
+        graph.add(triple)
+    for triple in extra:
+        graph.add(tuple(triple))  # type: ignore[arg-type]
+    return graph
+
+
+__all__ = [
+    "add_files",
+    "curator_graph_iri",
+    "ontology_graph",
+    "parse_turtle",
+    "shapes_graph",
+    "union_graph",
+    "union_triples",
+]

@@ -1,0 +1,124 @@
+"""A :class:`~evkg.quality.findings.Report` as text (grouped by entity), JSON, or a SHACL report in Turtle."""
+
+from __future__ import annotations
+
+import json
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SH
+from rdflib.term import Identifier
+
+from evkg.errors import EvkgError
+from evkg.prefixes import Prefixes
+from evkg.quality.findings import Report
+
+# --- rendering -------------------------------------------------------------------------------------------------
+_HEADINGS = {
+    "en": {
+        "ok": "conforms: no violations",
+        "fail": "does not conform",
+        "summary": "{v} violation(s), {w} warning(s) on {e} entit(y/ies); {t} triples checked",
+        "in": "in",
+        "value": "value",
+        "node": "(node)",
+    },
+    "ja": {
+        "ok": "適合：違反はありません",
+        "fail": "不適合",
+        "summary": "違反 {v} 件、警告 {w} 件（対象 {e} 件）。検査したトリプル数 {t}",
+        "in": "所在グラフ",
+        "value": "値",
+        "node": "（ノード全体）",
+    },
+}
+
+
+def format_text(report: Report) -> str:
+    """The human report: one block per entity, one line per finding."""
+    words = _HEADINGS[report.lang]
+    groups = report.by_entity()
+    lines = []
+    for entity, label, items in groups:
+        head = entity if label in ("", entity) else f"{entity}  {label}"
+        lines.append(head)
+        graphs = sorted({g for f in items for g in f.graphs})
+        if graphs:
+            lines.append(f"  {words['in']}: {', '.join(graphs)}")
+        for f in items:
+            where = f.path or words["node"]
+            if f.focus != entity:
+                where = f"{f.focus} {where}"
+            value = f"  {words['value']}: {_short(f.value)}" if f.value is not None else ""
+            lines.append(f"  [{f.severity}] {where}{value}")
+            lines.append(f"      {f.message}  ({f.component})")
+        lines.append("")
+    status = words["ok"] if report.conforms else words["fail"]
+    summary = words["summary"].format(v=len(report.violations), w=len(report.warnings), e=len(groups), t=report.triples)
+    lines.append(f"{status}. {summary}")
+    return "\n".join(lines) + "\n"
+
+
+def _short(text: str | None, width: int = 100) -> str:
+    text = text or ""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def format_json(report: Report) -> str:
+    """The report as JSON: ``{"conforms", "violations", "warnings", "entities": [...]}``."""
+    doc = {
+        "conforms": report.conforms,
+        "language": report.lang,
+        "violations": len(report.violations),
+        "warnings": len(report.warnings),
+        "triples": report.triples,
+        "entities": [
+            {
+                "entity": entity,
+                "label": label,
+                "graphs": sorted({g for f in items for g in f.graphs}),
+                "findings": [f.to_dict() for f in items],
+            }
+            for entity, label, items in report.by_entity()
+        ],
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def format_turtle(report: Report, prefixes: Prefixes) -> str:
+    """The SHACL validation report graph (pySHACL's), with QC findings added as results."""
+    graph = prefixes.graph()
+    for triple in report.shacl_report:
+        graph.add(triple)
+    reports = list(graph.subjects(RDF.type, SH.ValidationReport))
+    root = reports[0] if reports else BNode()
+    graph.set((root, SH.conforms, Literal(report.conforms)))
+    for f in report.findings:
+        if not f.component.startswith("qc:"):
+            continue
+        result = BNode()
+        graph.add((root, SH.result, result))
+        graph.add((result, RDF.type, SH.ValidationResult))
+        graph.add((result, SH.focusNode, _term(prefixes, f.focus)))
+        if f.path:
+            graph.add((result, SH.resultPath, _term(prefixes, f.path)))
+        graph.add((result, SH.resultMessage, Literal(f.message, lang=report.lang)))
+        graph.add((result, SH.resultSeverity, SH[f.severity]))
+        graph.add((result, SH.sourceConstraintComponent, SH.SPARQLConstraintComponent))
+        graph.add((result, RDFS.comment, Literal(f"QC query {f.source}")))
+        if f.value is not None:
+            graph.add((result, SH.value, Literal(f.value)))
+    return graph.serialize(format="turtle")
+
+
+def _term(prefixes: Prefixes, text: str) -> Identifier:
+    if text.startswith("_:"):
+        return BNode(text[2:])
+    if ":" in text and not text.startswith(("http://", "https://")):
+        try:
+            return prefixes.expand(text)
+        except EvkgError:
+            pass
+    return URIRef(text)
+
+
+__all__ = ["format_json", "format_text", "format_turtle"]
