@@ -176,7 +176,7 @@ def _cli(case: Case, tmp: Path) -> Outcome:
 
 
 def _api(case: Case, tmp: Path) -> Outcome:
-    from evkg import validate as validation
+    from evkg.quality import pipeline as validation
     from evkg.errors import EvkgError
 
     try:
