@@ -218,7 +218,7 @@ def test_labels_are_shortened_by_display_width() -> None:
 
 def test_the_lexer_skips_strings_iris_and_comments_like_sparql_does() -> None:
     """SERVICE inside a string, an IRI, a comment or a prefixed name is not the keyword."""
-    from evkg.serve.guard import tokens
+    from evkg.query.lexer import tokens
 
     text = (
         'PREFIX s: <http://x/SERVICE> SELECT ?service WHERE { ?service s:SERVICE \'SERVICE\', """SERVICE""" } # SERVICE'

@@ -176,8 +176,8 @@ def _cli(case: Case, tmp: Path) -> Outcome:
 
 
 def _api(case: Case, tmp: Path) -> Outcome:
-    from evkg.quality import pipeline as validation
     from evkg.errors import EvkgError
+    from evkg.quality import pipeline as validation
 
     try:
         result = validation.validate(_data_folder(case, tmp), qc=False)

@@ -35,6 +35,7 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 
 from evkg.errors import EvkgError, QuerySyntaxError, SourceSyntaxError, UsageError
+from evkg.query.lexer import declared_prefixes, where_group_start
 from evkg.store import OxTerm, QueryResult, check_query, to_rdflib
 
 if TYPE_CHECKING:
@@ -116,38 +117,6 @@ class RdflibEngine:
 
 
 # --- binding by inlining a VALUES block -------------------------------------------------------------
-_MASK = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n]|\\.)*"'
-    r"|'(?:[^'\\\n]|\\.)*'"
-    r"|<[^<>\"{}|^`\\\x00-\x20]*>"
-    r"|#[^\n]*",
-    re.DOTALL,
-)
-_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
-_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
-
-
-def _masked(query: str) -> str:
-    """``query`` with strings, IRIs and comments blanked out (same length), to find keywords."""
-    return _MASK.sub(lambda m: " " * len(m.group(0)), query)
-
-
-def where_group_start(query: str) -> int:
-    """Offset just after the ``{`` that opens the query's top-level WHERE group."""
-    masked = _masked(query)
-    m = _WHERE.search(masked)
-    if m:
-        return m.end()
-    form = _FORM.search(masked)
-    if form and form.group(1).upper() in ("SELECT", "ASK", "DESCRIBE"):
-        brace = masked.find("{", form.end())
-        if brace >= 0:
-            return brace + 1
-    raise QuerySyntaxError("cannot bind parameters: the query has no WHERE group")
-
-
 def inline_bindings(query: str, bindings: Mapping[str, OxTerm]) -> str:
     """``query`` with ``VALUES (?a ?b) { (<iri> "lit") }`` first in its WHERE group.
 
@@ -268,7 +237,7 @@ class RemoteEngine:
         """``query`` with ``PREFIX`` lines for the registry prefixes it does not declare itself."""
         if self.prefixes is None:
             return query
-        declared = set(re.findall(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:", _masked(query), re.IGNORECASE))
+        declared = declared_prefixes(query)
         missing = [p for p in self.prefixes if p not in declared]
         return self.prefixes.sparql_block(missing) + query if missing else query
 

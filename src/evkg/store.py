@@ -149,34 +149,21 @@ def query_syntax_error(exc: SyntaxError) -> QuerySyntaxError:
 
 
 # --- refusing SERVICE -------------------------------------------------------------------------------
-_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-_SKIP = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'  # long strings
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n]|\\.)*"'  # short strings
-    r"|'(?:[^'\\\n]|\\.)*'"
-    r"|<[^<>\"{}|^`\\\x00-\x20]*>"  # IRIs
-    r"|#[^\n]*",  # comments
-    re.DOTALL,
-)
-_SERVICE = re.compile(r"(?<![\w?$:])SERVICE(?![\w:])", re.IGNORECASE)
-
-
 def check_query(query: str) -> None:
     """Refuse queries evkg never runs: ``SERVICE`` (a request to another endpoint).
 
-    The check works on tokens: escapes (``\\u0053ERVICE``) are decoded first, strings, IRIs and
-    comments are skipped, and the keyword is matched only as a whole word, so a variable
-    ``?service`` or a name ``ex:SERVICE`` passes.
+    The check works on the tokens of :mod:`evkg.query.lexer` (escapes such as ``\\u0053ERVICE`` decoded
+    first; strings, IRIs and comments are tokens of their own), so a variable ``?service`` or a name
+    ``ex:SERVICE`` passes.
 
     >>> check_query("SELECT ?service WHERE { ?service a <http://ex.org/SERVICE> }")
     >>> check_query("SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
     Traceback (most recent call last):
     evkg.errors.QuerySyntaxError: SERVICE is not allowed: evkg queries only its own local store
     """
-    text = _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), query)
-    text = _SKIP.sub(" ", text)
-    if _SERVICE.search(text):
+    from evkg.query.lexer import network_clauses
+
+    if "SERVICE" in network_clauses(query):
         raise QuerySyntaxError("SERVICE is not allowed: evkg queries only its own local store")
 
 

@@ -1,8 +1,9 @@
 """What the SPARQL endpoint refuses, decided from the request's tokens before anything is evaluated.
 
 The endpoint is read-only and never sends a request on a user's behalf. :func:`inspect_query`
-reads the query with a SPARQL 1.1 lexer (:func:`tokens`: the lexical grammar of SPARQL 1.1 §19.8,
-after the ``\\u``/``\\U`` escapes are decoded as §19.2 requires) and refuses, before evaluation:
+reads the query with evkg's one SPARQL lexer (:mod:`evkg.query.lexer`: the lexical grammar of SPARQL
+1.1 §19.8, after the ``\\u``/``\\U`` escapes are decoded as §19.2 requires) and refuses, before
+evaluation:
 
 - SPARQL Update of any kind, including ``LOAD`` (which would fetch a URL): 403;
 - ``SERVICE`` anywhere in the query, also ``SERVICE SILENT`` and ``SERVICE ?var``: 403;
@@ -28,11 +29,12 @@ evkg.serve.guard.Refusal: 403: SPARQL Update (LOAD) is not allowed: this endpoin
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
 from evkg.errors import QuerySyntaxError
+from evkg.query.lexer import Token, decode_escapes, tokens
 from evkg.store import check_query
 
 #: Longest query text the endpoint reads (characters).
@@ -64,65 +66,6 @@ class QueryPlan:
     @property
     def returns_graph(self) -> bool:
         return self.form in ("CONSTRUCT", "DESCRIBE")
-
-
-# --- the lexer ------------------------------------------------------------------------------------------
-_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-_PN_CHARS_BASE = r"^\W\d_"  # used inside [...]: a letter (any script), as PN_CHARS_BASE
-_PN_CHARS = r"\w\u00b7\u0300-\u036f\u203f-\u2040\-"
-_TOKEN = re.compile(
-    r"(?P<ws>\s+)"
-    r"|(?P<comment>#[^\n\r]*)"
-    r'|(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n\r]|\\.)*"|\'(?:[^\'\\\n\r]|\\.)*\')'
-    r"|(?P<iri><[^<>\"{}|^`\\\x00-\x20]*>)"
-    r"|(?P<var>[?$][" + _PN_CHARS + r"]+)"
-    r"|(?P<bnode>_:[" + _PN_CHARS + r".]+)"
-    r"|(?P<pname>(?:[" + _PN_CHARS_BASE + r"][" + _PN_CHARS + r".]*)?:(?:[" + _PN_CHARS + r".:%]|\\.)*)"
-    r"|(?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)"
-    r"|(?P<number>[+-]?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?))"
-    r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
-    r"|(?P<punct>\^\^|&&|\|\||!=|<=|>=|.)",
-    re.DOTALL,
-)
-
-
-@dataclass(frozen=True)
-class Token:
-    kind: str  # iri, var, bnode, pname, lang, number, name, string, punct
-    text: str
-    at: int
-
-    @property
-    def keyword(self) -> str:
-        """The upper-cased text of a bare word (``select`` -> ``SELECT``), else ""."""
-        return self.text.upper() if self.kind == "name" else ""
-
-
-def decode_escapes(text: str) -> str:
-    r"""Decode ``\uXXXX`` and ``\UXXXXXXXX`` as SPARQL does before parsing (§19.2)."""
-
-    def replace(m: re.Match[str]) -> str:
-        code = int(m.group(1) or m.group(2), 16)
-        try:
-            return chr(code)
-        except ValueError:
-            raise Refusal(400, f"SPARQL syntax error: invalid escape {m.group(0)}") from None
-
-    return _ESCAPE.sub(replace, text)
-
-
-def tokens(text: str) -> Iterator[Token]:
-    """The tokens of a SPARQL text (whitespace and comments dropped), escapes already decoded.
-
-    >>> [t.text for t in tokens("SELECT ?s # SERVICE\\nWHERE { ?s a 'SERVICE' }")]
-    ['SELECT', '?s', 'WHERE', '{', '?s', 'a', "'SERVICE'", '}']
-    """
-    for m in _TOKEN.finditer(text):
-        kind = m.lastgroup or "punct"
-        if kind in ("ws", "comment"):
-            continue
-        yield Token(kind, m.group(0), m.start())
 
 
 # --- the checks -----------------------------------------------------------------------------------------
@@ -185,7 +128,10 @@ def inspect_query(
     """
     if len(text) > MAX_QUERY:
         raise Refusal(413, f"the query is too long ({len(text)} characters; at most {MAX_QUERY})")
-    toks = list(tokens(decode_escapes(text)))
+    try:
+        toks = list(tokens(decode_escapes(text)))
+    except QuerySyntaxError as exc:
+        raise Refusal(400, str(exc)) from None
     if not toks:
         raise Refusal(400, "the query is empty")
     keywords = [t.keyword for t in toks if t.kind == "name"]
