@@ -131,7 +131,7 @@ def worker(op: str, data: Path, store: Path, limit: float) -> dict[str, Any]:
         out["seconds"] = time.perf_counter() - started
         out["rows"] = len(rows)
     elif op == "evkg-build":
-        from evkg.quality.build_check import check
+        from evkg.quality.pipeline import check
 
         target = store.with_name(store.name + "-build")  # its own store: the others keep theirs
         shutil.rmtree(target, ignore_errors=True)
@@ -493,7 +493,7 @@ def render(results: dict[str, Any], env: dict[str, Any], limit: float) -> str:
             else ""
         ),
         "",
-        "*evkg* is what evkg does: the full build `evkg check --store` (`evkg.quality.build_check`), a persisted "
+        "*evkg* is what evkg does: the full build `evkg check --store` (`evkg.quality.pipeline.check`), a persisted "
         "pyoxigraph store built by bulk insertion (`evkg.load(data, store_dir)`), its reopening, the fast OWL 2 RL "
         "engine (`evkg.quality.owl2rl.closure`), SHACL compiled to SPARQL on the store "
         "(`evkg.quality.incremental.validate_store`, `evkg.quality.shacl_compiled`), the QC queries "

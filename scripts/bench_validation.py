@@ -63,7 +63,7 @@ def worker(op: str, data: Path) -> dict[str, Any]:
 
     if op in ("validate", "validate-reason"):
         started = time.perf_counter()
-        report = validation.validate(data, reason="fast" if op == "validate-reason" else None)
+        report = validation.validate(data, reasoner="fast" if op == "validate-reason" else None)
         return {
             "seconds": time.perf_counter() - started,
             "steps": report.seconds,

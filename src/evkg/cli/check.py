@@ -28,12 +28,11 @@ def check_command(
     with user_errors():
         check_report_options(fmt, FORMATS, lang)
         from evkg.quality import pipeline as validation
-        from evkg.quality.build_check import check
 
         started = time.perf_counter()
         kg = load_graph(data, store)
         loaded = time.perf_counter() - started
-        result = check(kg, lang=lang)
+        result = validation.check(kg, lang=lang)
         out = validation.format_json(result.report) if fmt == "json" else validation.format_text(result.report)
     typer.echo(out, nl=False)
     if not quiet:

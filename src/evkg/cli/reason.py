@@ -1,6 +1,6 @@
 """``evkg reason``: compute the OWL 2 RL closure of the graph into its own named graph.
 
-The closure (new triples only, filtered: see :mod:`evkg.quality.owl2rl`) is written to ``-o FILE`` (Turtle,
+The closure (new triples only, filtered: see :func:`evkg.quality.pipeline.reason`) is written to ``-o FILE`` (Turtle,
 N-Triples or TriG by suffix or ``--format``) or to standard output; a summary goes to standard
 error. Exit status: 0 consistent, 1 OWL RL inconsistencies found, 2 usage or parse error.
 """
@@ -32,15 +32,11 @@ def reason_command(
     with user_errors():
         from evkg.atomic import write_bytes
         from evkg.prefixes import registry
-        from evkg.quality import owl2rl
+        from evkg.quality import pipeline
 
-        chosen = owl2rl.format_for(output, fmt)
-        if engine not in owl2rl.ENGINES:
-            from evkg.errors import UsageError
-
-            raise UsageError(f"unknown reasoning engine {engine!r}: choose {' or '.join(owl2rl.ENGINES)}")
-        result = owl2rl.data_closure(data, engine)
-        body = owl2rl.serialize(result, chosen, registry(data))
+        chosen = pipeline.closure_format(output, fmt)
+        result = pipeline.reason(data, engine=engine)
+        body = pipeline.serialize_closure(result, chosen, registry(data))
         if output is not None:
             write_bytes(output, body)
         else:

@@ -43,7 +43,7 @@ def validate_command(
         check_report_options(fmt, FORMATS, lang)
         from evkg.quality import pipeline as validation
 
-        report = validation.validate(data, files or [], lang=lang, reason="fast" if reason else None, engine=engine)
+        report = validation.validate(data, files or [], lang=lang, reasoner="fast" if reason else None, engine=engine)
         if fmt == "json":
             out = validation.format_json(report)
         elif fmt == "turtle":

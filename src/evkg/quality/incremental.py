@@ -41,13 +41,15 @@ from rdflib.namespace import RDFS
 
 from evkg import sources
 from evkg.errors import EvkgError, UsageError
+from evkg.kg import KnowledgeGraph, load
 from evkg.load import Manifest, load_file, sha256, source_files
 from evkg.prefixes import Prefixes, registry
 from evkg.quality import shacl_compiled
-from evkg.quality.findings import Describer, Finding, Report, StoreView, shacl_findings
-from evkg.quality.inputs import ontology_graph, shapes_graph, union_graph
+from evkg.quality.context import Context, Options
+from evkg.quality.findings import Describer, Finding, Report, shacl_findings
+from evkg.quality.shacl import CompiledEngine, check_shacl
 from evkg.quality.shacl_reference import run_shacl
-from evkg.store import MANIFEST, OXIGRAPH_DIR, to_rdflib
+from evkg.store import MANIFEST, OXIGRAPH_DIR, OxigraphEngine, to_rdflib
 
 log = logging.getLogger(__name__)
 
@@ -82,33 +84,19 @@ def load_cache(store_dir: Path) -> dict[str, Any] | None:
 
 
 # --- the full validation of a store, cached ---------------------------------------------------------------
-def validate_store(kg: Any, *, lang: str = "en", engine: str = "fast") -> Report:
+def validate_store(kg: KnowledgeGraph, *, lang: str = "en", engine: str = "fast") -> Report:
     """Full SHACL validation of a loaded :class:`evkg.KnowledgeGraph`; cached if it is persisted.
 
-    ``engine``: ``fast`` (:mod:`evkg.quality.shacl_compiled`, SPARQL on the store; falls back to pySHACL when the
-    shapes use a feature it does not compile) or ``pyshacl`` (the reference).
+    The SHACL check of the pipeline (:func:`evkg.quality.shacl.check_shacl`) with ``engine``: ``fast``
+    (:mod:`evkg.quality.shacl_compiled`, SPARQL on the store; falls back to pySHACL when the shapes use a
+    feature it does not compile) or ``pyshacl`` (the reference).
     """
     started = time.perf_counter()
-    shapes, ontology = shapes_graph(kg.data), ontology_graph(kg.data)
-    report_graph = None
-    if engine == "fast":
-        try:
-            program = shacl_compiled.compile_shapes(shapes, shacl_compiled.Schema.of(kg.store))
-            _, report_graph = shacl_compiled.run(program, kg.store)
-            view = StoreView(kg.store, program.schema.subprops)  # labels as pySHACL's RDFS data graph has them
-            describer = Describer(view, kg.prefixes, lang, kg.store)  # type: ignore[arg-type]
-            triples = len(kg.store)
-        except shacl_compiled.Unsupported as exc:
-            log.warning("fast SHACL engine: %s; validating with pySHACL", exc)
-    if report_graph is None:
-        data_graph = union_graph(kg.store, kg.prefixes)
-        _, report_graph = run_shacl(data_graph, shapes, ontology)
-        describer = Describer(data_graph, kg.prefixes, lang, kg.store)
-        triples = len(data_graph)
-    findings = shacl_findings(report_graph, shapes, describer)
+    ctx = Context(kg, Options(lang=lang, shacl_engine=engine))
+    findings = check_shacl(ctx)
     if kg.store_path is not None and kg.manifest is not None:
         save_cache(kg.store_path, kg.manifest.files, findings, lang)
-    report = Report(findings, report_graph, lang=lang, triples=triples)
+    report = Report(findings, ctx.shacl_report or Graph(), lang=lang, triples=ctx.triples or len(kg.store))
     report.seconds["total"] = time.perf_counter() - started
     return report
 
@@ -254,25 +242,24 @@ def revalidate(
     seconds: dict[str, Any] = {}
     if cache is None or cache.get("manifest") != manifest.files or cache.get("lang") != lang:
         del store  # release the lock: validate_store reopens it read-only
-        import evkg
-
-        kg = evkg.load(data.root, root)
+        kg = load(data.root, root)
         report = validate_store(kg, lang=lang)
         report.seconds["mode"] = "full"  # type: ignore[assignment]
         return report
     focus = focus_nodes(store, touched, changed_nodes)
-    shapes = shapes_graph(data)
+    ctx = Context(KnowledgeGraph(OxigraphEngine(store), data, prefixes), Options(lang=lang))
+    shapes = ctx.shapes
     try:
         iris = sorted(n.value for n in focus if isinstance(n, ox.NamedNode))
-        _, report_graph = shacl_compiled.validate(store, shapes, focus=iris)
+        report_graph = CompiledEngine().validate(ctx, focus=iris).report
         validated = set(iris) | {f"_:{b.value}" for b in shacl_compiled.blank_neighbours(store, iris)}
-        describer = Describer(StoreView(store), prefixes, lang, store)  # type: ignore[arg-type]
+        describer = ctx.describer
         names = {describer.name(URIRef(i)) for i in iris} | {v for v in validated if v.startswith("_:")}
         seconds["engine"] = "fast"
         checked = len(validated)
     except shacl_compiled.Unsupported:
         graph = neighbourhood(store, focus, prefixes)
-        _, report_graph = run_shacl(graph, shapes, ontology_graph(data))
+        _, report_graph = run_shacl(graph, shapes, ctx.ontology)
         describer = Describer(graph, prefixes, lang, store)
         names = {describer.name(to_rdflib(n)) for n in focus}
         seconds["engine"] = "pyshacl"

@@ -1,12 +1,27 @@
-"""Validate evkg: the QC queries, SHACL (compiled engine or pySHACL) and, optionally, the OWL 2 RL closure.
+"""The quality pipeline: the checks of :mod:`evkg.quality` composed into one run, and its public API.
 
-:func:`validate` loads the data folder (curator files added, :mod:`evkg.quality.inputs`), runs the
-QC queries (``queries/qc/*-violation.rq``, :mod:`evkg.quality.qc`) on the asserted data, adds the
-OWL RL closure if asked (:mod:`evkg.quality.owl2rl`), validates with the compiled SHACL engine
-(:mod:`evkg.quality.shacl_compiled`) or pySHACL (:mod:`evkg.quality.shacl_reference`), and returns a
-:class:`~evkg.quality.findings.Report`: one :class:`~evkg.quality.findings.Finding` per problem.
-:func:`~evkg.quality.rendering.format_text`, :func:`~evkg.quality.rendering.format_json` and
-:func:`~evkg.quality.rendering.format_turtle` render it, grouped by entity.
+A check is a function ``(ctx: Context) -> list[Finding]`` (:data:`evkg.quality.context.Check`); a
+:class:`Step` names one, and a :class:`Pipeline` runs its steps one after another (each sees what the
+earlier ones left in the context: SHACL validates the OWL 2 RL closure of the step before it) or side by
+side (independent checks on a store that nobody changes: pyoxigraph evaluates queries without holding
+the GIL, so on two cores they overlap), and gathers their findings into one
+:class:`~evkg.quality.findings.Report`. The steps:
+
+- :data:`QC`: the QC queries ``queries/qc/*-violation.rq`` on the asserted data (:mod:`evkg.quality.qc`);
+- :data:`OWL_RL`: the OWL 2 RL closure, its inconsistencies as violations (:mod:`evkg.quality.reasoning`);
+- :data:`SHACL`: the shapes, compiled engine or pySHACL (:mod:`evkg.quality.shacl`).
+
+The entry points the commands use:
+
+- :func:`validate` (``evkg validate``): a data folder, curator files added; QC, then the closure if
+  asked, then SHACL on the data (and closure);
+- :func:`check` (``evkg check``): a loaded store; OWL 2 RL, SHACL and QC side by side, the SHACL
+  findings cached beside a persisted store;
+- :func:`reason` (``evkg reason``): the closure of a data folder;
+- :func:`revalidate`: re-validation after an edit of a few source files (:mod:`evkg.quality.incremental`).
+
+The report renders as text, JSON or a SHACL report in Turtle (:func:`format_text`, :func:`format_json`,
+:func:`format_turtle`).
 
 >>> report = validate()
 >>> report.conforms
@@ -15,36 +30,93 @@ True
 
 from __future__ import annotations
 
-import itertools
-import logging
 import os
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-import pyoxigraph as ox
-from rdflib.term import Node
+from rdflib import Graph
 
-from evkg.errors import SourceSyntaxError, UsageError
-from evkg.quality.findings import LANGUAGES, Describer, Finding, Report, StoreView, shacl_findings
-from evkg.quality.inputs import add_files, ontology_graph, shapes_graph, union_triples
+from evkg.errors import SourceSyntaxError
+from evkg.quality.context import REASONERS, SHACL_ENGINES, Check, Context, Options
+from evkg.quality.findings import Finding, Report
+from evkg.quality.incremental import revalidate, save_cache
+from evkg.quality.inputs import add_files
+from evkg.quality.owl2rl import Closure
+from evkg.quality.owl2rl import format_for as closure_format
+from evkg.quality.owl2rl import serialize as serialize_closure
+from evkg.quality.qc import check_qc
+from evkg.quality.reasoning import check_owl_rl
 from evkg.quality.rendering import format_json, format_text, format_turtle
-from evkg.quality.shacl_reference import run_prepared, shacl_data
+from evkg.quality.shacl import check_shacl
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from evkg.kg import KnowledgeGraph
 
 #: SHACL engines of :func:`validate`: the shapes compiled to SPARQL (default) and pySHACL (the reference).
-ENGINES = ("fast", "pyshacl")
+ENGINES = SHACL_ENGINES
 
 
-# --- the whole run -------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Step:
+    """A check in a pipeline, under the name its time and findings are recorded by."""
+
+    name: str
+    check: Check
+
+
+QC = Step("qc", check_qc)
+OWL_RL = Step("reason", check_owl_rl)
+SHACL = Step("shacl", check_shacl)
+
+
+class Pipeline:
+    """Checks composed: one after another (in order), or side by side (independent checks)."""
+
+    def __init__(self, steps: Sequence[Step], *, side_by_side: bool = False) -> None:
+        self.steps = list(steps)
+        self.side_by_side = side_by_side
+
+    def run(self, ctx: Context) -> tuple[Report, dict[str, list[Finding]]]:
+        """Run every step on ``ctx``; the report (findings in step order) and the findings of each step."""
+        if self.side_by_side and ctx.options.shacl_on_closure:
+            raise ValueError("SHACL on the closure needs the closure first: run the steps one after another")
+        ctx.prepare()  # the describer reads the store as asserted, before any step changes it
+        started = time.perf_counter()
+        if self.side_by_side and len(self.steps) > 1:
+            *others, last = self.steps
+            with ThreadPoolExecutor(max_workers=len(others), thread_name_prefix="evkg-quality") as pool:
+                futures = [pool.submit(_timed, step, ctx) for step in others]
+                mine = _timed(last, ctx)  # the calling thread runs one step too
+                results = [f.result() for f in futures] + [mine]
+        else:
+            results = [_timed(step, ctx) for step in self.steps]
+        per_step = {step.name: found for step, found in zip(self.steps, results, strict=True)}
+        ctx.seconds["total"] = ctx.seconds.get("total", 0.0) + time.perf_counter() - started
+        findings = [f for found in results for f in found]
+        report = Report(
+            findings, ctx.shacl_report or Graph(), lang=ctx.options.lang, triples=ctx.triples, seconds=ctx.seconds
+        )
+        return report, per_step
+
+
+def _timed(step: Step, ctx: Context) -> list[Finding]:
+    started = time.perf_counter()
+    found = step.check(ctx)
+    ctx.seconds[step.name] = time.perf_counter() - started
+    return found
+
+
+# --- the entry points of the commands --------------------------------------------------------------------------
 def validate(
     data_dir: str | os.PathLike[str] | None = None,
     files: Sequence[str | os.PathLike[str]] = (),
     *,
     lang: str = "en",
-    reason: str | None = None,
+    reasoner: str | None = None,
     qc: bool = True,
     engine: str = "fast",
 ) -> Report:
@@ -52,96 +124,95 @@ def validate(
 
     Args:
         data_dir: the data folder (``--data``); default the bundled data.
-        files: curator Turtle files validated together with the graph (see :func:`evkg.quality.inputs.curator_graph_iri`).
+        files: curator Turtle files validated together with the graph (see
+            :func:`evkg.quality.inputs.curator_graph_iri`).
         lang: language of messages and labels, ``en`` or ``ja``.
-        reason: validate against the OWL 2 RL closure computed by this engine (``owlrl`` or ``fast``).
-        qc: also run the QC queries (``queries/qc/*-violation.rq``).
-        engine: ``fast`` (:mod:`evkg.quality.shacl_compiled`: the shapes compiled to SPARQL and run on the store,
-            RDFS inference asked inline; the same results as pySHACL, tested) or ``pyshacl`` (the
+        reasoner: validate against the OWL 2 RL closure computed by this engine (``owlrl`` or ``fast``);
+            its inconsistencies are violations.
+        qc: also run the QC queries (``queries/qc/*-violation.rq``), on the data as asserted.
+        engine: ``fast`` (:mod:`evkg.quality.shacl_compiled`: the shapes compiled to SPARQL and run on the
+            store, RDFS inference asked inline; the same results as pySHACL, tested) or ``pyshacl`` (the
             reference). ``fast`` falls back to pySHACL for shapes it does not compile.
 
     Raises:
         UsageError: unknown language or engine, missing file. SourceSyntaxError: a file does not parse.
     """
-    if lang not in LANGUAGES:
-        raise UsageError(f"unknown language {lang!r}: choose one of {', '.join(LANGUAGES)}")
-    if engine not in ENGINES:
-        raise UsageError(f"unknown SHACL engine {engine!r}: choose one of {', '.join(ENGINES)}")
-    import evkg
-    from evkg.quality import shacl_compiled
+    options = Options(lang=lang, shacl_engine=engine, reasoner=reasoner or "fast", shacl_on_closure=bool(reasoner))
+    from evkg.kg import load
+    from evkg.store import count_union
 
-    seconds: dict[str, float] = {}
     started = time.perf_counter()
-    kg = evkg.load(data_dir)  # a store of its own, in memory: the closure may be added to it below
+    kg = load(data_dir)  # a store of its own, in memory: the closure may be added to it for SHACL
     add_files(kg.store, kg.data, kg.prefixes, [Path(f) for f in files])
-    shapes = shapes_graph(kg.data)
-    ontology = ontology_graph(kg.data)
-    seconds["load"] = time.perf_counter() - started
+    ctx = Context(kg, options)
+    ctx.shapes, ctx.ontology  # noqa: B018 (read now: a broken shapes file fails before any check runs)
+    ctx.seconds["load"] = time.perf_counter() - started
+    steps = [*([QC] if qc else []), *([OWL_RL] if reasoner else []), SHACL]
+    report, _ = Pipeline(steps).run(ctx)
+    if not ctx.triples:  # the compiled engine does not count: the distinct triples of the union
+        report.triples = count_union(kg.engine)
+    report.seconds["total"] = time.perf_counter() - started
+    return report
 
-    program = None
-    if engine == "fast":
-        try:
-            program = shacl_compiled.compile_shapes(shapes, shacl_compiled.Schema.of(kg.store))
-        except shacl_compiled.Unsupported as exc:
-            log.warning("fast SHACL engine: %s; validating with pySHACL", exc)
 
-    findings: list[Finding] = []
-    qc_rows: list[Any] = []
-    if qc:  # on the asserted data, before any closure joins the store
-        from evkg.quality import qc as qc_module
+@dataclass
+class CheckResult:
+    """The findings of SHACL, QC and OWL RL (one report), the closure, and what each step took."""
 
-        step = time.perf_counter()
-        qc_rows = qc_module.run(kg)
-        seconds["qc"] = time.perf_counter() - step
+    report: Report
+    closure: Closure
+    seconds: dict[str, float]
 
-    extra: list[tuple[Node, Node, Node]] = []
-    closure = None
-    if reason:
-        from evkg.quality import owl2rl as reasoning
 
-        step = time.perf_counter()
-        closure = reasoning.closure(kg.store, kg.prefixes, engine=reason)
-        if closure.inconsistencies:
-            log.warning("the OWL RL closure reports %d inconsistencies", len(closure.inconsistencies))
-        if program is not None:
-            reasoning.materialize(kg.store, closure, kg.prefixes)
-        else:
-            extra = list(closure.triples)
-        seconds["reason"] = time.perf_counter() - step
+def check(kg: KnowledgeGraph, *, lang: str = "en") -> CheckResult:
+    """Reason, validate with SHACL and run the QC queries on ``kg``'s store, side by side.
 
-    step = time.perf_counter()
-    if program is not None:
-        _, report_graph = shacl_compiled.run(program, kg.store)
-        if closure is not None:  # findings name the source graphs of a node: the closure is none of them
-            kg.store.remove_graph(ox.NamedNode(reasoning.inferred_graph_iri(kg.prefixes)))
-        view = StoreView(kg.store, program.schema.subprops)
-        describer = Describer(view, kg.prefixes, lang, kg.store)  # type: ignore[arg-type]
-        from evkg.store import count_union
+    The three are independent: SHACL asks RDFS inference of the asserted data (as pySHACL with
+    ``inference="rdfs"`` does), the QC queries check what the sources state, and the closure is only
+    reported (its inconsistencies become violations). The store is not changed (the closure is
+    returned, not materialised); with a persisted store the SHACL findings are cached next to it, for
+    :func:`revalidate`.
+    """
+    ctx = Context(kg, Options(lang=lang))
+    report, per_step = Pipeline([OWL_RL, SHACL, QC], side_by_side=True).run(ctx)
+    if not ctx.triples:
+        report.triples = len(kg.store)
+    if kg.store_path is not None and kg.manifest is not None:
+        save_cache(kg.store_path, kg.manifest.files, per_step["shacl"], lang)
+    assert ctx.closure is not None
+    return CheckResult(report, ctx.closure, report.seconds)
 
-        triples = count_union(kg.engine)
-    else:
-        work = shacl_data(itertools.chain(union_triples(kg.store), extra), ontology, kg.prefixes)
-        _, report_graph = run_prepared(work, shapes)
-        describer = Describer(work, kg.prefixes, lang, kg.store)  # labels and owners: the data's, RDFS adds none
-        triples = work.data_triples
-    seconds["shacl"] = time.perf_counter() - step
 
-    findings += shacl_findings(report_graph, shapes, describer)
-    if closure is not None and closure.inconsistencies:
-        findings += reasoning.inconsistency_findings(closure, describer)  # type: ignore[possibly-undefined]
-    if qc:
-        findings += qc_module.as_findings(qc_rows, describer)  # type: ignore[possibly-undefined]
-    seconds["total"] = time.perf_counter() - started
-    return Report(findings, report_graph, lang=lang, triples=triples, seconds=seconds)
+def reason(data_dir: str | os.PathLike[str] | None = None, *, engine: str = "fast") -> Closure:
+    """Load a data folder and compute its OWL 2 RL closure (filtered, new triples only) with ``engine``."""
+    Options(reasoner=engine)  # an unknown engine is a usage error
+    from evkg.quality.owl2rl import data_closure
+
+    return data_closure(data_dir, engine)
 
 
 __all__ = [
     "ENGINES",
+    "OWL_RL",
+    "QC",
+    "REASONERS",
+    "SHACL",
+    "CheckResult",
+    "Closure",
+    "Context",
     "Finding",
+    "Options",
+    "Pipeline",
     "Report",
     "SourceSyntaxError",
+    "Step",
+    "check",
+    "closure_format",
     "format_json",
     "format_text",
     "format_turtle",
+    "reason",
+    "revalidate",
+    "serialize_closure",
     "validate",
 ]

@@ -34,6 +34,7 @@ from evkg.store import OxigraphEngine
 
 if TYPE_CHECKING:
     from evkg.kg import KnowledgeGraph
+    from evkg.quality.context import Context
     from evkg.quality.findings import Describer, Finding
 
 log = logging.getLogger(__name__)
@@ -128,9 +129,9 @@ def run(kg: KnowledgeGraph, only: list[Check] | None = None, workers: int | None
     return rows
 
 
-def findings(kg: KnowledgeGraph, describer: Describer) -> list[Finding]:
-    """QC rows as validation findings, in the describer's language."""
-    return as_findings(run(kg), describer)
+def check_qc(ctx: Context) -> list[Finding]:
+    """The QC check (:data:`evkg.quality.context.Check`): every QC query of the data folder, rows as findings."""
+    return as_findings(run(ctx.kg), ctx.describer)
 
 
 def as_findings(rows: list[Row], describer: Describer) -> list[Finding]:
