@@ -27,7 +27,8 @@ import rdflib
 
 import evkg
 from evkg.atomic import write_bytes
-from evkg.engines import RdflibEngine, connect, upload_graphs
+from evkg.engines import RdflibEngine, upload_graphs
+from evkg.kg import connect
 from evkg.queries import QueryHelpers
 from evkg.store import count_per_graph, count_union
 

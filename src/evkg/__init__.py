@@ -17,27 +17,11 @@ with ``from evkg.load import source_files`` (which always works), not ``import e
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-__version__ = "0.1.0"
-
 # Import the submodule evkg.load first, then bind the name ``load`` to the function: Python sets
 # the package attribute to the submodule when it is first imported, so the order matters.
-import evkg.load as _load_module  # noqa: E402, F401  (must come first, see above)
-from evkg.errors import EvkgError  # noqa: E402
-from evkg.kg import KnowledgeGraph, load  # noqa: E402
+import evkg.load as _load_module  # noqa: F401  (must come first, see above)
+from evkg.errors import EvkgError
+from evkg.kg import KnowledgeGraph, connect, load
+from evkg.version import __version__
 
 __all__ = ["EvkgError", "KnowledgeGraph", "__version__", "connect", "load"]
-
-if TYPE_CHECKING:
-    from evkg.engines import connect
-
-
-def __getattr__(name: str) -> Any:
-    """``evkg.connect`` (remote SPARQL endpoints) is imported on first use: it pulls in httpx and
-    rdflib's SPARQL parser, which every ``evkg`` command would otherwise pay for at start-up."""
-    if name == "connect":
-        from evkg.engines import connect
-
-        return connect
-    raise AttributeError(f"module 'evkg' has no attribute {name!r}")

@@ -39,7 +39,6 @@ from evkg.query.lexer import declared_prefixes, where_group_start
 from evkg.store import OxTerm, QueryResult, check_query, to_rdflib
 
 if TYPE_CHECKING:
-    from evkg.kg import KnowledgeGraph
     from evkg.prefixes import Prefixes
 
 log = logging.getLogger(__name__)
@@ -311,24 +310,3 @@ def upload_graphs(
         if own:
             http.close()
     return counts
-
-
-# --- evkg.connect -------------------------------------------------------------------------------------
-def connect(
-    url: str, *, timeout: float = 30.0, union: bool = True, data_dir: str | Path | None = None
-) -> KnowledgeGraph:
-    """Open a SPARQL 1.1 endpoint as a :class:`~evkg.kg.KnowledgeGraph` (``.sparql()``, ``.queries``).
-
-    The query helpers and the prefix registry come from the bundled data (or ``data_dir``); the
-    data itself stays on the server (upload it first with ``evkg load --endpoint URL``)::
-
-        kg = evkg.connect("http://localhost:7878/query")
-        kg.queries.organization_profile(org="organization:jsrm", lang="ja")
-    """
-    from evkg.kg import KnowledgeGraph
-    from evkg.prefixes import registry
-    from evkg.sources import resolve
-
-    data = resolve(data_dir)
-    prefixes = registry(data.root)
-    return KnowledgeGraph(RemoteEngine(url, timeout=timeout, union=union, prefixes=prefixes), data, prefixes)

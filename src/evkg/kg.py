@@ -239,3 +239,22 @@ def load(
 def version_of(data_dir: str | os.PathLike[str] | None = None) -> str | None:
     """The graph's version (``owl:versionInfo`` of ``ontology/evkg.ttl``) without loading the graph."""
     return ontology_version(resolve(data_dir))
+
+
+# --- evkg.connect -------------------------------------------------------------------------------------
+def connect(
+    url: str, *, timeout: float = 30.0, union: bool = True, data_dir: str | Path | None = None
+) -> KnowledgeGraph:
+    """Open a SPARQL 1.1 endpoint as a :class:`~evkg.kg.KnowledgeGraph` (``.sparql()``, ``.queries``).
+
+    The query helpers and the prefix registry come from the bundled data (or ``data_dir``); the
+    data itself stays on the server (upload it first with ``evkg load --endpoint URL``)::
+
+        kg = evkg.connect("http://localhost:7878/query")
+        kg.queries.organization_profile(org="organization:jsrm", lang="ja")
+    """
+    from evkg.engines import RemoteEngine  # httpx is imported when a remote graph is opened, not at start-up
+
+    data = resolve(data_dir)
+    prefixes = registry(data.root)
+    return KnowledgeGraph(RemoteEngine(url, timeout=timeout, union=union, prefixes=prefixes), data, prefixes)

@@ -30,10 +30,10 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib.namespace import OWL, RDF
 
-from evkg import __version__
 from evkg.errors import EvkgError, SourceSyntaxError
 from evkg.prefixes import Prefixes
 from evkg.sources import DataDir, display_path
+from evkg.version import __version__
 
 #: Bump when the mapping from files to named graphs or the parse options change: persisted stores
 #: built with another value are rebuilt.

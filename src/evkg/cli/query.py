@@ -152,7 +152,7 @@ def query_command(
             params["lang"] = lang
         spec.bind(params, prefixes)  # bad parameters fail before loading the graph
         if endpoint:
-            from evkg.engines import connect
+            from evkg.kg import connect
 
             kg = connect(endpoint, timeout=timeout, data_dir=data)
         else:

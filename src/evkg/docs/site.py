@@ -25,11 +25,12 @@ from urllib.parse import unquote, urlsplit
 import jinja2
 from rdflib import Literal
 
-from evkg import __version__, diagrams
+from evkg import diagrams
 from evkg.atomic import replace_dir
 from evkg.docs import cookbook, glossary, ontology, provenance
 from evkg.errors import OutputError
 from evkg.sources import display_path
+from evkg.version import __version__
 
 #: The file that marks a folder as a docs build (and lists what it holds).
 MARKER = "evkg-docs.json"

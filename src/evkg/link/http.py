@@ -24,9 +24,9 @@ from datetime import UTC, datetime
 
 import httpx
 
-from evkg import __version__
 from evkg.errors import EvkgError
 from evkg.link.config import LinkConfig
+from evkg.version import __version__
 
 
 class FetchError(EvkgError):
