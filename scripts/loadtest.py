@@ -117,14 +117,24 @@ class Connection:
         head = await self.reader.readuntil(b"\r\n\r\n")
         status = int(head.split(b" ", 2)[1])
         length = 0
-        close = False
+        close = chunked = False
         for line in head.split(b"\r\n")[1:]:
             name, _, value = line.partition(b":")
-            if name.strip().lower() == b"content-length":
+            key = name.strip().lower()
+            if key == b"content-length":
                 length = int(value)
-            elif name.strip().lower() == b"connection" and value.strip().lower() == b"close":
+            elif key == b"transfer-encoding" and b"chunked" in value.lower():
+                chunked = True  # the oxigraph server streams its answers
+            elif key == b"connection" and value.strip().lower() == b"close":
                 close = True
-        await self.reader.readexactly(length)
+        if chunked:
+            while True:
+                size = int((await self.reader.readuntil(b"\r\n")).split(b";")[0], 16)
+                await self.reader.readexactly(size + 2)
+                if size == 0:
+                    break
+        else:
+            await self.reader.readexactly(length)
         if close:
             await self.close()
         return status

@@ -198,7 +198,7 @@ def test_dataset_parameters_choose_the_graphs(serve_client) -> None:
         ({"params": {"query": "SELECT * WHERE { ?s ?p }"}}, 400, "syntax error"),
         ({"params": [("query", "ASK {}"), ("query", "ASK {}")]}, 400, "more than once"),
         ({"params": {"query": "SELECT * WHERE { ?s ?p ?o }"}, "headers": {"Accept": "image/png"}}, 406, "none of"),
-        ({"params": {"query": "ASK { ?s ?p ?o }"}, "headers": {"Accept": "text/csv"}}, 406, "ASK"),
+        ({"params": {"query": "ASK { ?s ?p ?o }"}, "headers": {"Accept": "text/turtle"}}, 406, "ASK"),
         ({"params": {"query": "SELECT * WHERE { ?s ?p ?o }"}}, 422, str(TEST_MAX_RESULTS)),
     ],
 )

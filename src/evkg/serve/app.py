@@ -121,6 +121,15 @@ _SECURITY = [
 ]
 
 
+class EvkgApp(Starlette):
+    """Starlette with :class:`SecurityHeaders` outside everything, even the 500 handler
+    (Starlette puts its ServerErrorMiddleware outside the user middleware, so a 500 would leave
+    without the security headers)."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeaders(super().build_middleware_stack())
+
+
 async def health(request: Request) -> Response:
     pool: QueryPool = request.app.state.pool
     return JSONResponse({"status": "ok", "workers": len(pool.pids()), "graphs": len(request.app.state.site.graphs)})
@@ -145,7 +154,7 @@ def _open(config: ServeConfig) -> tuple[Site, Path, Path | None]:
     return Site(opened.store, data, prefixes), store_folder(store_dir), temporary
 
 
-def create_app(config: ServeConfig | None = None) -> Starlette:
+def create_app(config: ServeConfig | None = None) -> EvkgApp:
     """The evkg web application for ``config`` (data loaded now; workers start with the server).
 
     Raises:
@@ -184,15 +193,16 @@ def create_app(config: ServeConfig | None = None) -> Starlette:
         Mount("/static", StaticFiles(directory=_PACKAGE / "static"), name="static"),
     ]
     middleware = [
-        Middleware(SecurityHeaders),
         Middleware(
             CORSMiddleware,
             allow_origins=["*"],
-            allow_methods=["GET", "HEAD"],
-            expose_headers=["Link", "Vary", "Content-Language"],
+            allow_methods=["GET", "HEAD", "POST"],  # POST: the SPARQL protocol's query forms (YASGUI posts)
+            allow_headers=["Accept", "Accept-Language", "Content-Type"],
+            expose_headers=["Link", "Vary", "Content-Language", "Content-Location"],
+            max_age=86400,
         ),
     ]
-    app = Starlette(
+    app = EvkgApp(
         routes=routes,
         middleware=middleware,
         lifespan=lifespan,

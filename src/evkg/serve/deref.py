@@ -21,8 +21,10 @@ media type the server cannot give is 406, with the list of those it can.
 from __future__ import annotations
 
 import asyncio
+import re
 from urllib.parse import quote
 
+import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
@@ -32,8 +34,9 @@ from evkg.serve.rdfout import EXTENSIONS, FORMAT_NAMES, MEDIA_TYPES, serialize
 from evkg.serve.site import Site
 
 HTML = "text/html"
-#: What an IRI can be had as, in the server's order of preference.
-OFFERS = [HTML, "application/xhtml+xml", *MEDIA_TYPES, "application/json"]
+#: What an IRI can be had as, in the server's order of preference (XHTML last: ``application/*``
+#: asks for data, not for the page).
+OFFERS = [HTML, *MEDIA_TYPES, "application/json", "application/xhtml+xml"]
 _ALIASES = {"application/xhtml+xml": HTML, "application/json": "application/ld+json"}
 LABELS = {
     HTML: "HTML",
@@ -81,10 +84,118 @@ def choose(request: Request) -> tuple[str | None, Response | None]:
     return _ALIASES.get(media, media), None
 
 
+_ESCAPE = re.compile(rb"%([0-9A-Fa-f]{2})")
+_UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+#: RFC 3987 ``ucschar``: the non-ASCII characters an IRI may hold as they are.
+_UCSCHAR = (
+    (0xA0, 0xD7FF),
+    (0xF900, 0xFDCF),
+    (0xFDF0, 0xFFEF),
+    (0x10000, 0x1FFFD),
+    (0x20000, 0x2FFFD),
+    (0x30000, 0x3FFFD),
+    (0x40000, 0x4FFFD),
+    (0x50000, 0x5FFFD),
+    (0x60000, 0x6FFFD),
+    (0x70000, 0x7FFFD),
+    (0x80000, 0x8FFFD),
+    (0x90000, 0x9FFFD),
+    (0xA0000, 0xAFFFD),
+    (0xB0000, 0xBFFFD),
+    (0xC0000, 0xCFFFD),
+    (0xD0000, 0xDFFFD),
+    (0xE1000, 0xEFFFD),
+)
+#: What a path may hold unescaped besides unreserved characters (RFC 3986 pchar and "/").
+_PATH_DELIMS = frozenset(b"!$&'()*+,;=:@/")
+
+
+class BadPath(ValueError):
+    """A request path that cannot be the path of an IRI (400)."""
+
+
+def _ucschar(char: str) -> bool:
+    code = ord(char)
+    return any(low <= code <= high for low, high in _UCSCHAR)
+
+
+def path_iri_part(raw_path: bytes) -> str:
+    """The IRI path that ``raw_path`` (as sent, percent-encoded) stands for (RFC 3987 §3.2).
+
+    Escapes of unreserved characters and UTF-8 sequences of characters an IRI may hold are decoded
+    (``/id/term/%E7%B4%B0`` is ``/id/term/細``); every other escape stays as it is, in upper case
+    (``/id/a%20b`` names the IRI ``…/id/a%20b``, which evkg does not have: 404).
+
+    >>> path_iri_part(b"/id/term/%E7%B4%B0%2fx%7e")
+    '/id/term/細%2Fx~'
+
+    Raises:
+        BadPath: the bytes are not UTF-8, or hold characters no URI path may hold.
+    """
+    out: list[str] = []
+    pending = bytearray()  # bytes of a multi-byte UTF-8 character being decoded
+
+    def flush() -> None:
+        if not pending:
+            return
+        try:
+            text = pending.decode("utf-8")
+        except UnicodeDecodeError:
+            raise BadPath("the path is not UTF-8") from None
+        for char in text:
+            out.append(char if _ucschar(char) else "".join(f"%{b:02X}" for b in char.encode("utf-8")))
+        pending.clear()
+
+    i, n = 0, len(raw_path)
+    while i < n:
+        byte = raw_path[i]
+        if byte == 0x25:  # %
+            m = _ESCAPE.match(raw_path, i)
+            if m is None:
+                raise BadPath("the path holds a % that starts no escape")
+            value = int(m.group(1), 16)
+            i += 3
+        elif byte >= 0x80:  # a raw UTF-8 byte (not allowed on the wire, read like an escape)
+            value = byte
+            i += 1
+        else:
+            flush()
+            if byte not in _UNRESERVED and byte not in _PATH_DELIMS:
+                raise BadPath(f"the path holds the character {chr(byte)!r}, which a URI path may not hold")
+            out.append(chr(byte))
+            i += 1
+            continue
+        if value >= 0x80:
+            pending.append(value)
+            continue
+        flush()
+        out.append(chr(value) if value in _UNRESERVED else f"%{value:02X}")
+    flush()
+    return "".join(out)
+
+
+def request_iri(request: Request, site: Site) -> str:
+    """The IRI a request for one of our paths stands for.
+
+    Raises:
+        BadPath: the path cannot be an IRI's (the caller answers 400).
+    """
+    raw = request.scope.get("raw_path") or request.url.path.encode("utf-8")
+    iri = site.iri_of_path(path_iri_part(raw.split(b"?", 1)[0]))
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        raise BadPath("the path is not the path of an IRI") from None
+    return iri
+
+
 async def dereference(request: Request) -> Response:
     site: Site = request.app.state.site
     path = request.url.path
-    iri = site.iri_of_path(path)
+    try:
+        iri = request_iri(request, site)
+    except BadPath as exc:
+        return pages.error_response(request, 400, "error", f"{exc}: {_printable(path)}")
     media, problem = choose(request)
     if problem is not None:
         return problem
@@ -105,6 +216,12 @@ async def dereference(request: Request) -> Response:
     headers["Content-Location"] = f"{quote(path, safe='/:@-._~')}?format={EXTENSIONS[media]}"
     content_type = media if media in ("application/n-triples", "application/n-quads") else f"{media}; charset=utf-8"
     return Response(body, media_type=content_type, headers=headers)
+
+
+def _printable(path: str) -> str:
+    """``path`` for a message: control and unpaired surrogate characters escaped, at most 200 characters."""
+    text = path.encode("utf-8", "backslashreplace").decode("utf-8")
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)[:200]
 
 
 def _page(

@@ -43,7 +43,7 @@ SOLUTION_TYPES: dict[str, ox.QueryResultsFormat] = {
     "application/xml": ox.QueryResultsFormat.XML,
     "text/xml": ox.QueryResultsFormat.XML,
 }
-BOOLEAN_TYPES = [JSON, XML, "application/json", "application/xml", "text/xml"]
+BOOLEAN_TYPES = [JSON, XML, "application/json", "application/xml", "text/xml", "text/csv", "text/tab-separated-values"]
 #: Graph media types -> evkg export format names.
 GRAPH_TYPES: dict[str, str] = {
     "text/turtle": "turtle",
@@ -58,27 +58,33 @@ GRAPH_TYPES: dict[str, str] = {
 #: Graph media types that are served as another one.
 GRAPH_ALIASES = {"application/json": "application/ld+json"}
 
-#: ``format=`` parameter values -> media type, per kind of result.
+#: ``format=`` (also ``output=``, ``results=``) values -> media type, per kind of result. Clients such as
+#: SPARQLWrapper send all three, sometimes with a media type as a second value; media types offered for
+#: the kind are accepted as values too. ``n3`` is Turtle (the N3 a SPARQL client asks for is its Turtle subset).
 FORMAT_PARAM = {
     "solutions": {"json": JSON, "xml": XML, "csv": "text/csv", "tsv": "text/tab-separated-values", "html": HTML},
-    "boolean": {"json": JSON, "xml": XML, "html": HTML},
+    "boolean": {"json": JSON, "xml": XML, "csv": "text/csv", "tsv": "text/tab-separated-values", "html": HTML},
     "graph": {
         "turtle": "text/turtle",
         "ttl": "text/turtle",
+        "n3": "text/turtle",
         "json-ld": "application/ld+json",
         "jsonld": "application/ld+json",
         "json": "application/ld+json",
         "nt": "application/n-triples",
         "ntriples": "application/n-triples",
+        "n-triples": "application/n-triples",
         "xml": "application/rdf+xml",
+        "rdf": "application/rdf+xml",
         "rdfxml": "application/rdf+xml",
+        "rdf+xml": "application/rdf+xml",
         "trig": "application/trig",
         "nquads": "application/n-quads",
         "nq": "application/n-quads",
+        "n-quads": "application/n-quads",
         "html": HTML,
     },
 }
-
 _TEXT_CHARSET = ("text/", "application/sparql-results+json", "application/json", "application/ld+json")
 
 
@@ -88,7 +94,7 @@ class Job:
 
     query: str
     accept: str | None = None
-    format: str | None = None  # the ``format=`` parameter, overrides ``accept``
+    formats: tuple[str, ...] = ()  # the ``format=``/``output=``/``results=`` values; they override ``accept``
     html: bool = False  # offer text/html (the query page renders the result)
     default_graph_uris: tuple[str, ...] = ()
     named_graph_uris: tuple[str, ...] = ()
@@ -121,22 +127,59 @@ def content_type(media_type: str) -> str:
     return media_type
 
 
-def choose(job: Job, kind: str) -> str | None:
-    """The media type to answer ``job`` with for a result of ``kind`` (None: nothing acceptable)."""
-    if job.format:
-        chosen = FORMAT_PARAM[kind].get(job.format.lower())
-        if chosen == HTML and not job.html:
-            return None
-        return chosen
+class UnknownFormat(Exception):
+    """A format parameter names no format at all (400), or two that disagree."""
+
+
+def _offers_for(kind: str, html: bool) -> list[str]:
     if kind == "solutions":
         offers: list[str] = list(SOLUTION_TYPES)
     elif kind == "boolean":
         offers = list(BOOLEAN_TYPES)
     else:
         offers = list(GRAPH_TYPES)
-    if job.html:
+    if html:
         offers.append(HTML)
-    return negotiate(job.accept, offers)
+    return offers
+
+
+def _format_value(value: str, kind: str) -> str | None:
+    """The media type a format value names for ``kind`` (None: a format, but of another kind of result).
+
+    Raises:
+        UnknownFormat: the value names no format evkg knows.
+    """
+    key = value.strip().lower()
+    if key in FORMAT_PARAM[kind]:
+        return FORMAT_PARAM[kind][key]
+    media = key.split(";")[0].strip()
+    if media == HTML or media in _offers_for(kind, False):
+        return GRAPH_ALIASES.get(media, media) if kind == "graph" else media
+    known = {name for table in FORMAT_PARAM.values() for name in table}
+    known |= {m for k in FORMAT_PARAM for m in _offers_for(k, True)}
+    if key in known or media in known:
+        return None
+    raise UnknownFormat(f"unknown format {value!r} (one of: {', '.join(FORMAT_PARAM[kind])})")
+
+
+def choose(job: Job, kind: str) -> str | None:
+    """The media type to answer ``job`` with for a result of ``kind`` (None: nothing acceptable).
+
+    Format parameters win over ``Accept`` when they name a format of this kind of result; values that
+    name a format of another kind (``format=turtle`` on a SELECT, as SPARQLWrapper sends for any
+    request) leave the choice to ``Accept``.
+
+    Raises:
+        UnknownFormat: a value names no format, or two values name different ones.
+        HeaderTooLarge: see :func:`evkg.serve.negotiation.negotiate`.
+    """
+    named = {m for m in (_format_value(v, kind) for v in job.formats if v.strip()) if m is not None}
+    if len(named) > 1:
+        raise UnknownFormat(f"the format parameters disagree ({', '.join(sorted(named))})")
+    if named:
+        chosen = named.pop()
+        return None if chosen == HTML and not job.html else chosen
+    return negotiate(job.accept, _offers_for(kind, job.html))
 
 
 def term_json(term: Any) -> dict[str, str]:
@@ -215,12 +258,9 @@ def run(store: ox.Store, job: Job, *, graphs: set[str], prefixes: Any, max_resul
             media_type = choose(job, kind)
         except HeaderTooLarge as exc:
             return error(431, str(exc))
+        except UnknownFormat as exc:
+            return error(400, f"{exc} for a {plan.form} query")
         if media_type is None:
-            offered = FORMAT_PARAM[kind] if job.format else None
-            if offered is not None:
-                return error(
-                    400, f"unknown format {job.format!r} for a {plan.form} query (one of: {', '.join(offered)})"
-                )
             return error(406, f"none of the media types in Accept can hold a {plan.form} result ({_offers(kind)})")
         return _evaluate(store, job, plan, kind, media_type, prefixes, max_results)
     except Refusal as exc:
@@ -252,11 +292,7 @@ def _evaluate(
         wire = JSON if media_type == HTML and kind != "graph" else media_type
         if kind == "boolean":
             assert isinstance(result, ox.QueryBoolean)
-            fmt = (
-                ox.QueryResultsFormat.XML
-                if wire in (XML, "application/xml", "text/xml")
-                else ox.QueryResultsFormat.JSON
-            )
+            fmt = SOLUTION_TYPES.get(wire, ox.QueryResultsFormat.JSON)
             return Answer(200, media_type, result.serialize(format=fmt), kind, 1)
         if kind == "solutions":
             assert isinstance(result, ox.QuerySolutions)

@@ -34,8 +34,12 @@ MAX_RANGES = 64
 class HeaderTooLarge(ValueError):
     """A negotiation header is longer than :data:`MAX_HEADER` or has too many ranges."""
 
-    def __init__(self, name: str, size: int) -> None:
-        super().__init__(f"the {name} header is too large ({size} characters; at most {MAX_HEADER} are read)")
+    def __init__(self, name: str, size: int, ranges: int | None = None) -> None:
+        if ranges is None:
+            text = f"the {name} header is too large ({size} characters; at most {MAX_HEADER} are read)"
+        else:
+            text = f"the {name} header has too many ranges ({ranges}; at most {MAX_RANGES} are read)"
+        super().__init__(text)
         self.header = name
 
 
@@ -79,7 +83,7 @@ def parse(header: str | None, name: str = "Accept") -> list[Range]:
         raise HeaderTooLarge(name, len(header))
     parts = header.split(",")
     if len(parts) > MAX_RANGES:
-        raise HeaderTooLarge(name, len(header))
+        raise HeaderTooLarge(name, len(header), len(parts))
     ranges = []
     for order, part in enumerate(parts):
         pieces = [p.strip() for p in part.split(";")]

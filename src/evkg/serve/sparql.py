@@ -39,12 +39,15 @@ from evkg.serve.evaluate import HTML, Answer, Job, content_type
 from evkg.serve.guard import MAX_QUERY, Refusal, refuse_update
 from evkg.serve.negotiation import HeaderTooLarge, negotiate
 from evkg.serve.pool import QueryPool
+from evkg.serve.rdfout import MEDIA_TYPES, serialize
 from evkg.serve.site import Site, Text
 
 #: Largest request body read (a url-encoded query may be three times its length).
 MAX_BODY = 3 * MAX_QUERY + 4096
-SINGLE = ("query", "update", "format")
-LIST = ("default-graph-uri", "named-graph-uri")
+SINGLE = ("query", "update")
+#: Parameters that name the result format (SPARQLWrapper sends all three, Virtuoso reads ``format``).
+FORMAT_KEYS = ("format", "output", "results")
+LIST = ("default-graph-uri", "named-graph-uri", *FORMAT_KEYS)
 
 
 async def _body(request: Request) -> bytes:
@@ -126,7 +129,7 @@ async def endpoint(request: Request) -> Response:
     job = Job(
         query=query,
         accept=request.headers.get("accept"),
-        format=params.get("format") or None,
+        formats=tuple(v for key in FORMAT_KEYS for v in params[key]),
         html=True,
         default_graph_uris=tuple(params["default-graph-uri"]),
         named_graph_uris=tuple(params["named-graph-uri"]),
@@ -171,9 +174,13 @@ def _limits(request: Request) -> dict[str, Any]:
     return {"timeout": config.timeout, "max_results": config.max_results}
 
 
+#: What ``GET /sparql`` without a query offers: the query page, or the service description.
+DESCRIPTION_OFFERS = ["text/html", "text/turtle", *[m for m in MEDIA_TYPES if m != "text/turtle"], "application/json"]
+
+
 def _no_query(request: Request) -> Response:
     try:
-        media = negotiate(request.headers.get("accept"), ["text/html", "text/turtle"])
+        media = negotiate(request.headers.get("accept"), DESCRIPTION_OFFERS)
     except HeaderTooLarge as exc:
         return PlainTextResponse(f"{exc}\n", status_code=431)
     site: Site = request.app.state.site
@@ -191,11 +198,24 @@ def _no_query(request: Request) -> Response:
             examples=examples(site),
             limits=_limits(request),
         )
+    if media is None:
+        offered = ", ".join(DESCRIPTION_OFFERS)
+        return PlainTextResponse(
+            f"none of the media types in Accept is available; offered: {offered}\n",
+            status_code=406,
+            headers={"Vary": "Accept"},
+        )
     env = request.app.state.templates
     config = request.app.state.config
     body = env.get_template("service-description.ttl.jinja").render(
         timeout=config.timeout, max_results=config.max_results, prefixes=site.prefixes.turtle_block(["rdfs"])
     )
+    media = "application/ld+json" if media == "application/json" else media
+    if media != "text/turtle":  # the same description in the asked format, IRIs made absolute
+        endpoint = str(request.url.replace(query=""))
+        quads = list(ox.parse(body.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=endpoint))
+        data = serialize(quads, media, site.prefixes)
+        return Response(data, media_type=content_type(media), headers={"Vary": "Accept"})
     return Response(body, media_type="text/turtle; charset=utf-8", headers={"Vary": "Accept"})
 
 
