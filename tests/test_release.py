@@ -131,7 +131,7 @@ def test_the_next_release_lists_what_changed_since_the_previous_one(first, run_e
     log = (root / "CHANGELOG.md").read_text(encoding="utf-8")
     assert log.index("## [0.3.0] - 2026-12-02") < log.index("## [0.2.0] - 2026-12-01")
     entry = log[log.index("## [0.3.0]") : log.index("## [0.2.0]")]
-    assert "Compared with 0.2.0: 1 statements added, 0 removed, 2 changed" in entry
+    assert "Compared with 0.2.0: 1 statement added, 0 removed, 2 changed" in entry
     assert "| `graph:curator-note` | added | 1 | 0 | 0 | 0 → 1 |" in entry
     assert 'changed `owl:versionInfo`: `"0.2.0"` → `"0.3.0"`' in entry
     assert "- `term:exosome`: +1 −0 ~0" in entry

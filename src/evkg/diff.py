@@ -41,6 +41,7 @@ from evkg.errors import EvkgError, UsageError
 from evkg.load import syntax_error
 from evkg.prefixes import Prefixes
 from evkg.sources import display_path
+from evkg.wording import count
 
 #: The unnamed graph of a single-graph file (``.ttl``, ``.nt``).
 DEFAULT_GRAPH = ""
@@ -376,8 +377,9 @@ def render_text(d: DatasetDiff, prefixes: Prefixes | None = None, *, summary: bo
     lines = [
         f"evkg diff {d.old}{f' ({d.old_version})' if d.old_version else ''} -> "
         f"{d.new}{f' ({d.new_version})' if d.new_version else ''}",
-        f"{totals['added']} added, {totals['removed']} removed, {totals['changed']} changed statements "
-        f"in {len(d.graphs)} named graphs, {len(d.entities)} entities",
+        f"{totals['added']} added, {totals['removed']} removed, {totals['changed']} changed "
+        f"{'statement' if totals['added'] + totals['removed'] + totals['changed'] == 1 else 'statements'} "
+        f"in {count(len(d.graphs), 'named graph')}, {count(len(d.entities), 'entity', 'entities')}",
     ]
     if d.empty:
         lines.append("no changes")
@@ -410,8 +412,9 @@ def render_markdown(d: DatasetDiff, prefixes: Prefixes | None = None, *, max_lin
     sh = Shortener(prefixes)
     totals = d.totals()
     out = [
-        f"Compared with {d.old_version or d.old}: {totals['added']} statements added, {totals['removed']} removed, "
-        f"{totals['changed']} changed, in {len(d.graphs)} named graphs and {len(d.entities)} entities.",
+        f"Compared with {d.old_version or d.old}: {count(totals['added'], 'statement')} added, "
+        f"{totals['removed']} removed, {totals['changed']} changed, in {count(len(d.graphs), 'named graph')} "
+        f"and {count(len(d.entities), 'entity', 'entities')}.",
         "",
     ]
     if d.empty:

@@ -13,6 +13,9 @@ it on stderr as it is, without a traceback, and exit with :attr:`EvkgError.exit_
 
 from __future__ import annotations
 
+import difflib
+import re
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -90,3 +93,66 @@ class OutputError(EvkgError):
     """An output file or folder cannot be written. Nothing is left half-written."""
 
     exit_code = 1
+
+
+# --- wording shared by every message ------------------------------------------------------------------------
+def did_you_mean(word: str, choices: Iterable[str], *, suffix: str = "") -> str:
+    """``" (did you mean X?)"`` for the choice nearest to ``word``, or ``""`` if none is near.
+
+    >>> did_you_mean("fo", ["foaf", "dcterms"], suffix=":")
+    ' (did you mean foaf:?)'
+    >>> did_you_mean("zzz", ["foaf"])
+    ''
+    """
+    options = list(choices)
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    if not close:
+        lowered = {o.lower(): o for o in options}
+        close = [lowered[w] for w in difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)]
+    return f" (did you mean {close[0]}{suffix}?)" if close else ""
+
+
+_PNAME = re.compile(r"(?<![\w?$<:/#@])([A-Za-z][\w.\-]*)?:(?!//)")
+_FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
+
+
+def explain_sparql(detail: str, line: int, column: int, query: str, prefixes: Iterable[str] = ()) -> str:
+    """pyoxigraph's parser message (``expected one of Prefix not found, ['%'], ['-' | '0' ..= '9' …``)
+    in words a user understands, with a suggestion where there is one.
+
+    >>> query = "SELECT * WHERE { ?s fo:bar ?o }"
+    >>> print(explain_sparql("expected one of Prefix not found, ['%']", 1, 28, query, ["foaf"]))
+    unknown prefix fo: (did you mean foaf:?); declare it with PREFIX fo: <namespace IRI>
+    >>> print(explain_sparql("expected [_]", 1, 6, "SELEC * WHERE {}"))  # doctest: +NORMALIZE_WHITESPACE
+    'SELEC' is not a query (did you mean SELECT?): a query starts with SELECT, CONSTRUCT, ASK or DESCRIBE
+    (after any PREFIX lines)
+    """
+    lines = query.splitlines() or [""]
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    if "Prefix not found" in detail:
+        before = [m for m in _PNAME.finditer(text) if m.start() < column]
+        if before:
+            name = before[-1].group(1) or ""
+            return (
+                f"unknown prefix {name}:{did_you_mean(name, prefixes, suffix=':')}; "
+                f"declare it with PREFIX {name}: <namespace IRI>"
+            )
+        return "unknown prefix; declare it with PREFIX name: <namespace IRI>"
+    body = re.sub(r"(?is)^\s*(?:(?:PREFIX\s+[\w.\-]*:\s*<[^>]*>|BASE\s*<[^>]*>|#[^\n]*)\s*)*", "", query)
+    first = re.match(r"[A-Za-z]+", body)
+    if first is None or first.group(0).upper() not in _FORMS:
+        word = first.group(0) if first else body[:10].strip()
+        near = did_you_mean(word.upper(), _FORMS)
+        return (
+            f"{word!r} is not a query{near}: a query starts with SELECT, CONSTRUCT, ASK or DESCRIBE "
+            "(after any PREFIX lines)"
+        )
+    token = re.match(r"\S{1,30}", text[column - 1 :]) if 0 < column <= len(text) + 1 else None
+    found = f"unexpected {token.group(0)!r}" if token else "unexpected end of the query"
+    # pyoxigraph lists what it expected: keywords, and character classes ("[_]", "['A' ..= 'Z' | …]")
+    # that say nothing to a user: keep the keywords
+    expected = [e.strip() for e in re.sub(r"\[[^\]]*\]", "", detail.removeprefix("expected one of ")).split(",")]
+    words = [e for e in expected if re.fullmatch(r"[A-Z][A-Za-z0-9_]*|'[^']+'", e)]
+    if not detail.startswith("expected") or not words:
+        return found
+    return f"{found}; expected {' or '.join(words) if len(words) < 3 else 'one of ' + ', '.join(words)}"

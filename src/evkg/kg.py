@@ -165,6 +165,18 @@ class KnowledgeGraph:
             write_bytes(path, data)
         return data
 
+    def in_memory(self) -> KnowledgeGraph:
+        """This graph in a new in-memory store (self if it is one already): a copy that checks may add to.
+
+        A persisted store (``--store DIR``) is reopened read-only; the copy is made from its quads
+        (no Turtle is parsed again).
+        """
+        if self.store_path is None:
+            return self
+        copy = ox.Store()
+        copy.bulk_extend(self.store)
+        return KnowledgeGraph(OxigraphEngine(copy, self.prefixes), self.data, self.prefixes, self.manifest, None)
+
     # --- rdflib views (for owlrl and pyshacl) -------------------------------------------------------------
     @functools.cached_property
     def _rdflib_dataset(self) -> Dataset:

@@ -55,7 +55,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
 from evkg import sources
-from evkg.errors import EvkgError, UsageError
+from evkg.errors import EvkgError, UsageError, did_you_mean
 from evkg.prefixes import Prefixes
 from evkg.results import Result
 
@@ -81,6 +81,8 @@ class QueryParameterError(UsageError):
 # --- parameter types ------------------------------------------------------------------------------
 _LANGTAG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
 _CURIE = re.compile(r"^([A-Za-z][A-Za-z0-9_.-]*):([^/\s][^\s]*)?$")
+#: IRI schemes a parameter may be written in without being taken for a CURIE with an unknown prefix
+_SCHEMES = frozenset({"urn", "mailto", "tag", "data", "file", "info", "doi", "isbn", "geo", "tel"})
 
 
 def _iri(value: Any, prefixes: Prefixes | None) -> Identifier:
@@ -92,6 +94,9 @@ def _iri(value: Any, prefixes: Prefixes | None) -> Identifier:
     m = _CURIE.match(text)
     if m and prefixes is not None and m.group(1) in prefixes and "//" not in text:
         text = prefixes[m.group(1)] + (m.group(2) or "")
+    elif m and prefixes is not None and m.group(1).lower() not in _SCHEMES:
+        name = m.group(1)
+        raise TypeError(f"a known CURIE: unknown prefix {name}:{did_you_mean(name, prefixes.mapping, suffix=':')}")
     try:
         ox.NamedNode(text)  # validates: absolute IRI, no spaces, no <>"{}|^`\ characters
     except ValueError as exc:
@@ -190,6 +195,14 @@ class Param:
         except TypeError as exc:
             where = f"{query}: " if query else ""
             shown = repr(value) if len(repr(value)) <= 80 else repr(value)[:77] + "..."
+            if self.type == "iri" and isinstance(value, str) and re.fullmatch(r"[A-Za-z0-9_][\w.\-]*", value):
+                # a bare name ("secretome"): say which CURIE was probably meant
+                example = prefixes.curie(str(self.example)) if prefixes is not None and self.example else None
+                prefix = example.partition(":")[0] if example else "prefix"
+                raise QueryParameterError(
+                    f"{where}parameter {self.name}={shown} is not an IRI: write {self.name}={prefix}:{value} "
+                    "(a CURIE of the prefix registry) or a full IRI"
+                ) from None
             raise QueryParameterError(f"{where}parameter {self.name}={shown} is not {exc}") from None
 
 

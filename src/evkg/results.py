@@ -128,15 +128,25 @@ class Result(list):  # type: ignore[type-arg]
             lines.append("\t".join("" if t is None else term_ntriples(t) for t in row))
         return "\n".join(lines) + "\n"
 
+    def to_xml(self) -> str:
+        """SPARQL 1.1 Query Results XML (written by pyoxigraph's serialiser, as ``evkg sparql`` writes it)."""
+        import pyoxigraph as ox
+
+        parsed = ox.parse_query_results(self.to_json().encode("utf-8"), format=ox.QueryResultsFormat.JSON)
+        text = parsed.serialize(format=ox.QueryResultsFormat.XML).decode("utf-8")
+        return text if text.endswith("\n") else text + "\n"
+
     def serialize(self, format: str) -> str:
-        """``json``, ``csv`` or ``tsv``."""
+        """``json``, ``xml``, ``csv`` or ``tsv``."""
         if format == "json":
             return self.to_json()
+        if format == "xml":
+            return self.to_xml()
         if format == "csv":
             return self.to_csv()
         if format == "tsv":
             return self.to_tsv()
-        raise ValueError(f"unknown result format {format!r} (json, csv, tsv)")
+        raise ValueError(f"unknown result format {format!r} (json, xml, csv, tsv)")
 
 
 def term_json(term: Identifier) -> dict[str, str]:

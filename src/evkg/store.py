@@ -24,7 +24,7 @@ import functools
 import logging
 import re
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeAlias, runtime_checkable
@@ -35,7 +35,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
 from evkg.atomic import replace_dir
-from evkg.errors import EvkgError, OutputError, QuerySyntaxError, UsageError
+from evkg.errors import EvkgError, OutputError, QuerySyntaxError, UsageError, explain_sparql
 from evkg.load import Manifest, bulk_load_files, load_files, source_files
 from evkg.prefixes import Prefixes
 from evkg.sources import DataDir, display_path
@@ -107,7 +107,7 @@ class OxigraphEngine:
                     query, use_default_graph_as_union=True, substitutions=substitutions, prefixes=self._prefix_map
                 )
         except SyntaxError as exc:
-            raise query_syntax_error(exc) from None
+            raise query_syntax_error(exc, query, self._prefix_map or ()) from None
         except RuntimeError as exc:
             missing = _UNPROJECTED.search(str(exc))
             if missing:  # pyoxigraph binds (SEP-0007) only variables that a SELECT projects
@@ -139,12 +139,16 @@ _UNPROJECTED = re.compile(r"does not contains? variable \?(\w+) in its SELECT pr
 _QUERY_LOCATION = re.compile(r"^error at (\d+):(\d+): (.*)$", re.DOTALL)
 
 
-def query_syntax_error(exc: SyntaxError) -> QuerySyntaxError:
-    """pyoxigraph's query SyntaxError (``error at 2:22: expected ...``) as a QuerySyntaxError."""
+def query_syntax_error(exc: SyntaxError, query: str = "", prefixes: Iterable[str] = ()) -> QuerySyntaxError:
+    """pyoxigraph's query SyntaxError (``error at 2:22: expected ...``) as a QuerySyntaxError, in words
+    (:func:`evkg.errors.explain_sparql`: an unknown prefix and the nearest registered one, a missing
+    query form, the unexpected token)."""
     message = str(exc.msg or exc)
     match = _QUERY_LOCATION.match(message)
     if match:
-        return QuerySyntaxError(match.group(3), int(match.group(1)), int(match.group(2)))
+        line, column = int(match.group(1)), int(match.group(2))
+        detail = explain_sparql(match.group(3), line, column, query, prefixes) if query else match.group(3)
+        return QuerySyntaxError(detail, line, column)
     return QuerySyntaxError(f"SPARQL syntax error: {message}")
 
 

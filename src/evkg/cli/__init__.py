@@ -117,10 +117,44 @@ def _exception_types() -> tuple[tuple[type[BaseException], ...], ...]:
 _EXITS, _USAGE, _ABORTS = _exception_types()
 
 
+def readable_help(command: click.Command) -> click.Command:
+    """Make ``--help`` show metavars (``FORMAT``, ``DIR``, ``FILES``), never Python type names.
+
+    typer prints each parameter's Python type (``<str>``, ``<list[str]>``, ``<bool>``, ``<int range>``)
+    next to its metavar. Here every parameter of ``command`` and its subcommands (the ``--help`` option
+    included) shows its metavar only: the one the option declares, else its name in capitals; a flag
+    shows nothing. Ranges are written in the help text and checked by the command, not shown as
+    ``[0<=x<=65535]``. tests/test_cli_help.py walks every command's help to keep it so.
+    """
+    ctx = command.context_class(command, info_name=command.name, **(command.context_settings or {}))
+    params = list(command.params)
+    help_option = command.get_help_option(ctx)
+    if help_option is not None:
+        params.append(help_option)
+    for param in params:
+        is_flag = bool(getattr(param, "is_flag", False)) or bool(getattr(param, "count", False))
+        metavar = "" if is_flag else (param.metavar or (param.name or "value").upper())
+        if not is_flag:
+            param.metavar = metavar
+        # typer >= 0.22 prints a type column: the metavar for an option, nothing for a flag or an
+        # argument (whose metavar is already its name there)
+        shown = None if is_flag or param.param_type_name == "argument" else metavar
+        if hasattr(param, "display_type_rich"):
+            param.display_type_rich = lambda ctx, shown=shown: shown  # type: ignore[method-assign]
+    for sub in getattr(command, "commands", {}).values():
+        readable_help(sub)
+    return command
+
+
+def command() -> click.Command:
+    """The ``evkg`` click command (typer's), with readable help: what :func:`main` runs."""
+    return readable_help(typer.main.get_command(app))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Console-script entry point: run the app, report errors as one line, return the exit code."""
     try:
-        result = app(args=argv, prog_name="evkg", standalone_mode=False)
+        result = command().main(args=argv, prog_name="evkg", standalone_mode=False)
     except _EXITS as exc:  # typer.Exit raised outside a command
         return int(getattr(exc, "exit_code", 0) or 0)
     except _USAGE as exc:  # usage errors: unknown option, missing argument, bad value

@@ -31,9 +31,11 @@ def build_command(
         step("loaded")
         result = build(kg, out, progress=step)
     where = display_path(result.out)
+    from evkg.wording import count
+
     typer.echo(
-        f"evkg build: graph {result.version or 'unversioned'}, {result.triples} triples in "
-        f"{result.graphs} named graphs, written to {where}/"
+        f"evkg build: graph {result.version or 'unversioned'}, {count(result.triples, 'triple')} in "
+        f"{count(result.graphs, 'named graph')}, written to {where}/"
     )
     for f in result.files:
         typer.echo(f"  {where}/{f.name:<12} {f.size:>10,} bytes  {f.seconds * 1000:7.0f} ms  {f.media_type}")

@@ -36,11 +36,14 @@ def check_command(
         out = validation.format_json(result.report) if fmt == "json" else validation.format_text(result.report)
     typer.echo(out, nl=False)
     if not quiet:
+        from evkg.wording import count
+
         s = result.seconds
         typer.echo(
-            f"evkg check: {result.report.triples} statements; load {loaded:.1f} s, then side by side: "
-            f"reason {s['reason']:.1f} s ({result.closure.count()} triples "
-            f"inferred, {len(result.closure.inconsistencies)} inconsistencies), SHACL {s['shacl']:.1f} s, "
+            f"evkg check: {count(result.report.triples, 'triple')}; load {loaded:.1f} s, then side by side: "
+            f"reason {s['reason']:.1f} s ({count(result.closure.count(), 'triple')} "
+            f"inferred, {count(len(result.closure.inconsistencies), 'inconsistency', 'inconsistencies')}), "
+            f"SHACL {s['shacl']:.1f} s, "
             f"QC {s['qc']:.1f} s; {loaded + s['total']:.1f} s in all",
             err=True,
         )

@@ -25,6 +25,13 @@ DataOpt = Annotated[
 ReportLangOpt = Annotated[
     str, typer.Option("--lang", metavar="LANG", help="Language of messages and labels: en or ja.")
 ]
+WideOpt = Annotated[
+    bool,
+    typer.Option(
+        "--wide",
+        help="Print tables as plain lines, however wide (the default when the output is not a terminal).",
+    ),
+]
 StoreOpt = Annotated[
     Path | None,
     typer.Option(
@@ -43,6 +50,15 @@ def check_report_options(fmt: str, formats: tuple[str, ...], lang: str) -> None:
         raise UsageError(f"unknown report format {fmt!r} (choose {', '.join(formats)})")
     if lang not in ("en", "ja"):
         raise UsageError(f"unknown language {lang!r} (choose en or ja)")
+
+
+def check_range(option: str, value: float, low: float, high: float | None = None) -> None:
+    """Refuse ``--option VALUE`` outside [low, high] with one line that says the range."""
+    from evkg.errors import UsageError
+
+    if value < low or (high is not None and value > high):
+        allowed = f"from {low:g} to {high:g}" if high is not None else f"{low:g} or more"
+        raise UsageError(f"{option} {value:g}: choose a value {allowed}")
 
 
 def fail(exc: EvkgError) -> typer.Exit:

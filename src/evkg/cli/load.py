@@ -69,7 +69,11 @@ def load_command(
             )
     except EvkgError as exc:
         raise _fail(exc) from None
-    typer.echo(f"uploaded {len(sent)} named graphs ({sum(sent.values())} triples) to {target}")
+    from evkg.wording import count
+
+    typer.echo(
+        f"uploaded {count(len(sent), 'named graph')} ({count(sum(sent.values()), 'statement')}) to {target}"
+    )
 
 
 def register(parent: typer.Typer) -> None:

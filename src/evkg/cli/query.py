@@ -1,6 +1,7 @@
 """``evkg query``: list the query helpers, or run one with parameters.
 
-    evkg query --list
+    evkg query --list                      # grouped by subject: organization, agreement, term, …
+    evkg query --list term                 # one group
     evkg query organization_profile --param org=organization:jsrm --lang ja
     evkg query label_search -p text=小胞 --format csv
     evkg query agreements_of_organization -p org=organization:isev --endpoint http://localhost:7878/query
@@ -16,19 +17,19 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from evkg.errors import EvkgError, UsageError
+from evkg.cli.common import DataOpt, StoreOpt, WideOpt, user_errors
+from evkg.cli.sparql import RESULT_FORMATS
+from evkg.errors import UsageError
 
-FORMATS = ("table", "json", "csv", "tsv")
+if TYPE_CHECKING:
+    from evkg.prefixes import Prefixes
 
-
-def _fail(exc: EvkgError) -> typer.Exit:
-    typer.echo(f"evkg: {exc}", err=True)
-    return typer.Exit(getattr(exc, "exit_code", 1))
+#: The result formats of ``evkg query``: the same as ``evkg sparql`` gives for SELECT and ASK.
+FORMATS = RESULT_FORMATS
 
 
 def _parse_params(pairs: list[str]) -> dict[str, str]:
@@ -44,12 +45,29 @@ def _parse_params(pairs: list[str]) -> dict[str, str]:
     return params
 
 
-def _list(helpers: Any, fmt: str) -> None:
-    specs = helpers.specs()
+def group_of(spec: Any) -> str:
+    """The group a query is listed under: its first tag (organization, agreement, term, qc, …)."""
+    return spec.tags[0] if spec.tags else (spec.area or "other")
+
+
+def _list(specs: list[Any], fmt: str, group: str | None) -> None:
+    from evkg.errors import did_you_mean
+
+    groups: dict[str, list[Any]] = {}
+    for s in specs:
+        groups.setdefault(group_of(s), []).append(s)
+    if group is not None:
+        if group not in groups:
+            raise UsageError(
+                f"no query group {group!r}{did_you_mean(group, groups)}; groups: {', '.join(sorted(groups))}"
+            )
+        groups = {group: groups[group]}
+        specs = groups[group]
     if fmt == "json":
         doc = [
             {
                 "name": s.name,
+                "group": group_of(s),
                 "file": f"queries/{s.area + '/' if s.area else ''}{s.path.name}",
                 "kind": s.kind,
                 "cq": s.cq,
@@ -66,27 +84,46 @@ def _list(helpers: Any, fmt: str) -> None:
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
         return
     if fmt in ("csv", "tsv"):
-        sep = "," if fmt == "csv" else "\t"
         import csv
 
-        writer = csv.writer(sys.stdout, delimiter=sep, lineterminator="\n")
-        writer.writerow(["name", "kind", "cq", "params", "summary"])
+        writer = csv.writer(sys.stdout, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        writer.writerow(["name", "group", "kind", "cq", "params", "summary"])
         for s in specs:
-            writer.writerow([s.name, s.kind, s.cq, s.param_list(), s.summary])
+            writer.writerow([s.name, group_of(s), s.kind, s.cq, s.param_list(), s.summary])
         return
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=f"{len(specs)} queries (evkg query NAME --param k=v …)", show_lines=False)
-    for col in ("name", "kind", "cq", "params", "summary"):
-        table.add_column(col, overflow="fold")
-    for s in specs:
-        params = ", ".join(f"{p.name}{'' if p.required else '?'}:{p.type}" for p in s.params)
-        table.add_row(s.name, s.kind, s.cq, params, s.summary)
-    Console().print(table)
+    if fmt == "xml":
+        raise UsageError("--list --format xml: the list is not a query result; use table, json, csv or tsv")
+    _list_text(groups, len(specs))
 
 
-def _cell(term: Any, prefixes: Any) -> str:
+def _list_text(groups: dict[str, list[Any]], total: int) -> None:
+    """One block per group (each fits a screen): the name and parameters, then the question."""
+    from rich.markup import escape
+
+    from evkg.cli.tables import console
+    from evkg.wording import count
+
+    out = console()
+    width = min(out.width, 100)
+    for group in sorted(groups, key=lambda g: (g == "qc", g)):
+        specs = sorted(groups[group], key=lambda s: s.name)
+        out.print(f"[bold]{escape(group)}[/bold] ({count(len(specs), 'query', 'queries')})", crop=False)
+        for s in specs:
+            params = " ".join(f"{p.name}=…" if p.required else f"[{p.name}=…]" for p in s.params)
+            out.print(f"  [bold]{escape(s.name)}[/bold] {escape(params)}".rstrip(), crop=False)
+            text = s.question or s.summary
+            if len(text) > width - 6 and out.is_terminal:
+                text = text[: width - 7].rstrip() + "…"
+            out.print(f"      {escape(text)}", crop=False, soft_wrap=not out.is_terminal)
+        out.print("")
+    out.print(
+        f"{count(total, 'query', 'queries')}: evkg query NAME -p PARAM=VALUE; "
+        "the cookbook (docs/queries.md) explains each one",
+        crop=False,
+    )
+
+
+def _cell(term: Any, prefixes: Prefixes) -> str:
     from rdflib import URIRef
 
     if term is None:
@@ -96,52 +133,85 @@ def _cell(term: Any, prefixes: Any) -> str:
     return str(term)
 
 
-def _print(result: Any, fmt: str, prefixes: Any) -> None:
+def _print(result: Any, fmt: str, prefixes: Prefixes, wide: bool) -> None:
     if fmt != "table":
         sys.stdout.write(result.serialize(fmt))
         return
     if result.boolean is not None:
         typer.echo("true" if result.boolean else "false")
         return
-    from rich.console import Console
-    from rich.table import Table
+    from evkg.cli.tables import print_table
+    from evkg.wording import count
 
-    table = Table(caption=f"{len(result)} rows")
-    for var in result.vars:
-        table.add_column(var, overflow="fold")
-    for row in result:
-        table.add_row(*(_cell(t, prefixes) for t in row))
-    Console().print(table)
+    rows = [[_cell(t, prefixes) for t in row] for row in result]
+    print_table(result.vars, rows, wide=wide, footer=count(len(rows), "row"))
+
+
+def _check_entities(kg: Any, spec: Any, bound: dict[str, Any], prefixes: Prefixes) -> None:
+    """An empty answer because an IRI parameter names nothing in the graph is an error, not 0 rows."""
+    from rdflib import Literal, URIRef
+
+    from evkg.errors import did_you_mean
+
+    for name, term in bound.items():
+        if not isinstance(term, URIRef) or spec.param(name).type != "iri":
+            continue
+        if bool(kg.sparql("ASK { { ?x ?p ?o } UNION { ?s ?p ?x } }", x=term)):
+            continue
+        shown = prefixes.curie(str(term)) or str(term)
+        namespace = str(term)[: len(str(term)) - len(shown.partition(":")[2])] if ":" in shown else None
+        near = ""
+        if namespace and namespace != str(term):
+            rows = kg.sparql(
+                "SELECT DISTINCT ?s ?ns WHERE { ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), ?ns)) }",
+                ns=Literal(namespace),
+            )
+            iris = [str(getattr(r[0], "value", r[0])) for r in rows]
+            known = [prefixes.curie(iri) or iri for iri in iris]
+            near = did_you_mean(shown, known)
+        raise UsageError(f"{spec.name}: {name}={shown}: no entity with this IRI in the graph{near}")
 
 
 def query_command(
-    name: Annotated[str | None, typer.Argument(help="The query to run (see --list).")] = None,
-    list_: Annotated[bool, typer.Option("--list", help="List the queries with their parameters.")] = False,
+    name: Annotated[
+        str | None, typer.Argument(metavar="NAME", help="The query to run (with --list: a group to list).")
+    ] = None,
+    list_: Annotated[bool, typer.Option("--list", help="List the queries, grouped by subject.")] = False,
     param: Annotated[
-        list[str] | None, typer.Option("--param", "-p", help="A parameter as NAME=VALUE (repeatable).")
+        list[str] | None,
+        typer.Option("--param", "-p", metavar="NAME=VALUE", help="A parameter (repeatable); IRIs as CURIEs or full."),
     ] = None,
-    lang: Annotated[str | None, typer.Option("--lang", help="Language of labels (sets the lang parameter).")] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, csv or tsv.")] = "table",
+    lang: Annotated[
+        str | None, typer.Option("--lang", metavar="LANG", help="Language of labels (sets the lang parameter).")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help=f"{', '.join(FORMATS)}.")] = "table",
     endpoint: Annotated[
-        str | None, typer.Option("--endpoint", help="Run on this SPARQL 1.1 endpoint instead of the embedded store.")
+        str | None,
+        typer.Option(
+            "--endpoint", metavar="URL", help="Run on this SPARQL 1.1 endpoint instead of the embedded store."
+        ),
     ] = None,
-    data: Annotated[Path | None, typer.Option("--data", help="Data folder; default: the bundled data.")] = None,
-    timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for a remote endpoint.")] = 30.0,
+    data: DataOpt = None,
+    store: StoreOpt = None,
+    wide: WideOpt = False,
+    timeout: Annotated[
+        float, typer.Option("--timeout", metavar="SECONDS", help="Seconds to wait for a remote endpoint.")
+    ] = 30.0,
 ) -> None:
     """Answer a competency question, e.g. `evkg query organization_profile -p org=organization:jsrm --lang ja`."""
-    try:
+    with user_errors():
         if fmt not in FORMATS:
-            raise UsageError(f"unknown format {fmt!r}; valid: {', '.join(FORMATS)}")
+            raise UsageError(f"unknown result format {fmt!r} (choose one of: {', '.join(FORMATS)})")
         from evkg.prefixes import registry
         from evkg.queries import QueryHelpers, discover
 
         specs = discover(data)
         prefixes = registry(data)
         if list_:
-            _list(QueryHelpers(None, specs, prefixes), fmt)
+            _list(list(specs), fmt, name)
             return
         if name is None:
-            raise UsageError(f"name a query to run, or --list; valid: {', '.join(sorted(s.name for s in specs))}")
+            raise UsageError("name a query to run, or list them with evkg query --list")
         spec = QueryHelpers(None, specs, prefixes).spec(name)  # unknown name: fails before loading the graph
         params = _parse_params(param or [])
         if lang is not None:
@@ -150,7 +220,7 @@ def query_command(
             if "lang" in params:
                 raise UsageError("give the language once: --lang or --param lang=…")
             params["lang"] = lang
-        spec.bind(params, prefixes)  # bad parameters fail before loading the graph
+        bound = spec.bind(params, prefixes)  # bad parameters fail before loading the graph
         if endpoint:
             from evkg.kg import connect
 
@@ -158,21 +228,13 @@ def query_command(
         else:
             import evkg
 
-            kg = evkg.load(data_dir=data)
+            kg = evkg.load(data_dir=data, store_dir=store)
         result = kg.queries[spec.name](**params)
-        _print(result, fmt, prefixes)
-    except EvkgError as exc:
-        raise _fail(exc) from None
+        if result.boolean is None and len(result) == 0:
+            _check_entities(kg, spec, bound, prefixes)
+        _print(result, fmt, prefixes, wide)
 
 
 def register(parent: typer.Typer) -> None:
     """Add ``query`` to the main ``evkg`` app."""
     parent.command("query")(query_command)
-
-
-def main() -> None:  # python -m evkg.cli.query
-    typer.run(query_command)
-
-
-if __name__ == "__main__":
-    main()

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from evkg.cli.common import DataOpt, user_errors
+from evkg.cli.common import DataOpt, StoreOpt, user_errors
 
 
 def reason_command(
@@ -27,6 +27,7 @@ def reason_command(
         str | None, typer.Option("--format", "-f", metavar="FORMAT", help="turtle, ntriples or trig.")
     ] = None,
     data: DataOpt = None,
+    store: StoreOpt = None,
 ) -> None:
     """Compute the OWL 2 RL closure (never written back into graph/) and report inconsistencies."""
     with user_errors():
@@ -35,16 +36,18 @@ def reason_command(
         from evkg.quality import pipeline
 
         chosen = pipeline.closure_format(output, fmt)
-        result = pipeline.reason(data, engine=engine)
+        result = pipeline.reason(data, engine=engine, store_dir=store)
         body = pipeline.serialize_closure(result, chosen, registry(data))
         if output is not None:
             write_bytes(output, body)
         else:
             sys.stdout.buffer.write(body)
             sys.stdout.flush()
+    from evkg.wording import count
+
     dropped = ", ".join(f"{k} {v}" for k, v in result.dropped.items() if v)
     typer.echo(
-        f"evkg reason ({result.engine}): {len(result.triples)} triples inferred in {result.seconds:.2f} s"
+        f"evkg reason ({result.engine}): {count(result.count(), 'triple')} inferred in {result.seconds:.2f} s"
         + (f"; dropped {dropped}" if dropped else ""),
         err=True,
     )

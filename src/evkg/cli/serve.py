@@ -6,28 +6,42 @@ from typing import Annotated
 
 import typer
 
-from evkg.cli.common import DataOpt, StoreOpt, user_errors
+from evkg.cli.common import DataOpt, StoreOpt, check_range, user_errors
 from evkg.errors import UsageError
 
 
 def serve_command(
-    host: Annotated[str, typer.Option("--host", help="Address to listen on (loopback by default).")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="TCP port (0: any free port).", min=0, max=65535)] = 8000,
+    host: Annotated[
+        str, typer.Option("--host", metavar="ADDRESS", help="Address to listen on (loopback by default).")
+    ] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option("--port", metavar="PORT", help="TCP port, 0 to 65535 (0: any free port).")
+    ] = 8000,
     store: StoreOpt = None,
     data: DataOpt = None,
     timeout: Annotated[
-        float, typer.Option("--timeout", metavar="S", help="Time limit of one SPARQL query, in seconds.", min=0.1)
+        float, typer.Option("--timeout", metavar="S", help="Time limit of one SPARQL query, in seconds (0.1 or more).")
     ] = 10.0,
     max_results: Annotated[
-        int, typer.Option("--max-results", metavar="N", help="Most rows or triples one SPARQL query may return.", min=1)
+        int,
+        typer.Option(
+            "--max-results", metavar="N", help="Most rows or triples one SPARQL query may return (1 or more)."
+        ),
     ] = 10_000,
     workers: Annotated[
-        int, typer.Option("--workers", metavar="N", help="Query worker processes (each can be stopped).", min=1, max=64)
+        int, typer.Option("--workers", metavar="N", help="Query worker processes, 1 to 64 (each can be stopped).")
     ] = 2,
-    log_level: Annotated[str, typer.Option("--log-level", help="uvicorn log level.")] = "info",
+    log_level: Annotated[
+        str,
+        typer.Option("--log-level", metavar="LEVEL", help="uvicorn log level: critical, error, warning, info, debug."),
+    ] = "info",
 ) -> None:
     """Serve evkg over HTTP: /sparql, /id/… with content negotiation, and the HTML pages."""
     with user_errors():
+        check_range("--port", port, 0, 65535)
+        check_range("--timeout", timeout, 0.1)
+        check_range("--max-results", max_results, 1)
+        check_range("--workers", workers, 1, 64)
         if log_level not in ("critical", "error", "warning", "info", "debug", "trace"):
             raise UsageError(f"unknown --log-level {log_level!r}")
         import uvicorn

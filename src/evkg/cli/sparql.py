@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from evkg.cli.common import DataOpt, StoreOpt, load_graph, user_errors
+from evkg.cli.common import DataOpt, StoreOpt, WideOpt, load_graph, user_errors
 from evkg.errors import QuerySyntaxError, UsageError
 
 if TYPE_CHECKING:
@@ -61,19 +61,13 @@ def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal | None, prefixes: Prefi
     return term.value
 
 
-def _table(result: ox.QuerySolutions, prefixes: Prefixes) -> None:
-    from rich.console import Console
-    from rich.table import Table
+def _table(result: ox.QuerySolutions, prefixes: Prefixes, wide: bool = False) -> None:
+    from evkg.cli.tables import print_table
+    from evkg.wording import count
 
     names = [v.value for v in result.variables]
-    table = Table(*names)
-    count = 0
-    for row in result:
-        table.add_row(*(_term(row[name], prefixes) for name in names))
-        count += 1
-    console = Console()
-    console.print(table)
-    console.print(f"{count} row{'s' if count != 1 else ''}")
+    rows = [[_term(row[name], prefixes) for name in names] for row in result]
+    print_table(names, rows, wide=wide, footer=count(len(rows), "row"))
 
 
 def sparql_command(
@@ -89,6 +83,7 @@ def sparql_command(
     ] = None,
     data: DataOpt = None,
     store: StoreOpt = None,
+    wide: WideOpt = False,
 ) -> None:
     """Run a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE) on the local graph."""
     import pyoxigraph as ox
@@ -122,7 +117,7 @@ def sparql_command(
             if isinstance(result, ox.QueryBoolean):
                 typer.echo("true" if bool(result) else "false")
             else:
-                _table(result, kg.prefixes)
+                _table(result, kg.prefixes, wide)
             return
         results_format = {
             "json": ox.QueryResultsFormat.JSON,

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from evkg.cli.common import DataOpt, StoreOpt, load_graph, user_errors
+from evkg.cli.common import DataOpt, StoreOpt, WideOpt, load_graph, user_errors
 from evkg.errors import UsageError
 
 
@@ -15,8 +15,9 @@ def stats_command(
     fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="table or json.")] = "table",
     data: DataOpt = None,
     store: StoreOpt = None,
+    wide: WideOpt = False,
 ) -> None:
-    """Count triples (all graphs and each named graph), subjects and instances per class."""
+    """Count triples (distinct, all graphs), statements per named graph, subjects and instances per class."""
     with user_errors():
         if fmt not in ("table", "json"):
             raise UsageError(f"unknown stats format {fmt!r} (choose table or json)")
@@ -25,22 +26,17 @@ def stats_command(
     if fmt == "json":
         typer.echo(json.dumps(stats.to_dict(), indent=2, ensure_ascii=False))
         return
-    from rich.console import Console
-    from rich.table import Table
+    from evkg.cli.tables import print_table
+    from evkg.wording import count
 
-    console = Console()
-    console.print(
-        f"graph {stats.ontology_version or 'unversioned'}: {stats.triples} triples "
-        f"({stats.quads} statements in {len(stats.graphs)} named graphs), {stats.subjects} subjects"
+    typer.echo(
+        f"graph {stats.ontology_version or 'unversioned'}: {count(stats.triples, 'triple')} "
+        f"({count(stats.quads, 'statement')} in {count(len(stats.graphs), 'named graph')}), "
+        f"{count(stats.subjects, 'subject')}"
     )
-    graphs = Table("named graph", "triples")
-    for iri, count in stats.graphs.items():
-        graphs.add_row(kg.prefixes.curie(iri) or iri, str(count))
-    console.print(graphs)
-    classes = Table("class", "instances")
-    for cls, count in stats.classes.items():
-        classes.add_row(cls, str(count))
-    console.print(classes)
+    rows = [[kg.prefixes.curie(iri) or iri, f"{n:,}"] for iri, n in stats.graphs.items()]
+    print_table(["named graph", "statements"], rows, wide=wide)
+    print_table(["class", "instances"], [[cls, f"{n:,}"] for cls, n in stats.classes.items()], wide=wide)
 
 
 def register(parent: typer.Typer) -> None:

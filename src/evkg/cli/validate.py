@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from evkg.cli.common import DataOpt, ReportLangOpt, check_report_options, user_errors
+from evkg.cli.common import DataOpt, ReportLangOpt, StoreOpt, check_report_options, user_errors
 
 FORMATS = ("text", "json", "turtle")
 
@@ -19,7 +19,7 @@ def validate_command(
     files: Annotated[
         list[Path] | None,
         typer.Argument(
-            metavar="[FILES]...",
+            metavar="FILES",
             help="Curator Turtle files to validate together with the graph (each as the named graph of its name).",
         ),
     ] = None,
@@ -37,13 +37,16 @@ def validate_command(
         ),
     ] = "fast",
     data: DataOpt = None,
+    store: StoreOpt = None,
 ) -> None:
     """Validate the graph with SHACL and the QC queries; report problems grouped by entity."""
     with user_errors():
         check_report_options(fmt, FORMATS, lang)
         from evkg.quality import pipeline as validation
 
-        report = validation.validate(data, files or [], lang=lang, reasoner="fast" if reason else None, engine=engine)
+        report = validation.validate(
+            data, files or [], lang=lang, reasoner="fast" if reason else None, engine=engine, store_dir=store
+        )
         if fmt == "json":
             out = validation.format_json(report)
         elif fmt == "turtle":

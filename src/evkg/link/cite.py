@@ -266,10 +266,17 @@ def render_ris(work: Work) -> str:
     return rispy.dumps([entry])
 
 
+def check_options(style: str, fmt: str) -> None:
+    """Refuse an unknown style or format (one line naming the valid ones)."""
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown citation format {fmt!r} (choose {', '.join(FORMATS)})")
+    if style not in STYLES:
+        raise UsageError(f"unknown citation style {style!r} (choose {', '.join(STYLES)})")
+
+
 def cite(lookup: Lookup, prefixes: Prefixes, ident: str, style: str = "vancouver", fmt: str = "text") -> str:
     """The reference of ``ident`` in ``fmt`` (``text`` uses ``style``)."""
-    if fmt not in FORMATS:
-        raise UsageError(f"unknown format {fmt!r}; known: {', '.join(FORMATS)}")
+    check_options(style, fmt)
     pub = resolve_id(lookup, ident)
     work = with_initials(record(lookup, prefixes, pub))
     key = str(pub).rstrip("/").rsplit("/", 1)[-1]

@@ -29,6 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV
@@ -37,6 +38,9 @@ from evkg import identifiers as ids
 from evkg.link.work import Contributor, Work, ascii_slug, split_pages
 from evkg.prefixes import Prefixes
 from evkg.sources import DataDir
+
+if TYPE_CHECKING:
+    from evkg.kg import KnowledgeGraph
 
 AGENT_SLUG = "evkg-link"
 
@@ -110,6 +114,24 @@ class Lookup:
             if f.kind == "graph":
                 ds.graph(URIRef(f.graph)).parse(f.path, format="turtle", publicID=f.graph)
         return cls(ds, Vocab.of(prefixes))
+
+    @classmethod
+    def of_graph(cls, kg: KnowledgeGraph) -> Lookup:
+        """The named graphs of a loaded graph (``evkg.load``, a persisted store included), as rdflib terms."""
+        import pyoxigraph as ox
+
+        from evkg.store import to_rdflib
+
+        ds = Dataset(default_union=True)
+        graphs: dict[str, Graph] = {}
+        for q in kg.engine.quads():
+            if not isinstance(q.graph_name, ox.NamedNode):
+                continue
+            name = q.graph_name.value
+            if name not in graphs:
+                graphs[name] = ds.graph(URIRef(name))
+            graphs[name].add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+        return cls(ds, Vocab.of(kg.prefixes))
 
     def _subjects(self, prop: URIRef, value: Literal) -> list[URIRef]:
         hits = [(s, g) for s, _p, _o, g in self.ds.quads((None, prop, value, None)) if isinstance(s, URIRef)]

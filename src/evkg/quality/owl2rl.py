@@ -663,9 +663,11 @@ def inconsistency_findings(result: Closure, describer: Describer) -> list[Findin
     return out
 
 
-def data_closure(data_dir: str | Path | None = None, engine: str = "fast") -> Closure:
-    """Load a data folder and compute its closure (what ``evkg reason`` does)."""
+def data_closure(
+    data_dir: str | Path | None = None, engine: str = "fast", store_dir: str | Path | None = None
+) -> Closure:
+    """Load a data folder (or reopen its persisted store) and compute its closure (what ``evkg reason`` does)."""
     import evkg
 
-    kg = evkg.load(sources.resolve(data_dir).root)
+    kg = evkg.load(sources.resolve(data_dir).root, store_dir)
     return closure(kg.store, kg.prefixes, engine=engine)

@@ -119,6 +119,7 @@ def validate(
     reasoner: str | None = None,
     qc: bool = True,
     engine: str = "fast",
+    store_dir: str | os.PathLike[str] | None = None,
 ) -> Report:
     """Validate the data folder (default: the bundled graph), with ``files`` added as curator graphs.
 
@@ -133,6 +134,8 @@ def validate(
         engine: ``fast`` (:mod:`evkg.quality.shacl_compiled`: the shapes compiled to SPARQL and run on the
             store, RDFS inference asked inline; the same results as pySHACL, tested) or ``pyshacl`` (the
             reference). ``fast`` falls back to pySHACL for shapes it does not compile.
+        store_dir: the persisted store (``--store``), reopened without parsing while the sources are
+            unchanged; the checks run on an in-memory copy of it.
 
     Raises:
         UsageError: unknown language or engine, missing file. SourceSyntaxError: a file does not parse.
@@ -142,7 +145,8 @@ def validate(
     from evkg.store import count_union
 
     started = time.perf_counter()
-    kg = load(data_dir)  # a store of its own, in memory: the closure may be added to it for SHACL
+    # a store of its own, in memory: curator files and the closure may be added to it for SHACL
+    kg = load(data_dir, store_dir).in_memory()
     add_files(kg.store, kg.data, kg.prefixes, [Path(f) for f in files])
     ctx = Context(kg, options)
     ctx.shapes, ctx.ontology  # noqa: B018 (read now: a broken shapes file fails before any check runs)
@@ -175,20 +179,28 @@ def check(kg: KnowledgeGraph, *, lang: str = "en") -> CheckResult:
     """
     ctx = Context(kg, Options(lang=lang))
     report, per_step = Pipeline([OWL_RL, SHACL, QC], side_by_side=True).run(ctx)
-    if not ctx.triples:
-        report.triples = len(kg.store)
+    if not ctx.triples:  # distinct triples of the union, as evkg validate and evkg stats count them
+        from evkg.store import count_union
+
+        report.triples = count_union(kg.engine)
     if kg.store_path is not None and kg.manifest is not None:
         save_cache(kg.store_path, kg.manifest.files, per_step["shacl"], lang)
     assert ctx.closure is not None
     return CheckResult(report, ctx.closure, report.seconds)
 
 
-def reason(data_dir: str | os.PathLike[str] | None = None, *, engine: str = "fast") -> Closure:
-    """Load a data folder and compute its OWL 2 RL closure (filtered, new triples only) with ``engine``."""
+def reason(
+    data_dir: str | os.PathLike[str] | None = None,
+    *,
+    engine: str = "fast",
+    store_dir: str | os.PathLike[str] | None = None,
+) -> Closure:
+    """Load a data folder (or reopen its persisted store) and compute its OWL 2 RL closure (filtered,
+    new triples only) with ``engine``."""
     Options(reasoner=engine)  # an unknown engine is a usage error
     from evkg.quality.owl2rl import data_closure
 
-    return data_closure(data_dir, engine)
+    return data_closure(data_dir, engine, store_dir)
 
 
 __all__ = [

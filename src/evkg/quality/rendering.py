@@ -17,7 +17,7 @@ _HEADINGS = {
     "en": {
         "ok": "conforms: no violations",
         "fail": "does not conform",
-        "summary": "{v} violation(s), {w} warning(s) on {e} entit(y/ies); {t} triples checked",
+        "end": ". ",
         "in": "in",
         "value": "value",
         "node": "(node)",
@@ -25,10 +25,13 @@ _HEADINGS = {
     "ja": {
         "ok": "適合：違反はありません",
         "fail": "不適合",
-        "summary": "違反 {v} 件、警告 {w} 件（対象 {e} 件）。検査したトリプル数 {t}",
+        "end": "。",
         "in": "所在グラフ",
         "value": "値",
         "node": "（ノード全体）",
+        "Violation": "違反",
+        "Warning": "警告",
+        "Info": "情報",
     },
 }
 
@@ -49,13 +52,29 @@ def format_text(report: Report) -> str:
             if f.focus != entity:
                 where = f"{f.focus} {where}"
             value = f"  {words['value']}: {_short(f.value)}" if f.value is not None else ""
-            lines.append(f"  [{f.severity}] {where}{value}")
+            lines.append(f"  [{words.get(f.severity, f.severity)}] {where}{value}")
             lines.append(f"      {f.message}  ({f.component})")
         lines.append("")
     status = words["ok"] if report.conforms else words["fail"]
-    summary = words["summary"].format(v=len(report.violations), w=len(report.warnings), e=len(groups), t=report.triples)
-    lines.append(f"{status}. {summary}")
+    lines.append(f"{status}{words['end']}{summary(report, len(groups))}")
     return "\n".join(lines) + "\n"
+
+
+def summary(report: Report, entities: int) -> str:
+    """The closing count: "0 violations, 6 warnings on 6 entities; 3,175 triples checked" (or in Japanese).
+
+    "triples" are distinct triples over all named graphs (:mod:`evkg.wording`).
+    """
+    from evkg.wording import count, count_ja
+
+    v, w, t = len(report.violations), len(report.warnings), report.triples
+    if report.lang == "ja":
+        found = f"違反 {count_ja(v, '件')}、警告 {count_ja(w, '件')}（対象 {count_ja(entities, '件')}）"
+        return f"{found}。検査したトリプル数：{t:,}"
+    return (
+        f"{count(v, 'violation')}, {count(w, 'warning')} on {count(entities, 'entity', 'entities')}; "
+        f"{count(t, 'triple')} checked"
+    )
 
 
 def _short(text: str | None, width: int = 100) -> str:
