@@ -117,7 +117,7 @@ def _exception_types() -> tuple[tuple[type[BaseException], ...], ...]:
 _EXITS, _USAGE, _ABORTS = _exception_types()
 
 
-def readable_help(command: click.Command) -> click.Command:
+def readable_help(command: click.Command, parent: click.Context | None = None) -> click.Command:
     """Make ``--help`` show metavars (``FORMAT``, ``DIR``, ``FILES``), never Python type names.
 
     typer prints each parameter's Python type (``<str>``, ``<list[str]>``, ``<bool>``, ``<int range>``)
@@ -126,7 +126,8 @@ def readable_help(command: click.Command) -> click.Command:
     shows nothing. Ranges are written in the help text and checked by the command, not shown as
     ``[0<=x<=65535]``. tests/test_cli_help.py walks every command's help to keep it so.
     """
-    ctx = command.context_class(command, info_name=command.name, **(command.context_settings or {}))
+    # the context a real run gives the command (a subcommand inherits -h from evkg's context settings)
+    ctx = command.context_class(command, info_name=command.name, parent=parent, **(command.context_settings or {}))
     params = list(command.params)
     help_option = command.get_help_option(ctx)
     if help_option is not None:
@@ -142,7 +143,7 @@ def readable_help(command: click.Command) -> click.Command:
         if hasattr(param, "display_type_rich"):
             param.display_type_rich = lambda ctx, shown=shown: shown  # type: ignore[method-assign]
     for sub in getattr(command, "commands", {}).values():
-        readable_help(sub)
+        readable_help(sub, ctx)
     return command
 
 
