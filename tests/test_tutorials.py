@@ -7,7 +7,8 @@ Each tutorial runs from top to bottom in its own empty folder, block by block, a
   matches anything, whitespace is normalised). A command must exit 0 unless the expected output
   ends with a line ``[exit code N]``. A command ending in ``# in another terminal`` (a server) runs
   in the background until the tutorial ends, and the next command waits until its port answers;
-- a ```` ```python ```` block: a doctest; names defined in one block are seen by the next;
+- a ```` ```python ```` or ```` ```pycon ```` block: a doctest; names defined in one block are seen by
+  the next (a block without ``>>>`` lines has nothing to run);
 - a ```` ```turtle ```` block whose first line is ``# file: PATH``: written to ``PATH`` (the reader
   saves the file) before the next block runs.
 
@@ -50,9 +51,9 @@ def blocks(markdown: str) -> list[Block]:
     out, current, start = [], None, 0
     for number, line in enumerate(markdown.splitlines(), start=1):
         if current is None:
-            m = re.match(r"^```(console|python|turtle)\s*$", line)
+            m = re.match(r"^```(console|python|pycon|turtle)\s*$", line)
             if m:
-                current, start, body = m.group(1), number, []
+                current, start, body = m.group(1).replace("pycon", "python"), number, []
         elif line.startswith("```"):
             out.append(Block(current, "\n".join(body) + "\n", start))
             current = None
@@ -142,8 +143,15 @@ def output_matches(want: str, got: str) -> bool:
     return re.fullmatch("".join(parts), text) is not None
 
 
-def run_tutorial(path: Path, folder: Path, evkg_exe: str) -> list[str]:
-    """Run one tutorial in ``folder``; return the failures (empty: it works as written)."""
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def run_tutorial(path: Path, folder: Path, evkg_exe: str, env: dict[str, str] | None = None) -> list[str]:
+    """Run one tutorial in ``folder``; return the failures (empty: it works as written).
+
+    ``env`` adds to the commands' environment (e.g. ``TTY_COMPATIBLE=1``, ``COLUMNS=80``: drawn as in
+    an 80-column terminal); escape sequences (bold headers) are removed before comparing.
+    """
     markdown = path.read_text(encoding="utf-8")
     replacements: dict[str, str] = {}
     for words in directives(markdown):
@@ -160,12 +168,14 @@ def run_tutorial(path: Path, folder: Path, evkg_exe: str) -> list[str]:
             text = text.replace(old, new)
         return text
 
+    extra = env or {}
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k not in ("TTY_COMPATIBLE", "FORCE_COLOR")},
         "PATH": f"{Path(evkg_exe).parent}{os.pathsep}{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
         "NO_COLOR": "1",
         "COLUMNS": "200",
         "PYTHONUTF8": "1",
+        **extra,
     }
     failures: list[str] = []
     globs: dict[str, object] = {"__name__": f"tutorial_{path.stem.replace('-', '_')}"}
@@ -206,7 +216,7 @@ def run_tutorial(path: Path, folder: Path, evkg_exe: str) -> list[str]:
                 proc = subprocess.run(
                     ["bash", "-c", command], cwd=folder, env=env, capture_output=True, text=True, timeout=180
                 )
-                got = proc.stdout + (proc.stderr if code else "")
+                got = ANSI.sub("", proc.stdout + (proc.stderr if code else ""))
                 if proc.returncode != code:
                     failures.append(
                         f"{path.name}:{number}: `{command}` exited {proc.returncode}, expected {code}\n{proc.stderr}"
