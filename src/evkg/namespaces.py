@@ -10,7 +10,7 @@ from rdflib.term import URIRef
 
 
 class EVKG(DefinedNamespace):
-    """Terms defined in ontology/evkg.ttl (73 terms)."""
+    """Terms defined in ontology/evkg.ttl (74 terms)."""
 
     _NS = Namespace("https://w3id.org/evkg/ontology/")
     _fail = True
@@ -43,6 +43,7 @@ class EVKG(DefinedNamespace):
     articleNumber: URIRef  # article number
     asOf: URIRef  # as of
     asserts: URIRef  # self-description
+    authorCount: URIRef  # number of authors
     authorPosition: URIRef  # author position
     carries: URIRef  # carries
     citesDoi: URIRef  # cites DOI

@@ -12,15 +12,32 @@ list of positioned authors. Styles are CSL files shipped in ``evkg/link/styles/`
 Article titles are printed in sentence case by all three styles; a title that the graph only has
 in Title Case is converted (words with inner capitals, digits or all capitals are kept, as is the
 word after a colon). Formats: ``text`` (the style), ``bibtex``, ``ris``, ``csl-json``.
+
+An author list is printed as complete only when a source counts the authors (``evkg:authorCount``,
+which registry snapshots carry: Crossref, DOI and PubMed records list every author) and the graph
+has them all. Otherwise it is marked incomplete as each format demands: the styles end the names
+with "et al." (the style's own et-al rule is applied to the names the graph has, never an ellipsis
+to a last author it does not know); BibTeX ends the author field with ``and others``; CSL-JSON adds
+the name ``{"literal": "others"}`` (the CSL processors' convention for "et al."); RIS, whose tags have
+no such mark, says so in a note (``N1``). RIS follows the RIS specification: the record starts with
+``TY`` and ends with ``ER``, one ``AU`` per author, ``DA`` as ``YYYY/MM/DD/``, lines ended by CR LF.
+
+citeproc-py ignores the delimiter of a style's localized date forms (NLM's "2018 Nov 23" came out
+as "2018Nov23"); :func:`style_xml` writes those dates out with the locale's parts and delimiter
+before citeproc-py reads the style.
 """
 
 from __future__ import annotations
 
+import copy
+import functools
+import io
 import json
 import re
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
+from xml.etree import ElementTree as ET
 
 from rdflib import RDF, Dataset, URIRef
 from rdflib.namespace import DCTERMS, PROV
@@ -180,13 +197,71 @@ def with_initials(work: Work) -> Work:
     return replace(work, authors=authors)
 
 
-def _csl_item(work: Work, item_id: str, style_name: str) -> dict:
-    """CSL-JSON for rendering; an author list known to be incomplete ends in "et al."."""
+_CSL_NS = "http://purl.org/net/xbiblio/csl"
+_CSL = f"{{{_CSL_NS}}}"
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+#: a stand-in for the authors the graph does not have: counted by the et-al rule, never printed
+_UNKNOWN_AUTHOR = {"family": "Unknown-author-placeholder"}
+
+
+@functools.lru_cache(maxsize=32)
+def style_xml(file: str, known_authors: int | None = None) -> bytes:
+    """The CSL style as citeproc-py should read it.
+
+    Localized dates (``<date form="text" variable="issued"/>``) are written out with the English
+    locale's date parts and delimiter, which citeproc-py would otherwise drop. With
+    ``known_authors`` (an incomplete list of that many names), the bibliography's et-al rule is set
+    to print those names and then "et al." (``et-al-min`` = n + 1, ``et-al-use-first`` = n, no
+    ``et-al-use-last``), unless the style already truncates sooner.
+    """
+    ET.register_namespace("", _CSL_NS)
+    text = (resources.files("evkg.link") / "styles" / file).read_bytes()
+    root = ET.fromstring(text)
+    forms: dict[str, ET.Element] = {}
+    for locale in root.findall(f"{_CSL}locale"):
+        if locale.get(_XML_LANG, "en").startswith("en"):
+            for date in locale.findall(f"{_CSL}date"):
+                forms.setdefault(date.get("form", ""), date)
+    for parent in root.iter():
+        for i, date in enumerate(list(parent)):
+            if date.tag != f"{_CSL}date" or date.get("form") not in forms or date.get("variable") is None:
+                continue
+            localized = forms[date.get("form", "")]
+            wanted = {"year-month-day": 3, "year-month": 2, "year": 1}[date.get("date-parts", "year-month-day")]
+            overrides = {p.get("name"): p.attrib for p in date.findall(f"{_CSL}date-part")}
+            written = ET.Element(
+                f"{_CSL}date", {k: v for k, v in date.attrib.items() if k not in ("form", "date-parts")}
+            )
+            written.set("delimiter", localized.get("delimiter", " "))
+            parts = [p for p in localized.findall(f"{_CSL}date-part")]
+            kept = {"year", "month", "day"} if wanted == 3 else {"year", "month"} if wanted == 2 else {"year"}
+            for part in parts:
+                if part.get("name") in kept:
+                    element = copy.deepcopy(part)
+                    element.attrib.update(overrides.get(part.get("name"), {}))
+                    written.append(element)
+            parent[i] = written
+    if known_authors is not None:
+        bibliography = root.find(f"{_CSL}bibliography")
+        if bibliography is not None:
+            use_first = int(bibliography.get("et-al-use-first", known_authors))
+            minimum = int(bibliography.get("et-al-min", known_authors + 1))
+            if not (minimum <= known_authors and use_first < known_authors):  # the style prints them all
+                bibliography.set("et-al-min", str(known_authors + 1))
+                bibliography.set("et-al-use-first", str(max(min(use_first, known_authors), 1)))
+                bibliography.set("et-al-use-last", "false")
+            # "Welsh JA, et al." (NLM) and "Welsh, J. A., et al.": a comma before "et al." after one name too
+            bibliography.set("delimiter-precedes-et-al", "always")
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def _csl_item(work: Work, item_id: str) -> dict:
+    """CSL-JSON for rendering; an incomplete author list gets a stand-in that the et-al rule hides."""
     item = to_csl(with_initials(work), item_id)
     for name in item.get("author", []):
         name.pop("ORCID", None)  # citeproc-py does not know the field
-    if work.more_authors and style_name in ("vancouver", "nlm"):
-        item.setdefault("author", []).append({"literal": "et al"})
+    if not work.authors_complete and item.get("author"):
+        item["author"].append(dict(_UNKNOWN_AUTHOR))
     return item
 
 
@@ -198,14 +273,16 @@ def render_text(work: Work, style_name: str, item_id: str = "item") -> str:
     style = STYLES.get(style_name)
     if style is None:
         raise UsageError(f"unknown style {style_name!r}; known: {', '.join(STYLES)}")
-    item = _csl_item(work, item_id, style_name)
+    item = _csl_item(work, item_id)
     if item.get("title") and item.get("type") == "article-journal":
         item["title"] = sentence_case(item["title"])
-    with resources.as_file(resources.files("evkg.link") / "styles" / style.file) as path:
-        csl = CitationStylesStyle(str(path), validate=False)
+    known = None if work.authors_complete or not work.authors else len(work.authors)
+    csl = CitationStylesStyle(io.BytesIO(style_xml(style.file, known)), validate=False)
     bib = CitationStylesBibliography(csl, CiteProcJSON([item]), formatter.plain)
     bib.register(Citation([CitationItem(item_id)]))
     text = str(bib.bibliography()[0])
+    if _UNKNOWN_AUTHOR["family"] in text:  # the et-al rule must hide the stand-in; never print it
+        raise UsageError(f"{item_id}: the {style_name} style printed an incomplete author list as complete")
     text = re.sub(r"^\s*1\.\s*", "", text)  # numeric styles print the citation number
     if style.hyphen_pages:
         text = re.sub(r"(?<=[0-9A-Za-z])–(?=[0-9A-Za-z])", "-", text)
@@ -220,7 +297,10 @@ def render_bibtex(work: Work, key: str) -> str:
     names = [a.literal if a.is_group else f"{a.family}, {a.given}" if a.given else a.family for a in work.authors]
     names = [f"{{{n}}}" if n and n == (work.authors[i].literal) else n for i, n in enumerate(names)]
     if names:
-        fields.append(Field("author", " and ".join(n for n in names if n)))
+        listed = [n for n in names if n]
+        if not work.authors_complete:
+            listed.append("others")  # BibTeX's "et al.": the list is not complete
+        fields.append(Field("author", " and ".join(listed)))
     for name, value in (
         ("title", f"{{{work.title}}}" if work.title else None),
         ("journal", work.container_title),
@@ -241,7 +321,13 @@ def render_bibtex(work: Work, key: str) -> str:
 
 
 def render_ris(work: Work) -> str:
+    """One RIS record (TY first, ER last, CR LF line ends, no record number line)."""
     import rispy
+    from rispy.writer import RisWriter
+
+    class _Writer(RisWriter):
+        def set_header(self, count: int) -> str:
+            return ""  # rispy numbers records ("1."): not a RIS tag line
 
     entry: dict = {"type_of_reference": "JOUR" if work.type == "article-journal" else "GEN"}
     entry["authors"] = [
@@ -252,6 +338,12 @@ def render_ris(work: Work) -> str:
         ("journal_name", work.container_title),
         ("alternate_title2", work.nlm_abbreviation),
         ("year", str(work.year) if work.year else None),
+        (
+            "date",
+            "/".join(f"{p:02d}" if i else f"{p:04d}" for i, p in enumerate(work.issued)) + "/" * (4 - len(work.issued))
+            if len(work.issued) > 1
+            else None,
+        ),
         ("volume", work.volume),
         ("number", work.issue),
         ("start_page", work.first_page or work.article_number),
@@ -263,7 +355,11 @@ def render_ris(work: Work) -> str:
             entry[key] = value
     if work.pmid:
         entry["accession_number"] = work.pmid
-    return rispy.dumps([entry])
+    if work.authors and not work.authors_complete:
+        entry["notes"] = [f"Author list incomplete: the first {len(work.authors)} authors only."]
+    text = rispy.dumps([entry], implementation=_Writer)
+    lines = [line for line in text.splitlines() if line.strip() or line.startswith("ER")]
+    return "\r\n".join(lines) + "\r\n"
 
 
 def check_options(style: str, fmt: str) -> None:
@@ -286,7 +382,10 @@ def cite(lookup: Lookup, prefixes: Prefixes, ident: str, style: str = "vancouver
         return render_bibtex(work, key)
     if fmt == "ris":
         return render_ris(work)
-    return json.dumps([to_csl(work, key)], indent=2, ensure_ascii=False) + "\n"
+    item = to_csl(work, key)
+    if work.authors and not work.authors_complete:
+        item["author"].append({"literal": "others"})  # CSL processors print it as "et al."
+    return json.dumps([item], indent=2, ensure_ascii=False) + "\n"
 
 
 def style_files() -> list[Path]:

@@ -133,6 +133,7 @@ def parse_summary(content: bytes, pmid: str | None = None, what: str = "pubmed a
         else:
             family, _, _initials = name.rpartition(" ")  # "Welsh JA": initials are not given names
             work.authors.append(Contributor(family=family or name, printed=name))
+    work.author_count = len(work.authors) if work.authors else None  # ESummary lists every author
     for aid in doc.get("articleids") or []:
         if not isinstance(aid, dict):
             continue
@@ -202,6 +203,9 @@ def parse_article(content: bytes, what: str = "pubmed XML answer") -> Work:
             continue
         printed = " ".join(p for p in (family, initials) if p)
         work.authors.append(Contributor(family=family, given=given, orcid=orcid, printed=printed))
+    author_list = article.find("AuthorList")
+    if work.authors and (author_list is None or author_list.get("CompleteYN", "Y") == "Y"):
+        work.author_count = len(work.authors)  # NLM marks a list it did not take whole with CompleteYN="N"
     for aid in art.findall("PubmedData/ArticleIdList/ArticleId"):
         kind, value = aid.get("IdType"), _text(aid)
         if kind == "doi":

@@ -367,6 +367,9 @@ def work_graph(
         g.add((agent, FOAF.name, Literal(name)))
         _bilingual(g, agent, name)
 
+    if work.author_count is not None and len(work.authors) >= work.author_count:
+        g.add((pub, v.evkg.authorCount, Literal(work.author_count, datatype=XSD.nonNegativeInteger)))
+
     for doi in work.references:
         target = lookup.publication_by_doi(doi) if lookup is not None else None
         if target is not None and target != pub:
@@ -447,6 +450,8 @@ def work_from_graph(ds: Dataset, pub: URIRef, prefixes: Prefixes, graph_order: l
         work.issn_electronic = first(v.prism.eIssn, journal)
         if not work.container_title:
             work.container_title = work.nlm_abbreviation or first(RDFS.label, journal, lang="en")
+    counts = [int(c) for g in graphs for c in g.objects(pub, v.evkg.authorCount) if str(c).isdigit()]
+    work.author_count = max(counts) if counts else None  # the largest count any source gives
     best: list[tuple[int, URIRef]] = []
     for g in graphs:
         rows = []

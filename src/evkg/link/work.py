@@ -88,6 +88,12 @@ class Work:
     correction_type: str | None = None  # "erratum", "correction", "corrigendum" when it is one
     url: str | None = None
     more_authors: int = 0  # authors known to exist whose position in the list is unknown
+    author_count: int | None = None  # how many authors the source says there are (None: it does not say)
+
+    @property
+    def authors_complete(self) -> bool:
+        """Is :attr:`authors` the whole author list? Only when a source counts the authors and all are here."""
+        return self.author_count is not None and not self.more_authors and len(self.authors) >= self.author_count
 
     @property
     def year(self) -> int | None:
@@ -200,6 +206,13 @@ def work_from_csl(item: dict[str, Any]) -> Work:
         publisher=clean_text(item.get("publisher")),
         url=clean_text(item.get("URL")),
     )
+    # a registry record (Crossref, DOI content negotiation) lists every author; a name "others" (the
+    # CSL-JSON convention for "et al.") says the list is not complete
+    literals = [str(a.get("literal") or "").strip().lower() for a in item.get("author") or [] if isinstance(a, dict)]
+    if "others" in literals:
+        work.authors = [a for a in work.authors if (a.literal or "").strip().lower() != "others"]
+    elif work.authors:
+        work.author_count = len(work.authors)
     lang = clean_text(item.get("language"))
     if lang and re.fullmatch(r"[a-z]{2}(-[A-Za-z]{2})?", lang):
         work.title_language = lang.split("-")[0]
