@@ -89,7 +89,7 @@ def test_are_the_patterns_portable_to_sparql_and_shacl_engines(kind: str) -> Non
         (ids.doi_iri, "DOI:10.1002/JEV2.12404", "https://doi.org/10.1002/jev2.12404"),
         (ids.pubmed_iri, "38326288", "https://pubmed.ncbi.nlm.nih.gov/38326288/"),
         (ids.pmc_iri, "pmc10850029", "https://pmc.ncbi.nlm.nih.gov/articles/PMC10850029/"),
-        (ids.orcid_iri, "0000-0003-1746-1279", "https://orcid.org/0000-0003-1746-1279"),
+        (ids.orcid_iri, "0000-0002-1825-0097", "https://orcid.org/0000-0002-1825-0097"),
         (ids.ror_iri, "04xfq0f34", "https://ror.org/04xfq0f34"),
         (ids.issn_iri, "2001-3078", "https://portal.issn.org/resource/ISSN/2001-3078"),
         (ids.wikidata_iri, "Q42", "http://www.wikidata.org/entity/Q42"),

@@ -80,7 +80,7 @@ def test_the_identifier_table_lists_dois_and_orcids(evkg_exe: str) -> None:
         "kind": "doi",
         "value": "10.1002/jev2.12404",
     }.items() <= next(r for r in rows if r["kind"] == "doi" and r["value"] == "10.1002/jev2.12404").items()
-    assert any(r["kind"] == "orcid" and r["value"] == "0000-0003-1746-1279" for r in rows)
+    assert any(r["kind"] == "orcid" and r["value"] == "0000-0002-1097-9756" for r in rows)
 
 
 def test_term_mappings_as_sssom(evkg_exe: str) -> None:

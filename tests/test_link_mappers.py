@@ -35,7 +35,7 @@ def test_what_does_crossref_say_about_misev2023() -> None:
     assert (w.authors[0].family, w.authors[0].given, w.authors[0].orcid) == (
         "Welsh",
         "Joshua A.",
-        "0000-0003-1746-1279",
+        "0000-0002-1097-9756",
     )
     assert w.authors[0].name_as_printed == "Welsh JA"
     assert (w.volume, w.issue, w.article_number, w.page, w.issued) == ("13", "2", "e12404", None, (2024,))
@@ -77,7 +77,7 @@ def test_what_does_pubmed_esummary_say_about_daneshmandi_2020() -> None:
 def test_what_does_pubmed_efetch_add_an_orcid_for_welsh() -> None:
     w = pubmed.parse_article((RECORDED / "pubmed" / "efetch-38326288.xml").read_bytes())
     assert (w.pmid, w.pmcid, w.doi) == ("38326288", "PMC10850029", "10.1002/jev2.12404")
-    assert (w.authors[0].family, w.authors[0].given, w.authors[0].orcid) == ("Welsh", "Joshua A", "0000-0003-1746-1279")
+    assert (w.authors[0].family, w.authors[0].given, w.authors[0].orcid) == ("Welsh", "Joshua A", "0000-0002-1097-9756")
     assert (w.issn_electronic, w.nlm_abbreviation, w.article_number) == ("2001-3078", "J Extracell Vesicles", "e12404")
 
 

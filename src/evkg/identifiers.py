@@ -2,7 +2,7 @@
 
 Each ``normalize_<kind>`` function takes what a user, a curator or a registry wrote
 (``https://doi.org/10.1002/JEV2.12404``, ``doi:10.1002/jev2.12404``, ``PMID: 38326288``,
-``https://orcid.org/0000-0003-1746-1279``) and returns the one normalised string that the graph
+``https://orcid.org/0000-0002-1825-0097``) and returns the one normalised string that the graph
 stores as a literal, or raises :class:`IdentifierError` (a :class:`ValueError`) whose message names
 the kind, the value and what is wrong with it.
 
@@ -20,8 +20,8 @@ registry by a test.
 
 >>> normalize_doi("https://doi.org/10.1002/JEV2.12404")
 '10.1002/jev2.12404'
->>> normalize_orcid("https://orcid.org/0000-0003-1746-1279")
-'0000-0003-1746-1279'
+>>> normalize_orcid("https://orcid.org/0000-0002-1825-0097")
+'0000-0002-1825-0097'
 >>> str(doi_iri("doi:10.1002/jev2.12404"))
 'https://doi.org/10.1002/jev2.12404'
 """

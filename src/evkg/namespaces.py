@@ -10,7 +10,7 @@ from rdflib.term import URIRef
 
 
 class EVKG(DefinedNamespace):
-    """Terms defined in ontology/evkg.ttl (74 terms)."""
+    """Terms defined in ontology/evkg.ttl (83 terms)."""
 
     _NS = Namespace("https://w3id.org/evkg/ontology/")
     _fail = True
@@ -18,6 +18,8 @@ class EVKG(DefinedNamespace):
     Activity: URIRef  # organisational activity
     Agreement: URIRef  # agreement
     AgreementPurpose: URIRef  # purpose of an agreement
+    ArchiveExtent: URIRef  # extent of an archived copy
+    ArchivedCopy: URIRef  # archived copy of a source
     Authorship: URIRef  # authorship
     CooperationArea: URIRef  # area of cooperation
     CountQualifier: URIRef  # count qualifier
@@ -39,6 +41,9 @@ class EVKG(DefinedNamespace):
     activity: URIRef  # activity
     announcedIn: URIRef  # announced in
     approximately: URIRef  # approximately
+    archiveExtent: URIRef  # extent of the archived copy
+    archiveFile: URIRef  # archive file
+    archivedCopy: URIRef  # archived copy
     areaOfCooperation: URIRef  # area of cooperation
     articleNumber: URIRef  # article number
     asOf: URIRef  # as of
@@ -56,11 +61,13 @@ class EVKG(DefinedNamespace):
     convenesSector: URIRef  # convenes sector
     correspondingAuthor: URIRef  # corresponding author
     countQualifier: URIRef  # count qualifier
+    curatorsWork: URIRef  # curators' own work
     discouragedTerm: URIRef  # term used with caution
     doi: URIRef  # DOI
     editionOf: URIRef  # edition of
     evidenceGrade: URIRef  # evidence grade
     exactly: URIRef  # exactly
+    excerpts: URIRef  # excerpts
     field: URIRef  # field
     hasEdition: URIRef  # has edition
     hasTranslation: URIRef  # has translation
@@ -86,6 +93,8 @@ class EVKG(DefinedNamespace):
     signatory: URIRef  # signatory
     signed: URIRef  # signed
     signingDate: URIRef  # signing date
+    storedCopyDate: URIRef  # date of the stored copy
     translationOfGraph: URIRef  # translation of graph
     translator: URIRef  # translator
+    wholeText: URIRef  # whole text
     wikidataId: URIRef  # Wikidata ID
