@@ -1,6 +1,6 @@
 """Hatch build hook: ship ``ontology/``, ``graph/`` and ``queries/`` inside the wheel.
 
-They go to ``evkg/_data/<name>/``, where :func:`evkg.sources.default_data_dir` finds them in an
+They go to ``evkg/_data/<name>/``, where :func:`evkg.data.layout.default_data_dir` finds them in an
 installed package. A hook rather than a static ``force-include`` table because a folder that holds
 no committed file yet (for example ``queries/`` early on) does not exist in a fresh clone, and a
 static ``force-include`` of a missing folder fails the whole build.

@@ -36,9 +36,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from evkg.identifiers import RESOLVERS, issn_check_digit, orcid_check_digit, ror_check_digits
-from evkg.prefixes import Prefixes, registry
-from evkg.sources import DataDir, resolve
+from evkg.data.identifiers import RESOLVERS, issn_check_digit, orcid_check_digit, ror_check_digits
+from evkg.data.layout import DataDir, resolve
+from evkg.data.prefixes import Prefixes, registry
 
 #: Folder under ``graph/`` that holds the generated files (so they form their own named graphs).
 SYNTH_DIR = "synth"
@@ -236,7 +236,9 @@ class TurtleFile:
 
     def text(self) -> str:
         head = self.prefixes.turtle_block(sorted(self.used))
-        return f"# Synthetic evkg data (evkg.synth); named graph <{self.graph}>\n{head}\n" + "\n".join(self.blocks)
+        return f"# Synthetic evkg data (benchmarks.synth); named graph <{self.graph}>\n{head}\n" + "\n".join(
+            self.blocks
+        )
 
 
 # --- the generator ------------------------------------------------------------------------------------------

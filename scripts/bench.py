@@ -2,7 +2,7 @@
 
     python scripts/bench.py --sizes 10k,100k,1M --runs 3 --limit 120 --write docs/benchmarks.md
 
-For each size a synthetic data folder is generated (evkg.synth, seed 1), then every operation runs in
+For each size a synthetic data folder is generated (benchmarks.synth, seed 1), then every operation runs in
 a fresh subprocess of this script (``--worker``), so that its peak memory (``ru_maxrss``) is its own;
 engines are interleaved (evkg, then the plain stack, then evkg again …) and each operation is repeated
 ``--runs`` times (medians are reported). An operation that exceeds ``--limit`` seconds is stopped and
@@ -70,9 +70,9 @@ def _example_params(spec: Any) -> dict[str, Any]:
 def _rdflib_dataset(data: Path) -> Any:
     from rdflib import Dataset, URIRef
 
-    from evkg.load import source_files
-    from evkg.prefixes import registry
-    from evkg.sources import resolve
+    from evkg.data.layout import resolve
+    from evkg.data.prefixes import registry
+    from evkg.rdf.parse import source_files
 
     d = resolve(data)
     ds = registry(data).bind(Dataset(default_union=True))
@@ -234,7 +234,7 @@ def _helpers_evkg(data: Path, store: Path, limit: float) -> dict[str, dict[str, 
     import pyoxigraph as ox
 
     import evkg
-    from evkg.store import to_oxigraph
+    from evkg.rdf.terms import to_oxigraph
 
     kg = evkg.load(data, store)
     prefixes = kg.prefixes.as_dict()
@@ -280,8 +280,8 @@ def _helpers_rdflib(data: Path, limit: float) -> dict[str, dict[str, Any]]:
     """Each helper's query on rdflib's SPARQL engine (prepared once, parameters as initBindings)."""
     from rdflib.plugins.sparql import prepareQuery
 
-    from evkg.prefixes import registry
-    from evkg.queries import discover
+    from evkg.data.prefixes import registry
+    from evkg.query.helpers import discover
 
     prefixes = registry(data)
     ds = _rdflib_dataset(data)
@@ -354,7 +354,8 @@ def measure(
     log: Any,
     only: set[str] | None = None,
 ) -> dict[str, Any]:
-    from evkg.synth import generate
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/ is outside the wheel
+    from benchmarks.synth import generate
 
     results: dict[str, Any] = {"sizes": {}}
     for n in sizes:
@@ -477,7 +478,7 @@ def render(results: dict[str, Any], env: dict[str, Any], limit: float) -> str:
     lines += [
         f"Measured in one run of `{env['command']}` "
         f"on {env['date']}: {env['machine']}; Python {v['python']}, evkg {v['evkg']}, rdflib {v['rdflib']}, "
-        f"pyoxigraph {v['pyoxigraph']}, owlrl {v['owlrl']}, pyshacl {v['pyshacl']}. Data: `evkg.synth` (seed 1), "
+        f"pyoxigraph {v['pyoxigraph']}, owlrl {v['owlrl']}, pyshacl {v['pyshacl']}. Data: `benchmarks.synth` (seed 1), "
         f"{size_text}. Each operation runs in a fresh subprocess (engines interleaved: evkg, plain, evkg, …) "
         f"and its peak memory is that process's `ru_maxrss`. Figures are medians of {runs} runs; an operation "
         f"slower than {long:.0f} s ran once, and so did the two that repeat inside one process (every helper: "

@@ -27,10 +27,10 @@ import rdflib
 
 import evkg
 from evkg.atomic import write_bytes
-from evkg.engines import RdflibEngine, upload_graphs
-from evkg.kg import connect
-from evkg.queries import QueryHelpers
-from evkg.store import count_per_graph, count_union
+from evkg.query.engine import count_per_graph, count_union
+from evkg.query.engines import RdflibEngine, upload_graphs
+from evkg.query.helpers import QueryHelpers
+from evkg.query.knowledge_graph import connect
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from oxigraph_server import running_server  # noqa: E402

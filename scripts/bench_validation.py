@@ -48,12 +48,12 @@ OPS = {
 # --- worker: one operation in this process ------------------------------------------------------------------
 def _inputs(data: Path) -> tuple[Any, Any, Any, Any]:
     import evkg
-    from evkg import sources
+    from evkg.data import layout
     from evkg.quality.inputs import ontology_graph, shapes_graph, union_graph
 
     kg = evkg.load(data)
     union = union_graph(kg.store, kg.prefixes)
-    return kg, union, shapes_graph(sources.resolve(data)), ontology_graph(sources.resolve(data))
+    return kg, union, shapes_graph(layout.resolve(data)), ontology_graph(layout.resolve(data))
 
 
 def worker(op: str, data: Path) -> dict[str, Any]:

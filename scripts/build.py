@@ -1,6 +1,6 @@
 """Build every export and void.ttl into a folder: ``python scripts/build.py --out out/``.
 
-A thin wrapper over :func:`evkg.build.build` (the same as ``evkg build``), for a checkout without
+A thin wrapper over :func:`evkg.publish.builder.build` (the same as ``evkg build``), for a checkout without
 the package installed.
 """
 

@@ -4,9 +4,9 @@
     python scripts/generate_context.py --check    # exit 1 if the committed file is out of date
 
 The context holds every prefix of ``ontology/prefixes.ttl`` and a language map
-(``"@container": "@language"``) for the label-like properties (``evkg.prefixes.LANGUAGE_MAPPED``)
+(``"@container": "@language"``) for the label-like properties (``evkg.data.prefixes.LANGUAGE_MAPPED``)
 and for the ontology's properties whose range is ``rdf:langString``. The logic is
-:func:`evkg.prefixes.context_document`; tests/test_prefixes.py checks the committed file.
+:func:`evkg.data.prefixes.context_document`; tests/test_prefixes.py checks the committed file.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(ROOT / "src"))
     from rdflib import Graph
 
-    from evkg.prefixes import context_document, registry
-    from evkg.sources import resolve
+    from evkg.data.layout import resolve
+    from evkg.data.prefixes import context_document, registry
 
     data = resolve(args.data)
     ontology = Graph().parse(data.ontology_file, format="turtle") if data.ontology_file.is_file() else None

@@ -1,6 +1,6 @@
-"""Generate ``src/evkg/namespaces.py`` (a typed rdflib DefinedNamespace) from ``ontology/evkg.ttl``.
+"""Generate ``src/evkg/data/namespaces.py`` (a typed rdflib DefinedNamespace) from ``ontology/evkg.ttl``.
 
-    python scripts/generate_namespaces.py            # rewrite src/evkg/namespaces.py
+    python scripts/generate_namespaces.py            # rewrite src/evkg/data/namespaces.py
     python scripts/generate_namespaces.py --check    # exit 1 if the committed file is out of date
 
 Uses rdflib's own ``rdflib.tools.defined_namespace_creator`` to find the terms (everything typed in
@@ -21,7 +21,7 @@ from rdflib.namespace import RDFS
 from rdflib.tools.defined_namespace_creator import get_target_namespace_elements
 
 ROOT = Path(__file__).resolve().parents[1]
-TARGET = ROOT / "src" / "evkg" / "namespaces.py"
+TARGET = ROOT / "src" / "evkg" / "data" / "namespaces.py"
 CLASS_NAME = "EVKG"
 
 
@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="only check that the committed file is up to date")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT / "src"))
-    from evkg.prefixes import registry
+    from evkg.data.prefixes import registry
 
     text = render(ROOT / "ontology" / "evkg.ttl", registry(ROOT)["evkg"])
     if args.check:

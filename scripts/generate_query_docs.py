@@ -12,10 +12,10 @@ import sys
 from pathlib import Path
 
 from evkg.atomic import write_bytes
+from evkg.data.layout import resolve
+from evkg.docs.query_cookbook import cookbook
 from evkg.errors import EvkgError
-from evkg.queries import discover
-from evkg.querydocs import cookbook
-from evkg.sources import resolve
+from evkg.query.helpers import discover
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,7 +6,7 @@
 
 Without ``--url`` the script starts ``evkg serve`` itself (on a free loopback port, with a store in a
 temporary folder) and stops it at the end; ``--synth N`` first generates a seeded synthetic data
-folder of N triples (evkg.synth, the shape used by scripts/bench.py and the reference figures).
+folder of N triples (benchmarks.synth, the shape used by scripts/bench.py and the reference figures).
 ``--url`` must be a loopback address: the script refuses to load anything else.
 
 Bounded: each scenario runs until ``--requests`` answers have arrived or ``--duration`` seconds
@@ -397,7 +397,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         data = args.data
         if args.synth:
-            from evkg.synth import generate
+            sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/ is outside the wheel
+            from benchmarks.synth import generate
 
             sys.path.insert(0, str(Path(__file__).resolve().parent))
             from synth import size

@@ -1,4 +1,4 @@
-"""Write a seeded synthetic evkg data folder of a given size (see evkg.synth).
+"""Write a seeded synthetic evkg data folder of a given size (see benchmarks.synth).
 
     python scripts/synth.py OUT --triples 100000 [--seed 1]
     python scripts/synth.py /tmp/evkg-10k --triples 10k && evkg validate --data /tmp/evkg-10k
@@ -12,8 +12,11 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from pathlib import Path
 
-from evkg.synth import generate
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository: benchmarks/ is outside the wheel
+
+from benchmarks.synth import generate  # noqa: E402
 
 
 def size(text: str) -> int:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from evkg.prefixes import read as read_registry
+from evkg.data.prefixes import read as read_registry
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PREFIXES_TTL = REPO_ROOT / "ontology" / "prefixes.ttl"

@@ -54,7 +54,7 @@ def test_check_reports_what_validate_reports(run_evkg) -> None:
 
 def test_a_fault_in_a_data_folder_fails_the_check_and_is_named(run_evkg, tmp_path: Path) -> None:
     """A curator writes an office's date as a month: does the check fail (exit 1) and say where?"""
-    from evkg.synth import generate
+    from benchmarks.synth import generate
 
     root = tmp_path / "data"
     generate(root, 2000, seed=3)

@@ -9,8 +9,8 @@ import bibtexparser
 import pytest
 import rispy
 
-from evkg import prefixes, sources
-from evkg.link import cite
+from evkg.data import layout, prefixes
+from evkg.link import citation
 from evkg.link.rdfmap import Lookup
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -27,7 +27,7 @@ PRESS_RELEASE = {
 
 @pytest.fixture(scope="module")
 def graph() -> tuple[Lookup, prefixes.Prefixes]:
-    data = sources.resolve(ROOT)
+    data = layout.resolve(ROOT)
     reg = prefixes.read(data.prefixes_file)
     return Lookup.load(data, reg), reg
 
@@ -44,7 +44,7 @@ def test_the_expected_strings_are_the_press_releases_own() -> None:
 @pytest.mark.parametrize(("ident", "expected"), PRESS_RELEASE.items())
 def test_does_vancouver_reproduce_the_press_release(graph, ident: str, expected: str) -> None:
     lookup, reg = graph
-    assert cite.cite(lookup, reg, ident, style="vancouver") == expected + "\n"
+    assert citation.cite(lookup, reg, ident, style="vancouver") == expected + "\n"
 
 
 @pytest.mark.parametrize(
@@ -58,41 +58,41 @@ def test_does_vancouver_reproduce_the_press_release(graph, ident: str, expected:
 )
 def test_can_a_publication_be_named_by_doi_pmid_iri_or_slug(graph, ident: str) -> None:
     lookup, reg = graph
-    assert cite.cite(lookup, reg, ident) == PRESS_RELEASE["misev2023"] + "\n"
+    assert citation.cite(lookup, reg, ident) == PRESS_RELEASE["misev2023"] + "\n"
 
 
 def test_can_a_publication_be_named_by_its_pmid(graph) -> None:
     """MISEV2014's PMID is printed in its library record; MISEV2023's is only a candidate (not in the graph)."""
     lookup, reg = graph
-    assert cite.cite(lookup, reg, "25536934") == cite.cite(lookup, reg, "publication/misev2014")
+    assert citation.cite(lookup, reg, "25536934") == citation.cite(lookup, reg, "publication/misev2014")
 
 
 def test_which_formats_round_trip(graph) -> None:
     """BibTeX, RIS and CSL-JSON exports parse back with the same DOI and first author."""
     lookup, reg = graph
-    bib = bibtexparser.parse_string(cite.cite(lookup, reg, "misev2023", fmt="bibtex"))
+    bib = bibtexparser.parse_string(citation.cite(lookup, reg, "misev2023", fmt="bibtex"))
     assert bib.entries[0].fields_dict["doi"].value == "10.1002/jev2.12404"
     assert bib.entries[0].fields_dict["author"].value.startswith("Welsh, ")
-    ris = rispy.loads(cite.cite(lookup, reg, "misev2023", fmt="ris"))
+    ris = rispy.loads(citation.cite(lookup, reg, "misev2023", fmt="ris"))
     assert ris[0]["doi"] == "10.1002/jev2.12404" and ris[0]["authors"][0].startswith("Welsh")
-    item = json.loads(cite.cite(lookup, reg, "misev2023", fmt="csl-json"))[0]
+    item = json.loads(citation.cite(lookup, reg, "misev2023", fmt="csl-json"))[0]
     assert item["DOI"] == "10.1002/jev2.12404" and item["author"][0]["family"] == "Welsh"
 
 
 def test_apa_and_nlm_styles_are_bundled_and_render(graph) -> None:
     lookup, reg = graph
-    apa = cite.cite(lookup, reg, "misev2014", style="apa")
+    apa = citation.cite(lookup, reg, "misev2014", style="apa")
     assert apa.startswith("Lötvall, J.") and "https://doi.org/10.3402/jev.v3.26913" in apa
-    nlm = cite.cite(lookup, reg, "misev2014", style="nlm")
+    nlm = citation.cite(lookup, reg, "misev2014", style="nlm")
     assert nlm.startswith("Lötvall J, Hill AF, Hochberg F") and "et al." in nlm
-    assert all(p.is_file() for p in cite.style_files())
+    assert all(p.is_file() for p in citation.style_files())
 
 
 def test_sentence_case_keeps_acronyms_and_the_word_after_a_colon() -> None:
-    assert cite.sentence_case("Emergence of the Stem Cell Secretome in Regenerative Engineering") == (
+    assert citation.sentence_case("Emergence of the Stem Cell Secretome in Regenerative Engineering") == (
         "Emergence of the stem cell secretome in regenerative engineering"
     )
-    assert cite.sentence_case("Guidance on the clinical application of extracellular vesicles in Japan") == (
+    assert citation.sentence_case("Guidance on the clinical application of extracellular vesicles in Japan") == (
         "Guidance on the clinical application of extracellular vesicles in Japan"
     )
 

@@ -17,8 +17,8 @@ import bibtexparser
 import pytest
 import rispy
 
-from evkg import prefixes, sources
-from evkg.link import cite
+from evkg.data import layout, prefixes
+from evkg.link import citation
 from evkg.link.rdfmap import Lookup
 from evkg.link.work import Contributor, Work
 
@@ -43,42 +43,42 @@ def _work(n: int, *, complete: bool) -> Work:
 
 
 def test_apa_lists_a_complete_list_of_up_to_20_with_an_ampersand() -> None:
-    text = cite.render_text(_work(3, complete=True), "apa")
+    text = citation.render_text(_work(3, complete=True), "apa")
     assert text.startswith("AuthorA, T. Q., AuthorB, T. Q., & AuthorC, T. Q. (2018).")
     assert "et al." not in text
 
 
 def test_apa_gives_19_then_an_ellipsis_and_the_last_of_a_complete_list_of_25() -> None:
-    text = cite.render_text(_work(25, complete=True), "apa")
+    text = citation.render_text(_work(25, complete=True), "apa")
     assert "AuthorS, T. Q., … AuthorY, T. Q. (2018)." in text
     assert "AuthorT" not in text and "et al." not in text
 
 
 def test_apa_never_prints_an_incomplete_list_as_complete() -> None:
     """Two names of an unknown number: "et al.", never "Théry, C., & Witwer, K. W."."""
-    text = cite.render_text(_work(2, complete=False), "apa")
+    text = citation.render_text(_work(2, complete=False), "apa")
     assert text.startswith("AuthorA, T. Q., AuthorB, T. Q., et al. (2018).")
     assert "&" not in text.split("(2018)")[0]
-    one = cite.render_text(_work(1, complete=False), "apa")
+    one = citation.render_text(_work(1, complete=False), "apa")
     assert one.startswith("AuthorA, T. Q., et al. (2018).")
 
 
 def test_nlm_lists_six_then_et_al_and_dates_with_spaces() -> None:
-    text = cite.render_text(_work(8, complete=True), "nlm")
+    text = citation.render_text(_work(8, complete=True), "nlm")
     assert text.startswith("AuthorA TQ, AuthorB TQ, AuthorC TQ, AuthorD TQ, AuthorE TQ, AuthorF TQ, et al. ")
     assert "J Tests. 2018 Nov 23;7(1):10-20." in text
-    assert cite.render_text(_work(2, complete=True), "nlm").startswith("AuthorA TQ, AuthorB TQ. ")
-    assert cite.render_text(_work(2, complete=False), "nlm").startswith("AuthorA TQ, AuthorB TQ, et al. ")
+    assert citation.render_text(_work(2, complete=True), "nlm").startswith("AuthorA TQ, AuthorB TQ. ")
+    assert citation.render_text(_work(2, complete=False), "nlm").startswith("AuthorA TQ, AuthorB TQ, et al. ")
 
 
 def test_vancouver_short_form_keeps_the_first_author_and_et_al() -> None:
     for complete in (True, False):
-        assert cite.render_text(_work(3, complete=complete), "vancouver").startswith("AuthorA TQ, et al. ")
+        assert citation.render_text(_work(3, complete=complete), "vancouver").startswith("AuthorA TQ, et al. ")
 
 
 def test_ris_follows_the_specification() -> None:
     for complete in (True, False):
-        text = cite.render_ris(_work(3, complete=complete))
+        text = citation.render_ris(_work(3, complete=complete))
         lines = text.split("\r\n")
         assert lines[-1] == "" and "\n" not in text.replace("\r\n", "")  # CR LF line ends
         body = lines[:-1]
@@ -94,7 +94,7 @@ def test_ris_follows_the_specification() -> None:
 
 def test_bibtex_ends_an_incomplete_list_with_and_others() -> None:
     for complete in (True, False):
-        library = bibtexparser.parse_string(cite.render_bibtex(_work(2, complete=complete), "key"))
+        library = bibtexparser.parse_string(citation.render_bibtex(_work(2, complete=complete), "key"))
         authors = library.entries[0].fields_dict["author"].value
         assert authors.startswith("AuthorA, Test Q. and AuthorB, Test Q.")
         assert authors.endswith(" and others") is not complete
@@ -102,12 +102,12 @@ def test_bibtex_ends_an_incomplete_list_with_and_others() -> None:
 
 def test_every_format_of_the_graphs_misev2018_says_its_two_authors_are_not_all() -> None:
     """MISEV2018 has some 380 authors; the graph names two. No format may present them as all."""
-    data = sources.resolve(ROOT)
+    data = layout.resolve(ROOT)
     registry = prefixes.read(data.prefixes_file)
     lookup = Lookup.load(data, registry)
 
     def out(**kw: str) -> str:
-        return cite.cite(lookup, registry, "misev2018", **kw)
+        return citation.cite(lookup, registry, "misev2018", **kw)
 
     assert out(style="apa").startswith("Théry, C., Witwer, K. W., et al. (2018).")
     nlm = out(style="nlm")
@@ -117,5 +117,5 @@ def test_every_format_of_the_graphs_misev2018_says_its_two_authors_are_not_all()
     assert json.loads(out(fmt="csl-json"))[0]["author"][-1] == {"literal": "others"}
     ris = out(fmt="ris")
     assert ris.startswith("TY  - JOUR\r\n") and "N1  - Author list incomplete" in ris and "\n1." not in ris
-    misev2023 = cite.cite(lookup, registry, "misev2023", style="apa")
+    misev2023 = citation.cite(lookup, registry, "misev2023", style="apa")
     assert misev2023.startswith("Welsh, J. A., et al. (2024).")

@@ -6,7 +6,7 @@ import re
 
 import evkg
 from evkg.cli import app
-from evkg.kg import version_of
+from evkg.query.knowledge_graph import version_of
 
 PACKAGE_COMMANDS = ("build", "export", "stats", "sparql")
 

@@ -16,8 +16,8 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from evkg.queries import discover
-from evkg.results import result_from_json
+from evkg.query.helpers import discover
+from evkg.query.results import result_from_json
 
 REPO = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).resolve().parent / "golden" / "cq"
@@ -207,9 +207,9 @@ def test_every_query_execution_is_logged_with_name_bindings_and_time(kg, caplog)
     """Is each helper call logged with the query's name, its bound parameters and the elapsed time?"""
     import logging
 
-    with caplog.at_level(logging.INFO, logger="evkg.queries"):
+    with caplog.at_level(logging.INFO, logger="evkg.query.helpers"):
         kg.queries.agreement_fields(agreement="agreement:jsrm-isev-mou-2025", lang="ja")
-    (record,) = [r for r in caplog.records if r.name == "evkg.queries"]
+    (record,) = [r for r in caplog.records if r.name == "evkg.query.helpers"]
     message = record.getMessage()
     assert "agreement_fields" in message and ID + "agreement/jsrm-isev-mou-2025" in message
     assert "'lang': 'ja'" in message and " ms " in message

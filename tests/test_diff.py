@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from evkg import diff as diffing
+from evkg.data.prefixes import registry
 from evkg.errors import UsageError
-from evkg.prefixes import registry
+from evkg.publish import changes as diffing
 
 FIXTURES = Path(__file__).parent / "fixtures" / "diff"
 V1, V2 = FIXTURES / "v1", FIXTURES / "v2"

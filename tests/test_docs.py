@@ -24,10 +24,9 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 
 import evkg
-from evkg import diagrams
-from evkg.docs import MARKER, check_html, check_links
+from evkg.docs import MARKER, check_html, check_links, diagrams
 from evkg.docs.ontology import ontology_terms, term_warnings
-from evkg.load import source_files
+from evkg.rdf.parse import source_files
 
 REPO = Path(__file__).resolve().parents[1]
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -326,11 +325,11 @@ def test_pylode_reports_nothing_about_the_ontology(kg, ontology: Graph) -> None:
 
 
 def test_the_examples_in_the_module_docstrings_hold() -> None:
-    import evkg.diagrams
-    import evkg.diff
-    import evkg.release
+    import evkg.docs.diagrams
+    import evkg.publish.changes
+    import evkg.publish.releases
 
-    for module in (evkg.diagrams, evkg.diff, evkg.release):
+    for module in (evkg.docs.diagrams, evkg.publish.changes, evkg.publish.releases):
         result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
         assert result.failed == 0, module.__name__
         assert result.attempted > 0, module.__name__

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from evkg.engines import RdflibEngine
-from evkg.prefixes import registry
-from evkg.queries import QueryHelpers, discover
+from evkg.data.prefixes import registry
+from evkg.query.engines import RdflibEngine
+from evkg.query.helpers import QueryHelpers, discover
 
 REPO = Path(__file__).resolve().parents[1]
 SPECS = discover(REPO)

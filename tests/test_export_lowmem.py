@@ -1,6 +1,6 @@
 """Do N-Triples, N-Quads, TriG, RDF/XML and Turtle written from the store's own lines give the same bytes?
 
-``evkg.export`` writes these formats from pyoxigraph's dump of each graph, sorted as bytes, with
+``evkg.rdf.serialization`` writes these formats from pyoxigraph's dump of each graph, sorted as bytes, with
 only the blank-node statements canonicalised, and Turtle by rdflib's ``longturtle`` reading those
 lines instead of a graph in memory (it keeps a million-triple export under 0.5 GB); JSON-LD's
 rdflib graph is built from the lines.
@@ -18,7 +18,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from evkg.export import export, write_canonical_lines
+from evkg.rdf.serialization import export, write_canonical_lines
 
 FAST_FORMATS = ("nt", "nquads", "trig", "xml", "turtle", "json-ld")
 EX = "http://example.org/"

@@ -25,7 +25,7 @@ import rdflib
 from rdflib import OWL, RDF, RDFS, SKOS, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
-from evkg import identifiers
+from evkg.data import identifiers
 
 REPO = Path(__file__).resolve().parents[1]
 GRAPH_DIR = REPO / "graph"

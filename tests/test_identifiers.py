@@ -13,7 +13,7 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SH
 
-from evkg import identifiers as ids
+from evkg.data import identifiers as ids
 
 FIXTURES = Path(__file__).parent / "fixtures" / "identifiers"
 ROOT = Path(__file__).parents[1]

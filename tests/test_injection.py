@@ -14,9 +14,9 @@ import pyoxigraph as ox
 import pytest
 from oxigraph_server import running_server
 
-from evkg.engines import RdflibEngine, inline_bindings
-from evkg.prefixes import registry
-from evkg.queries import QueryHelpers, QueryParameterError, discover
+from evkg.data.prefixes import registry
+from evkg.query.engines import RdflibEngine, inline_bindings
+from evkg.query.helpers import QueryHelpers, QueryParameterError, discover
 
 REPO = Path(__file__).resolve().parents[1]
 LABELS = {

@@ -96,7 +96,7 @@ def _run(venv: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 def test_the_installed_package_carries_its_data(venv: Path) -> None:
     """Is evkg imported from the venv (not the checkout), with ontology/, graph/, queries/ inside it?"""
     probe = (
-        "import json, evkg, evkg.sources as s; d = s.resolve(); "
+        "import json, evkg, evkg.data.layout as s; d = s.resolve(); "
         "print(json.dumps({'module': evkg.__file__, 'data': str(d.root), "
         "'graphs': len(d.graph_files()), 'queries': len(d.query_files()), 'ontology': d.ontology_file.is_file()}))"
     )

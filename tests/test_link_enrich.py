@@ -15,7 +15,7 @@ import pytest
 from link_server import Answer, RegistryServer
 from rdflib import Dataset, Literal, URIRef
 
-from evkg.link import config, enrich
+from evkg.link import config, enrichment
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -45,8 +45,8 @@ def tree(folder: Path) -> dict[str, str]:
     }
 
 
-def run(data: Path, server: RegistryServer, **kw) -> enrich.Report:
-    return enrich.enrich(data, config=config.from_env(server.env()), **kw)
+def run(data: Path, server: RegistryServer, **kw) -> enrichment.Report:
+    return enrichment.enrich(data, config=config.from_env(server.env()), **kw)
 
 
 def test_does_enriching_every_publication_add_registry_records(data: Path, server: RegistryServer) -> None:
@@ -86,12 +86,12 @@ def test_does_offline_replay_give_byte_identical_files(data: Path, server: Regis
     run(data, server, every=True)
     before = tree(data / "graph" / "external")
     server.stop()
-    offline = enrich.enrich(data, config=config.from_env(server.env()), every=True, offline=True)
+    offline = enrichment.enrich(data, config=config.from_env(server.env()), every=True, offline=True)
     assert tree(data / "graph" / "external") == before
     assert {o.status for o in offline.outcomes if o.path} == {"unchanged"}
     for f in (data / "graph" / "external").rglob("*.ttl"):
         f.unlink()
-    enrich.enrich(data, config=config.from_env(server.env()), every=True, offline=True)
+    enrichment.enrich(data, config=config.from_env(server.env()), every=True, offline=True)
     assert tree(data / "graph" / "external") == before
 
 
@@ -128,7 +128,7 @@ def test_does_a_fault_leave_cache_and_graph_unchanged(data: Path, server: Regist
     before = tree(data / "graph")
     server.script(f"crossref:{MISEV2023}", *FAULTS[fault])
     env = {**server.env(), "EVKG_HTTP_TIMEOUT": "0.3", "EVKG_HTTP_RETRIES": "2"}
-    report = enrich.enrich(data, config=config.from_env(env), dois=[MISEV2023], registries=["crossref"])
+    report = enrichment.enrich(data, config=config.from_env(env), dois=[MISEV2023], registries=["crossref"])
     [outcome] = report.outcomes
     assert outcome.status == "failed"
     assert MESSAGES[fault] in outcome.detail and "\n" not in outcome.line()
@@ -145,15 +145,15 @@ def test_does_an_unknown_crossref_doi_fall_back_to_content_negotiation(data: Pat
 
 def test_does_enrich_refuse_the_installed_package_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Installed from a wheel, the default data is evkg/_data: enrich must not write there."""
-    from evkg import sources
+    from evkg.data import layout
     from evkg.errors import UsageError
 
     package = tmp_path / "site-packages" / "evkg"
     for name in ("ontology", "graph"):
         (package / "_data" / name).mkdir(parents=True)
-    monkeypatch.setattr(sources, "_PACKAGE_DIR", package)
+    monkeypatch.setattr(layout, "_PACKAGE_DIR", package)
     with pytest.raises(UsageError, match="refusing to write into the installed package"):
-        enrich.writable(None)
+        enrichment.writable(None)
 
 
 def test_are_unverified_candidates_checked_but_never_written(data: Path, server: RegistryServer) -> None:

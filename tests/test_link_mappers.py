@@ -10,7 +10,7 @@ import pytest
 from rdflib import RDF, XSD, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV
 
-from evkg import prefixes
+from evkg.data import prefixes
 from evkg.link import crossref, csl, pubmed
 from evkg.link.http import MalformedResponse
 from evkg.link.rdfmap import Provenance, Vocab, date_literal, work_graph

@@ -1,6 +1,6 @@
 """Does the bulk loader, fed a bounded number of quads per call, build the same store as file-by-file?
 
-``evkg.load.bulk_load_files`` calls ``Store.bulk_extend`` once per ``chunk`` quads (it keeps a
+``evkg.rdf.parse.bulk_load_files`` calls ``Store.bulk_extend`` once per ``chunk`` quads (it keeps a
 million-triple load under 0.3 GB). Small chunks here force many calls, a chunk boundary inside a
 file, and a syntax error met in a later call.
 """
@@ -13,10 +13,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from evkg.data.layout import resolve
+from evkg.data.prefixes import registry
 from evkg.errors import SourceSyntaxError
-from evkg.load import bulk_load_files, load_files, source_files
-from evkg.prefixes import registry
-from evkg.sources import resolve
+from evkg.rdf.parse import bulk_load_files, load_files, source_files
 
 
 def _files(data_dir: Path):

@@ -16,8 +16,8 @@ import pytest
 from oxigraph_server import running_server
 
 import evkg
-from evkg.queries import discover
-from evkg.results import result_from_json
+from evkg.query.helpers import discover
+from evkg.query.results import result_from_json
 
 REPO = Path(__file__).resolve().parents[1]
 SPECS = discover(REPO)
@@ -42,7 +42,7 @@ def remote(endpoint):
 
 def test_the_server_holds_every_named_graph_with_the_same_triples(kg, remote):
     """After `evkg load --endpoint`, does the server hold every named graph with the same triple count?"""
-    from evkg.store import count_per_graph
+    from evkg.query.engine import count_per_graph
 
     assert remote.named_graphs() == [g for g, n in count_per_graph(kg.engine).items() if n]
     assert count_per_graph(remote.engine) == {g: n for g, n in count_per_graph(kg.engine).items() if n}
@@ -50,8 +50,8 @@ def test_the_server_holds_every_named_graph_with_the_same_triples(kg, remote):
 
 def test_uploading_twice_replaces_and_never_duplicates(endpoint, run_evkg, kg):
     """Does a second upload replace the graphs instead of adding a second copy?"""
-    from evkg.engines import RemoteEngine
-    from evkg.store import count_union
+    from evkg.query.engine import count_union
+    from evkg.query.engines import RemoteEngine
 
     done = run_evkg("load", "--endpoint", endpoint)
     assert done.returncode == 0, done.stderr

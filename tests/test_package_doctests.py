@@ -7,7 +7,15 @@ import importlib
 
 import pytest
 
-MODULES = ["evkg", "evkg.errors", "evkg.sources", "evkg.prefixes", "evkg.store", "evkg.export", "evkg.kg"]
+MODULES = [
+    "evkg",
+    "evkg.errors",
+    "evkg.data.layout",
+    "evkg.data.prefixes",
+    "evkg.query.engine",
+    "evkg.rdf.serialization",
+    "evkg.query.knowledge_graph",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)

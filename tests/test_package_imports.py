@@ -98,8 +98,8 @@ def test_the_reader_sees_every_kind_of_import() -> None:
     """Does the reader find imports at module level, under TYPE_CHECKING and inside functions?"""
     graph = imports()
     assert "evkg.quality.findings" in graph["evkg.quality.pipeline"]  # module level
-    assert "evkg.kg" in graph["evkg.quality.context"]  # under TYPE_CHECKING
-    assert "evkg.engines" in graph["evkg.kg"]  # inside connect()
+    assert "evkg.query.knowledge_graph" in graph["evkg.quality.context"]  # under TYPE_CHECKING
+    assert "evkg.query.engines" in graph["evkg.query.knowledge_graph"]  # inside connect()
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
 
 

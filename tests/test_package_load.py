@@ -10,9 +10,9 @@ import pytest
 from rdflib import URIRef
 
 import evkg
-from evkg.load import source_files
-from evkg.prefixes import registry
-from evkg.sources import resolve
+from evkg.data.layout import resolve
+from evkg.data.prefixes import registry
+from evkg.rdf.parse import source_files
 
 GRAPH = "https://w3id.org/evkg/graph/"
 
@@ -87,7 +87,7 @@ def test_an_empty_graph_file_is_an_empty_named_graph(tmp_path: Path, fixture_dat
 def test_graph_version_is_the_ontology_version_info(fixture_kg, kg) -> None:
     """Which version of the graph is loaded (owl:versionInfo of the ontology)?"""
     assert fixture_kg.ontology_version() == "0.0.1-fixture"
-    assert kg.ontology_version() == evkg.kg.version_of(kg.data_dir)
+    assert kg.ontology_version() == evkg.query.knowledge_graph.version_of(kg.data_dir)
     assert kg.ontology_version()
 
 

@@ -9,8 +9,8 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from evkg.namespaces import EVKG
-from evkg.prefixes import registry
+from evkg.data.namespaces import EVKG
+from evkg.data.prefixes import registry
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -24,9 +24,9 @@ def _generator():
 
 
 def test_namespaces_module_is_regenerated_identically() -> None:
-    """Is src/evkg/namespaces.py exactly what scripts/generate_namespaces.py makes from ontology/evkg.ttl?"""
+    """Is src/evkg/data/namespaces.py exactly what scripts/generate_namespaces.py makes from ontology/evkg.ttl?"""
     text = _generator().render(ROOT / "ontology" / "evkg.ttl", registry(ROOT)["evkg"])
-    committed = (ROOT / "src" / "evkg" / "namespaces.py").read_text(encoding="utf-8")
+    committed = (ROOT / "src" / "evkg" / "data" / "namespaces.py").read_text(encoding="utf-8")
     assert committed == text, "run: python scripts/generate_namespaces.py"
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from evkg.data.layout import LAYOUT, default_data_dir, resolve
 from evkg.errors import DataDirError
-from evkg.sources import LAYOUT, default_data_dir, resolve
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -7,7 +7,7 @@ import pytest
 from rdflib import Literal, URIRef
 
 from evkg.errors import EvkgError, QuerySyntaxError, UsageError
-from evkg.store import check_query
+from evkg.query.engine import check_query
 
 ISEV = URIRef("https://w3id.org/evkg/id/organization/isev")
 

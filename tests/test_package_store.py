@@ -31,9 +31,9 @@ def test_a_persisted_store_is_reopened_without_parsing(tmp_path: Path, working_c
     assert len(manifest["files"]["ontology/evkg.ttl"]["sha256"]) == 64
     del first
 
-    from evkg.prefixes import registry
-    from evkg.sources import resolve
-    from evkg.store import open_store
+    from evkg.data.layout import resolve
+    from evkg.data.prefixes import registry
+    from evkg.rdf.store import open_store
 
     opened = open_store(store_dir, resolve(working_copy), registry(working_copy))
     assert opened.parsed is False

@@ -11,8 +11,8 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.plugins.sparql import prepareQuery
 
+from evkg.data.prefixes import LANGUAGE_MAPPED, RegistryError, context_document, read, registry
 from evkg.errors import SourceSyntaxError
-from evkg.prefixes import LANGUAGE_MAPPED, RegistryError, context_document, read, registry
 
 ROOT = Path(__file__).resolve().parents[1]
 DECLARATION = re.compile(r"(?im)^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*|)\s*:\s*<([^>]*)>")

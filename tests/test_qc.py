@@ -19,10 +19,10 @@ from rdflib import Graph, URIRef
 from rdflib.term import Node
 
 import evkg
-from evkg import queries
-from evkg.prefixes import registry
+from evkg.data.prefixes import registry
 from evkg.quality import qc
-from evkg.store import OxigraphEngine
+from evkg.query import helpers
+from evkg.query.engine import OxigraphEngine
 
 HERE = Path(__file__).resolve().parent
 CASES = HERE / "fixtures" / "qc"
@@ -56,7 +56,7 @@ def _namespaces() -> Graph:
 def _rows_on(path: Path, check: qc.Check) -> set[Row]:
     store = ox.Store()
     store.load(path=str(path), format=ox.RdfFormat.TRIG)
-    result = queries.run(OxigraphEngine(store, P), check.spec, {})
+    result = helpers.run(OxigraphEngine(store, P), check.spec, {})
     return {(_show(r.entity), _show(r.property), _show(r.value)) for r in result}
 
 

@@ -16,9 +16,10 @@ import pyoxigraph as ox
 import pytest
 from rdflib.plugins.sparql import prepareQuery
 
+from evkg.data.prefixes import registry
+from evkg.docs.query_cookbook import cookbook
 from evkg.errors import UsageError
-from evkg.prefixes import registry
-from evkg.queries import (
+from evkg.query.helpers import (
     KINDS,
     QueryHeaderError,
     QueryHelpers,
@@ -27,7 +28,6 @@ from evkg.queries import (
     parse_query_text,
     split_header,
 )
-from evkg.querydocs import cookbook
 
 REPO = Path(__file__).resolve().parents[1]
 SPECS = discover(REPO)

@@ -15,9 +15,9 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from evkg.prefixes import registry
+from evkg.data.prefixes import registry
 from evkg.quality import owl2rl
-from evkg.store import to_rdflib
+from evkg.rdf.terms import to_rdflib
 
 P = registry()
 EVKG = P.namespace("evkg")
@@ -171,10 +171,10 @@ def test_rdfs_closure_adds_what_pyshacl_rdfs_inference_adds_on_a_test_graph() ->
 
 def test_rdfs_closure_adds_what_pyshacl_rdfs_inference_adds_on_the_bundled_graph(kg) -> None:
     """The same on the bundled graph with the ontology (what evkg validate gives pySHACL)."""
-    from evkg import sources
+    from evkg.data import layout
     from evkg.quality.inputs import ontology_graph, union_graph
 
-    triples = set(union_graph(kg.store, kg.prefixes)) | set(ontology_graph(sources.resolve(kg.data.root)))
+    triples = set(union_graph(kg.store, kg.prefixes)) | set(ontology_graph(layout.resolve(kg.data.root)))
     ours = owl2rl.rdfs_closure(triples)
     assert ours == _owlrl_rdfs(triples)
     assert len(ours) > 1000

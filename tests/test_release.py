@@ -16,7 +16,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, XSD
 
-from evkg.release import ReleaseError, set_version_text, update_changelog
+from evkg.publish.releases import ReleaseError, set_version_text, update_changelog
 
 REPO = Path(__file__).resolve().parents[1]
 EXPORTS = ("evkg.ttl", "evkg.jsonld", "evkg.nt", "evkg.trig", "evkg.nq", "evkg.rdf")

@@ -157,11 +157,11 @@ def test_a_query_that_runs_forever_is_stopped_at_the_time_limit(serve_client) ->
 
 
 def test_when_every_worker_is_busy_the_answer_is_503_with_retry_after(data_dir: Path, tmp_path: Path) -> None:
-    from evkg.prefixes import registry
+    from evkg.data.layout import resolve
+    from evkg.data.prefixes import registry
+    from evkg.rdf.store import open_store
     from evkg.serve.evaluate import Job
     from evkg.serve.pool import QueryPool, WorkerConfig, store_folder
-    from evkg.sources import resolve
-    from evkg.store import open_store
 
     data = resolve(data_dir)
     open_store(tmp_path / "store", data, registry(data.root))

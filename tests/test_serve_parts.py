@@ -249,7 +249,7 @@ def test_the_server_files_declare_only_registry_prefixes_and_parse(path: Path) -
 
     import pyoxigraph as ox
 
-    from evkg.prefixes import registry
+    from evkg.data.prefixes import registry
 
     reg = registry().as_dict()
     text = path.read_text(encoding="utf-8")

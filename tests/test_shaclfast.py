@@ -21,8 +21,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
 import evkg
-from evkg import sources
-from evkg.prefixes import registry
+from evkg.data import layout
+from evkg.data.prefixes import registry
 from evkg.quality import shacl_compiled
 from evkg.quality.findings import Finding
 from evkg.quality.inputs import ontology_graph, shapes_graph, union_graph
@@ -36,7 +36,7 @@ FIXTURE_FILES = sorted(p for p in FIXTURES.glob("*/*/*.ttl") if not p.name.endsw
 
 @cache
 def shapes() -> Graph:
-    return shapes_graph(sources.resolve(ROOT))
+    return shapes_graph(layout.resolve(ROOT))
 
 
 def fixture_store(path: Path) -> ox.Store:
@@ -96,7 +96,7 @@ def test_fixture_results_are_the_expected_ones(path: Path) -> None:
 
 def _same_as_pyshacl(store: ox.Store, prefixes_dir: Path) -> None:
     data_graph = union_graph(store, registry(prefixes_dir))
-    _, reference = run_shacl(data_graph, shapes(), ontology_graph(sources.resolve(ROOT)))
+    _, reference = run_shacl(data_graph, shapes(), ontology_graph(layout.resolve(ROOT)))
     _, fast = shacl_compiled.validate(store, shapes())
     assert rows(fast, with_value=True) == rows(reference, with_value=True)
 
@@ -124,7 +124,7 @@ FAULTS = [  # (file, old, new): a curator's slips, each breaking a different con
 
 
 def _synth_with_faults(tmp_path: Path) -> Path:
-    from evkg.synth import generate
+    from benchmarks.synth import generate
 
     root = tmp_path / "data"
     generate(root, 5000, seed=5)

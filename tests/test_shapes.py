@@ -31,8 +31,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
-from evkg import identifiers, sources
-from evkg.prefixes import registry
+from evkg.data import identifiers, layout
+from evkg.data.prefixes import registry
 from evkg.quality.inputs import ontology_graph, shapes_graph
 from evkg.quality.shacl_reference import ShaclDataGraph, run_shacl
 
@@ -68,12 +68,12 @@ Result = tuple[str | None, str | None, str | None, str | None]
 
 @cache
 def shapes() -> Graph:
-    return shapes_graph(sources.resolve(ROOT))
+    return shapes_graph(layout.resolve(ROOT))
 
 
 @cache
 def ontology() -> Graph:
-    return ontology_graph(sources.resolve(ROOT))
+    return ontology_graph(layout.resolve(ROOT))
 
 
 def curie(node: object) -> str | None:
@@ -399,7 +399,7 @@ def test_sparql_prefix_declarations_match_the_registry() -> None:
         assert PREFIXES[prefix] == namespace, prefix
 
 
-# --- SHACL patterns and evkg.identifiers agree --------------------------------------------------------------
+# --- SHACL patterns and evkg.data.identifiers agree --------------------------------------------------------------
 _PROPERTY_OF_KIND = {
     "doi": "evkg:doi",
     "pmid": "evkg:pmid",
@@ -449,7 +449,7 @@ def _rejected_by_shacl() -> dict[str, set[str]]:
 @pytest.mark.parametrize("kind", sorted(_PROPERTY_OF_KIND))
 def test_shacl_and_python_agree_on_which_stored_identifiers_are_valid(kind: str) -> None:
     """Given the identifier test vectors stored as literals, do the shapes reject exactly the values
-    that evkg.identifiers would not store as they are (malformed, not normalised, or a wrong check digit)?"""
+    that evkg.data.identifiers would not store as they are (malformed, not normalised, or a wrong check digit)?"""
     values = _vector_values(kind)
 
     def python_accepts(value: str) -> bool:
@@ -464,7 +464,7 @@ def test_shacl_and_python_agree_on_which_stored_identifiers_are_valid(kind: str)
 
 
 def test_identifier_shapes_use_the_module_patterns() -> None:
-    """Is every sh:pattern on an identifier property the exact string of evkg.identifiers.PATTERNS?"""
+    """Is every sh:pattern on an identifier property the exact string of evkg.data.identifiers.PATTERNS?"""
     g = shapes()
     kinds = {PREFIXES.expand(p): k for k, p in _PROPERTY_OF_KIND.items()}
     kinds[PREFIXES.expand("prism:eIssn")] = "issn"

@@ -17,7 +17,7 @@ import pytest
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF, SH
 
-from evkg.prefixes import registry
+from evkg.data.prefixes import registry
 
 HERE = Path(__file__).resolve().parent
 CASES = HERE / "fixtures" / "validate"

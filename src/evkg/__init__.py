@@ -11,17 +11,14 @@ pyoxigraph store, query it with SPARQL and export it::
     >>> kg.export("turtle").startswith(b"PREFIX")
     True
 
-The module ``evkg/load.py`` (parsing) is shadowed by the function ``evkg.load``: import from it
-with ``from evkg.load import source_files`` (which always works), not ``import evkg.load``.
+The package is laid out in the order data flows (``data`` → ``rdf`` → ``query`` → ``quality`` →
+``link``/``docs`` → ``publish``/``serve`` → ``cli``); see README.md, "Repository layout".
 """
 
 from __future__ import annotations
 
-# Import the submodule evkg.load first, then bind the name ``load`` to the function: Python sets
-# the package attribute to the submodule when it is first imported, so the order matters.
-import evkg.load as _load_module  # noqa: F401  (must come first, see above)
 from evkg.errors import EvkgError
-from evkg.kg import KnowledgeGraph, connect, load
+from evkg.query.knowledge_graph import KnowledgeGraph, connect, load
 from evkg.version import __version__
 
 __all__ = ["EvkgError", "KnowledgeGraph", "__version__", "connect", "load"]

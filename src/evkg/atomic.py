@@ -14,8 +14,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from evkg.data.layout import display_path
 from evkg.errors import OutputError
-from evkg.sources import display_path
 
 
 def _why(exc: OSError) -> str:

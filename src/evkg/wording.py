@@ -3,9 +3,9 @@
 
 - **triples**: distinct triples over all named graphs (a triple stated by two sources counts once):
   what ``evkg stats``, ``evkg validate``, ``evkg check``, ``evkg build`` and VoID report as the size
-  of the graph (:func:`evkg.store.count_union`);
+  of the graph (:func:`evkg.query.engine.count_union`);
 - **statements**: quads, a triple in one named graph (a triple stated by two sources counts twice):
-  what a named graph holds and what ``evkg load`` uploads (:func:`evkg.store.count_per_graph`).
+  what a named graph holds and what ``evkg load`` uploads (:func:`evkg.query.engine.count_per_graph`).
 
 >>> count(1, "triple"), count(3175, "triple"), count(2, "entity", "entities")
 ('1 triple', '3,175 triples', '2 entities')

@@ -15,7 +15,7 @@ One module per command or command group in this package, with a ``register`` fun
         parent.command("mycommand")(mycommand_command)   # or parent.add_typer(group, name=...)
 
 then add ONE import line below (the modules are registered in the order imported). Import heavy
-modules (rdflib, pyoxigraph, evkg.kg) inside the command function, so ``evkg --help`` stays fast.
+modules (rdflib, pyoxigraph, evkg.query.knowledge_graph) inside the command function, so ``evkg --help`` stays fast.
 Shared options and helpers (``DataOpt``, ``StoreOpt``, ``load_graph``, ``user_errors``) are in
 :mod:`evkg.cli.common`.
 
@@ -33,8 +33,8 @@ import sys
 import click
 import typer
 
-from evkg import __version__
 from evkg.errors import EvkgError
+from evkg.version import __version__
 
 app = typer.Typer(
     name="evkg",
@@ -49,8 +49,8 @@ app = typer.Typer(
 def _version(value: bool) -> None:
     if not value:
         return
-    from evkg.kg import version_of
-    from evkg.sources import resolve
+    from evkg.data.layout import resolve
+    from evkg.query.knowledge_graph import version_of
 
     data = resolve()
     try:

@@ -21,10 +21,10 @@ def build_command(
     ] = False,
 ) -> None:
     """Write the graph in every format (Turtle, JSON-LD, N-Triples, TriG, N-Quads, RDF/XML) and void.ttl."""
-    from evkg.build import build
-    from evkg.export import FORMATS
+    from evkg.data.layout import display_path
     from evkg.progress import bar
-    from evkg.sources import display_path
+    from evkg.publish.builder import build
+    from evkg.rdf.serialization import FORMATS
 
     with user_errors(), bar("evkg build", total=len(FORMATS) + 1, quiet=quiet) as step:
         kg = load_graph(data, store)

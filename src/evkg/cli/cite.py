@@ -25,13 +25,13 @@ def cite_command(
     store: StoreOpt = None,
 ) -> None:
     """Cite a publication, e.g. `evkg cite misev2023 --style vancouver`."""
-    from evkg.link import cite
+    from evkg.link import citation
     from evkg.link.rdfmap import Lookup
 
     with user_errors():
-        cite.check_options(style, fmt)  # an unknown style or format fails before anything is loaded
+        citation.check_options(style, fmt)  # an unknown style or format fails before anything is loaded
         kg = load_graph(data, store)
-        sys.stdout.write(cite.cite(Lookup.of_graph(kg), kg.prefixes, ident, style=style, fmt=fmt))
+        sys.stdout.write(citation.cite(Lookup.of_graph(kg), kg.prefixes, ident, style=style, fmt=fmt))
 
 
 def register(parent: typer.Typer) -> None:

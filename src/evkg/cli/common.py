@@ -12,7 +12,7 @@ import typer
 from evkg.errors import EvkgError
 
 if TYPE_CHECKING:
-    from evkg.kg import KnowledgeGraph
+    from evkg.query.knowledge_graph import KnowledgeGraph
 
 DataOpt = Annotated[
     Path | None,
@@ -78,6 +78,6 @@ def user_errors() -> Iterator[None]:
 
 def load_graph(data: Path | None, store: Path | None = None) -> KnowledgeGraph:
     """Load the data folder (default: bundled), persisting the store in ``store`` if given."""
-    from evkg.kg import load
+    from evkg.query.knowledge_graph import load
 
     return load(data_dir=data, store_dir=store)

@@ -30,9 +30,9 @@ def diff_command(
     exit_code: Annotated[bool, typer.Option("--exit-code", help="Exit with 1 if there are changes.")] = False,
 ) -> None:
     """Compare two versions of the graph: changes per entity and per named graph (blank nodes canonicalised)."""
-    from evkg import diff as diffing
+    from evkg.data.prefixes import registry
     from evkg.errors import UsageError
-    from evkg.prefixes import registry
+    from evkg.publish import changes as diffing
 
     with user_errors():
         if fmt not in FORMATS:

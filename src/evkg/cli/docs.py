@@ -35,9 +35,8 @@ def docs_command(
     ] = None,
 ) -> None:
     """Build the documentation site: ontology (pyLODE), terms in en/ja, glossaries, named graphs, cookbook, diagrams."""
-    from evkg import diagrams
-    from evkg.docs import build_docs
-    from evkg.sources import display_path
+    from evkg.data.layout import display_path
+    from evkg.docs import build_docs, diagrams
 
     with user_errors():
         kg = load_graph(data, store)

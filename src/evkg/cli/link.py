@@ -54,7 +54,7 @@ def enrich_command(
     """Fetch registry records (Crossref, DOI content negotiation, PubMed) into graph/external/."""
     from evkg.link import candidates as cand
     from evkg.link import config as link_config
-    from evkg.link import enrich as link_enrich
+    from evkg.link import enrichment as link_enrich
 
     try:
         cfg = link_config.from_env()

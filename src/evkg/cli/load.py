@@ -41,8 +41,8 @@ def load_command(
 ) -> None:
     """Upload the named graphs to a SPARQL server through the SPARQL 1.1 Graph Store Protocol."""
     import evkg
-    from evkg.engines import EndpointError, RemoteEngine, graph_store_url, upload_graphs
-    from evkg.store import count_per_graph
+    from evkg.query.engine import count_per_graph
+    from evkg.query.engines import EndpointError, RemoteEngine, graph_store_url, upload_graphs
 
     try:
         kg = evkg.load(data_dir=data)
@@ -71,9 +71,7 @@ def load_command(
         raise _fail(exc) from None
     from evkg.wording import count
 
-    typer.echo(
-        f"uploaded {count(len(sent), 'named graph')} ({count(sum(sent.values()), 'statement')}) to {target}"
-    )
+    typer.echo(f"uploaded {count(len(sent), 'named graph')} ({count(sum(sent.values()), 'statement')}) to {target}")
 
 
 def register(parent: typer.Typer) -> None:

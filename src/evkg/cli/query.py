@@ -26,7 +26,7 @@ from evkg.cli.sparql import RESULT_FORMATS
 from evkg.errors import UsageError
 
 if TYPE_CHECKING:
-    from evkg.prefixes import Prefixes
+    from evkg.data.prefixes import Prefixes
 
 #: The result formats of ``evkg query``: the same as ``evkg sparql`` gives for SELECT and ASK.
 FORMATS = RESULT_FORMATS
@@ -202,8 +202,8 @@ def query_command(
     with user_errors():
         if fmt not in FORMATS:
             raise UsageError(f"unknown result format {fmt!r} (choose one of: {', '.join(FORMATS)})")
-        from evkg.prefixes import registry
-        from evkg.queries import QueryHelpers, discover
+        from evkg.data.prefixes import registry
+        from evkg.query.helpers import QueryHelpers, discover
 
         specs = discover(data)
         prefixes = registry(data)
@@ -222,7 +222,7 @@ def query_command(
             params["lang"] = lang
         bound = spec.bind(params, prefixes)  # bad parameters fail before loading the graph
         if endpoint:
-            from evkg.kg import connect
+            from evkg.query.knowledge_graph import connect
 
             kg = connect(endpoint, timeout=timeout, data_dir=data)
         else:

@@ -32,7 +32,7 @@ def reason_command(
     """Compute the OWL 2 RL closure (never written back into graph/) and report inconsistencies."""
     with user_errors():
         from evkg.atomic import write_bytes
-        from evkg.prefixes import registry
+        from evkg.data.prefixes import registry
         from evkg.quality import pipeline
 
         chosen = pipeline.closure_format(output, fmt)

@@ -4,7 +4,7 @@
     evkg release 0.2.0 --data ~/evkg-work    # version set in that working copy's ontology/evkg.ttl
     evkg release 0.2.0 --previous dist/0.1.0 --date 2026-12-01
 
-See :mod:`evkg.release` for what the release holds.
+See :mod:`evkg.publish.releases` for what the release holds.
 """
 
 from __future__ import annotations
@@ -37,8 +37,8 @@ def release_command(
     no_docs: Annotated[bool, typer.Option("--no-docs", help="Leave the documentation site out.")] = False,
 ) -> None:
     """Release the graph: set its version, build every artefact with checksums and VoID/DCAT, update CHANGELOG.md."""
-    from evkg.release import release
-    from evkg.sources import display_path
+    from evkg.data.layout import display_path
+    from evkg.publish.releases import release
 
     with user_errors():
         result = release(

@@ -23,7 +23,7 @@ from evkg.errors import QuerySyntaxError, UsageError
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
-    from evkg.prefixes import Prefixes
+    from evkg.data.prefixes import Prefixes
 
 RESULT_FORMATS = ("table", "json", "csv", "tsv", "xml")
 GRAPH_FORMATS = ("turtle", "ntriples")
@@ -104,7 +104,7 @@ def sparql_command(
             chosen = chosen or "turtle"
             if chosen not in GRAPH_FORMATS:
                 raise UsageError(f"--format {fmt}: a CONSTRUCT/DESCRIBE query gives triples; use turtle or ntriples")
-            from evkg.export import serialize_triples
+            from evkg.rdf.serialization import serialize_triples
 
             sys.stdout.buffer.write(serialize_triples(result, chosen == "turtle", kg.prefixes))
             return

@@ -50,7 +50,7 @@ def validate_command(
         if fmt == "json":
             out = validation.format_json(report)
         elif fmt == "turtle":
-            from evkg.prefixes import registry
+            from evkg.data.prefixes import registry
 
             out = validation.format_turtle(report, registry(data))
         else:

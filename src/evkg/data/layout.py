@@ -8,7 +8,7 @@ A *data folder* has the repository's top-level layout::
 
 The default data folder is the copy shipped inside the installed wheel (``evkg/_data/``), or the
 repository root when evkg runs from a source or editable checkout. This module only finds files;
-it reads none of them (``evkg.load`` and ``evkg.prefixes`` do).
+it reads none of them (``evkg.rdf.parse`` and ``evkg.data.prefixes`` do).
 
 >>> data = resolve()
 >>> data.prefixes_file.name
@@ -27,7 +27,7 @@ from evkg.errors import DataDirError
 REQUIRED = ("ontology", "graph")
 LAYOUT = ("ontology", "graph", "queries")
 
-_PACKAGE_DIR = Path(__file__).resolve().parent
+_PACKAGE_DIR = Path(__file__).resolve().parents[1]  # evkg/ (this module is evkg/data/layout.py)
 
 
 def default_data_dir() -> Path:

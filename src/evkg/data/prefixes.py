@@ -32,7 +32,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, VANN, NamespaceManager
 
-from evkg import sources
+from evkg.data import layout
 from evkg.errors import EvkgError, SourceSyntaxError
 
 #: A prefix as Turtle and SPARQL allow it (PN_PREFIX, ASCII subset used by the registry).
@@ -172,7 +172,7 @@ def read(path: Path) -> Prefixes:
         RegistryError: a node lacks its prefix or namespace, a prefix or namespace is declared
             twice, a prefix is not a valid Turtle prefix, or a namespace does not end in / or #.
     """
-    where = sources.display_path(path)
+    where = layout.display_path(path)
     try:
         quads = list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
     except SyntaxError as exc:
@@ -213,11 +213,11 @@ def _cached(path: Path, mtime_ns: int) -> Prefixes:
 
 def registry(data_dir: str | Path | None = None) -> Prefixes:
     """The registry of a data folder (default: the bundled data), cached until the file changes."""
-    path = sources.resolve(data_dir).prefixes_file
+    path = layout.resolve(data_dir).prefixes_file
     try:
         mtime = path.stat().st_mtime_ns
     except OSError:
-        raise EvkgError(f"{sources.display_path(path)}: prefix registry not found") from None
+        raise EvkgError(f"{layout.display_path(path)}: prefix registry not found") from None
     return _cached(path, mtime)
 
 

@@ -11,7 +11,7 @@ Pages (all generated from the data folder the graph was loaded from):
 - ``graphs.html``: every named graph with its source file, size and provenance;
 - ``cookbook.html``: every query under ``queries/`` with its question, parameters and the answer it
   gives on this graph;
-- ``img/``: the diagrams of :mod:`evkg.diagrams` (DOT, SVG, PNG).
+- ``img/``: the diagrams of :mod:`evkg.docs.diagrams` (DOT, SVG, PNG).
 
 In Python::
 

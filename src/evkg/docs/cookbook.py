@@ -16,7 +16,7 @@ from typing import Any
 from rdflib import BNode, Literal, URIRef
 
 from evkg.errors import EvkgError
-from evkg.queries import QuerySpec, split_header
+from evkg.query.helpers import QuerySpec, split_header
 
 #: Rows shown per example answer.
 MAX_ROWS = 12

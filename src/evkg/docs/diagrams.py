@@ -37,8 +37,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from evkg.atomic import write_bytes
+from evkg.data.prefixes import Prefixes
 from evkg.errors import EvkgError, UsageError
-from evkg.prefixes import Prefixes
 
 #: The diagrams and the base name of their files.
 DIAGRAMS = ("ontology", "mou", "timeline")
@@ -557,7 +557,7 @@ def write(
 
 def from_kg(kg: object) -> dict[str, str]:
     """The DOT sources for a loaded :class:`evkg.KnowledgeGraph`."""
-    from evkg.kg import KnowledgeGraph
+    from evkg.query.knowledge_graph import KnowledgeGraph
 
     assert isinstance(kg, KnowledgeGraph)
     return sources(ontology_graph(kg), kg.rdflib_graph(), kg.prefixes)
@@ -565,8 +565,8 @@ def from_kg(kg: object) -> dict[str, str]:
 
 def ontology_graph(kg: object) -> Graph:
     """The named graph ``graph:ontology`` (``ontology/evkg.ttl``) of a loaded knowledge graph."""
-    from evkg.kg import KnowledgeGraph
-    from evkg.store import to_rdflib
+    from evkg.query.knowledge_graph import KnowledgeGraph
+    from evkg.rdf.terms import to_rdflib
 
     assert isinstance(kg, KnowledgeGraph)
     name = str(kg.prefixes.namespace("graph")["ontology"])

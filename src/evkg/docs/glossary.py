@@ -18,7 +18,7 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from evkg.prefixes import Prefixes
+from evkg.data.prefixes import Prefixes
 
 LANGUAGES = ("ja", "en")
 

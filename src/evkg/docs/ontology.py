@@ -22,7 +22,7 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from evkg.prefixes import Prefixes
+from evkg.data.prefixes import Prefixes
 
 #: pyLODE messages that are about its own cache, not about the ontology.
 _PYLODE_NOISE = ("Could not cache", "Loading background ontologies")

@@ -12,8 +12,8 @@ from typing import Any
 
 from rdflib import URIRef
 
-from evkg.load import source_files
-from evkg.store import count_per_graph
+from evkg.query.engine import count_per_graph
+from evkg.rdf.parse import source_files
 
 
 @dataclass

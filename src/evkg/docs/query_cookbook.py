@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from evkg.queries import QuerySpec, split_header
+from evkg.query.helpers import QuerySpec, split_header
 
 INTRO = """\
 # Query cookbook

@@ -25,11 +25,10 @@ from urllib.parse import unquote, urlsplit
 import jinja2
 from rdflib import Literal
 
-from evkg import diagrams
 from evkg.atomic import replace_dir
-from evkg.docs import cookbook, glossary, ontology, provenance
+from evkg.data.layout import display_path
+from evkg.docs import cookbook, diagrams, glossary, ontology, provenance
 from evkg.errors import OutputError
-from evkg.sources import display_path
 from evkg.version import __version__
 
 #: The file that marks a folder as a docs build (and lists what it holds).
@@ -60,7 +59,7 @@ def helpers(kg: Any) -> Any:
     has no ``queries/`` (a curator's small working copy). Run on ``kg``'s engine either way."""
     if "source_graphs" in kg.queries and "term_definitions" in kg.queries:
         return kg.queries
-    from evkg.queries import QueryHelpers, discover
+    from evkg.query.helpers import QueryHelpers, discover
 
     return QueryHelpers(kg.engine, discover(None), kg.prefixes)
 

@@ -13,6 +13,6 @@ Modules, in the order data flows:
   (and back, for citing);
 - :mod:`evkg.link.cache` keeps raw responses and mapped graphs under
   ``graph/external/<registry>/<slug>.*``, written atomically;
-- :mod:`evkg.link.enrich`, :mod:`evkg.link.importers`, :mod:`evkg.link.cite` and
+- :mod:`evkg.link.enrichment`, :mod:`evkg.link.importers`, :mod:`evkg.link.citation` and
   :mod:`evkg.link.table` are the four user-facing jobs behind ``evkg link …`` and ``evkg cite``.
 """

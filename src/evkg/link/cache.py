@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from evkg.data.layout import DataDir, display_path
 from evkg.errors import EvkgError, OutputError
-from evkg.sources import DataDir, display_path
 
 
 @dataclass(frozen=True)

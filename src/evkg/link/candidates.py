@@ -20,9 +20,9 @@ from pathlib import Path
 from rdflib import Literal
 from rdflib.namespace import DCTERMS
 
-from evkg import identifiers as ids
-from evkg import prefixes as prefix_registry
-from evkg import sources
+from evkg.data import identifiers as ids
+from evkg.data import layout
+from evkg.data import prefixes as prefix_registry
 from evkg.errors import EvkgError
 from evkg.link import crossref
 from evkg.link.config import LinkConfig
@@ -63,10 +63,10 @@ def read(path: Path) -> list[Candidate]:
 
 
 def check(data_dir: str | Path | None, *, config: LinkConfig, offline: bool = False) -> list[Result]:
-    data = sources.resolve(data_dir)
+    data = layout.resolve(data_dir)
     path = data.graph_dir / FILE
     if not path.is_file():
-        raise EvkgError(f"{sources.display_path(path)}: no candidates file")
+        raise EvkgError(f"{layout.display_path(path)}: no candidates file")
     registry = prefix_registry.read(data.prefixes_file)
     lookup = Lookup.load(data, registry)
     vocab = Vocab.of(registry)

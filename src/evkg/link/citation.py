@@ -42,11 +42,11 @@ from xml.etree import ElementTree as ET
 from rdflib import RDF, Dataset, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
-from evkg import identifiers as ids
+from evkg.data import identifiers as ids
+from evkg.data.prefixes import Prefixes
 from evkg.errors import UsageError
 from evkg.link.rdfmap import Lookup, Vocab, work_from_graph
 from evkg.link.work import Work, to_csl
-from evkg.prefixes import Prefixes
 
 FORMATS = ("text", "bibtex", "ris", "csl-json")
 

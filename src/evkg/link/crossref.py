@@ -21,7 +21,7 @@ import json
 from typing import Any
 from urllib.parse import quote
 
-from evkg import identifiers as ids
+from evkg.data import identifiers as ids
 from evkg.link.config import LinkConfig
 from evkg.link.http import Fetched, MalformedResponse, PoliteClient
 from evkg.link.work import Work, clean_text, date_parts, safe, work_from_csl

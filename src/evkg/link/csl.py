@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from evkg import identifiers as ids
+from evkg.data import identifiers as ids
 from evkg.link.crossref import load_json
 from evkg.link.http import Fetched, MalformedResponse, PoliteClient
 from evkg.link.work import Work, safe, work_from_csl

@@ -18,8 +18,9 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.compare import graph_diff, to_isomorphic
 
-from evkg import identifiers as ids
-from evkg import prefixes as prefix_registry
+from evkg.data import identifiers as ids
+from evkg.data import prefixes as prefix_registry
+from evkg.data.layout import DataDir, display_path
 from evkg.errors import EvkgError, UsageError
 from evkg.link import crossref, csl, pubmed
 from evkg.link.cache import FetchRecord, Snapshot, sha256_hex, write_snapshot
@@ -27,7 +28,6 @@ from evkg.link.config import LinkConfig
 from evkg.link.http import Fetched, FetchError, PoliteClient
 from evkg.link.rdfmap import Lookup, Provenance, Vocab, publication_iri, serialize, slug_of, work_graph
 from evkg.link.work import Work
-from evkg.sources import DataDir, display_path
 
 
 @dataclass(frozen=True)
@@ -112,10 +112,10 @@ class Report:
 
 def writable(data_dir: str | Path | None) -> DataDir:
     """The data folder to write into; refuses the copy inside an installed package."""
-    from evkg import sources
+    from evkg.data import layout
 
-    data = sources.resolve(data_dir)
-    package_data = (sources._PACKAGE_DIR / "_data").resolve()
+    data = layout.resolve(data_dir)
+    package_data = (layout._PACKAGE_DIR / "_data").resolve()
     if data.root == package_data or data.root.is_relative_to(package_data):
         raise UsageError(
             f"{data.root}: refusing to write into the installed package's data; pass --data DIR (a working copy)"

@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from evkg import prefixes as prefix_registry
+from evkg.data import prefixes as prefix_registry
+from evkg.data.layout import display_path
 from evkg.errors import EvkgError, UsageError
 from evkg.link.cache import sha256_hex
-from evkg.link.enrich import writable
+from evkg.link.enrichment import writable
 from evkg.link.rdfmap import Lookup, Provenance, Vocab, publication_iri, serialize, work_graph
 from evkg.link.work import Contributor, Work, ascii_slug, clean_text, safe, work_from_csl
-from evkg.sources import display_path
 
 CC0 = "https://creativecommons.org/publicdomain/zero/1.0/"
 

@@ -19,7 +19,7 @@ import re
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from evkg import identifiers as ids
+from evkg.data import identifiers as ids
 from evkg.link.crossref import load_json
 from evkg.link.http import Fetched, FetchError, MalformedResponse, PoliteClient
 from evkg.link.work import Contributor, Work, clean_text, safe

@@ -34,13 +34,13 @@ from typing import TYPE_CHECKING
 from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV
 
-from evkg import identifiers as ids
+from evkg.data import identifiers as ids
+from evkg.data.layout import DataDir
+from evkg.data.prefixes import Prefixes
 from evkg.link.work import Contributor, Work, ascii_slug, split_pages
-from evkg.prefixes import Prefixes
-from evkg.sources import DataDir
 
 if TYPE_CHECKING:
-    from evkg.kg import KnowledgeGraph
+    from evkg.query.knowledge_graph import KnowledgeGraph
 
 AGENT_SLUG = "evkg-link"
 
@@ -106,8 +106,8 @@ class Lookup:
 
     @classmethod
     def load(cls, data: DataDir, prefixes: Prefixes) -> Lookup:
-        """Parse every graph file of ``data`` into named graphs (as :mod:`evkg.load` names them)."""
-        from evkg.load import source_files
+        """Parse every graph file of ``data`` into named graphs (as :mod:`evkg.rdf.parse` names them)."""
+        from evkg.rdf.parse import source_files
 
         ds = Dataset(default_union=True)
         for f in source_files(data, prefixes):
@@ -120,7 +120,7 @@ class Lookup:
         """The named graphs of a loaded graph (``evkg.load``, a persisted store included), as rdflib terms."""
         import pyoxigraph as ox
 
-        from evkg.store import to_rdflib
+        from evkg.rdf.terms import to_rdflib
 
         ds = Dataset(default_union=True)
         graphs: dict[str, Graph] = {}

@@ -9,8 +9,8 @@ from pathlib import Path
 from rdflib import RDFS, Literal, URIRef
 from rdflib.namespace import SKOS
 
-from evkg import prefixes as prefix_registry
-from evkg import sources
+from evkg.data import layout
+from evkg.data import prefixes as prefix_registry
 from evkg.link.rdfmap import Lookup
 
 #: identifier properties (CURIE) → kind column
@@ -38,7 +38,7 @@ SSSOM_PREFIXES = {
 
 
 def _load(data_dir: str | Path | None) -> tuple[Lookup, prefix_registry.Prefixes]:
-    data = sources.resolve(data_dir)
+    data = layout.resolve(data_dir)
     registry = prefix_registry.read(data.prefixes_file)
     return Lookup.load(data, registry), registry
 

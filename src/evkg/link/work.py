@@ -19,7 +19,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from evkg import identifiers as ids
+from evkg.data import identifiers as ids
 
 
 @dataclass

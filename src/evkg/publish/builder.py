@@ -24,10 +24,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from evkg.atomic import replace_dir
+from evkg.data.layout import display_path
 from evkg.errors import OutputError
-from evkg.export import FORMATS, ExportFormat
-from evkg.kg import KnowledgeGraph
-from evkg.sources import display_path
+from evkg.query.knowledge_graph import KnowledgeGraph
+from evkg.rdf.serialization import FORMATS, ExportFormat
 
 BASENAME = "evkg"
 VOID_FILE = "void.ttl"

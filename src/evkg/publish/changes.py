@@ -37,10 +37,10 @@ from rdflib.compare import to_canonical_graph
 from rdflib.namespace import OWL, RDF
 from rdflib.term import Node
 
+from evkg.data.layout import display_path
+from evkg.data.prefixes import Prefixes
 from evkg.errors import EvkgError, UsageError
-from evkg.load import syntax_error
-from evkg.prefixes import Prefixes
-from evkg.sources import display_path
+from evkg.rdf.parse import syntax_error
 from evkg.wording import count
 
 #: The unnamed graph of a single-graph file (``.ttl``, ``.nt``).
@@ -68,7 +68,7 @@ class Side:
 
 
 def _to_rdflib(term: Any) -> Node:
-    from evkg.store import to_rdflib
+    from evkg.rdf.terms import to_rdflib
 
     return to_rdflib(term)
 

@@ -7,7 +7,7 @@ Steps:
    ``--data DIR``, in that working copy itself. Only those two values change in the file (a textual
    edit that keeps the curators' layout and comments), checked by parsing it again; if the release
    fails later, the working copy gets its old file back.
-2. Build every export (the code of :mod:`evkg.build`: Turtle, JSON-LD, N-Triples, TriG, N-Quads,
+2. Build every export (the code of :mod:`evkg.publish.builder`: Turtle, JSON-LD, N-Triples, TriG, N-Quads,
    RDF/XML), the versioned ontology file, the documentation site with its diagrams
    (:mod:`evkg.docs`), and ``CHANGES.md`` (this release's changelog entry).
 3. Describe the release in ``void.ttl`` (VoID/DCAT: the dataset with version, version IRI, issue
@@ -15,7 +15,7 @@ Steps:
    where the registry has the ``spdx`` prefix, its SHA-256), and list the SHA-256 of every file in
    ``SHA256SUMS`` (``sha256sum -c SHA256SUMS`` checks a download).
 4. Compare with the previous release (``--previous``, or the highest earlier version in ``dist/``)
-   with :mod:`evkg.diff`, and put the entry at the top of ``CHANGELOG.md`` (replacing an older entry
+   with :mod:`evkg.publish.changes`, and put the entry at the top of ``CHANGELOG.md`` (replacing an older entry
    for the same version).
 
 ``dist/VERSION/`` is written into a new folder and renamed into place, so it is complete or absent;
@@ -38,10 +38,10 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, XSD
 
-from evkg import diff as diffing
 from evkg.atomic import replace_dir, write_bytes
+from evkg.data.layout import DataDir, display_path, resolve
 from evkg.errors import EvkgError, OutputError, UsageError
-from evkg.sources import DataDir, display_path, resolve
+from evkg.publish import changes as diffing
 
 #: ``MAJOR.MINOR.PATCH`` with an optional pre-release or build suffix (Semantic Versioning).
 VERSION_RE = re.compile(r"^(\d+)\.(\d+)\.(\d+)(?:[-+][0-9A-Za-z.-]+)?$")
@@ -200,8 +200,8 @@ def _edit(data: DataDir, version: str, version_iri: str) -> None:
 
 # --- the description ---------------------------------------------------------------------------------
 def describe(kg: object, built: list[object], files: list[ReleasedFile], version_iri: str, issued: str) -> Graph:
-    """VoID/DCAT description: :func:`evkg.build.void_description` plus release facts and checksums."""
-    from evkg.build import void_description
+    """VoID/DCAT description: :func:`evkg.publish.builder.void_description` plus release facts and checksums."""
+    from evkg.publish.builder import void_description
 
     prefixes = kg.prefixes  # type: ignore[attr-defined]
     g = void_description(kg, built)  # type: ignore[arg-type]
@@ -275,8 +275,8 @@ def release(
 ) -> ReleaseResult:
     """Make release ``version`` (see the module docstring). Returns what was written."""
     import evkg
-    from evkg.build import build
-    from evkg.prefixes import registry
+    from evkg.data.prefixes import registry
+    from evkg.publish.builder import build
 
     check_version(version)
     issued = issued or dt.date.today().isoformat()

@@ -30,9 +30,9 @@ from evkg.quality.findings import LANGUAGES, Describer, Finding, StoreView
 from evkg.quality.inputs import ontology_graph, shapes_graph
 
 if TYPE_CHECKING:
-    from evkg.kg import KnowledgeGraph
     from evkg.quality.owl2rl import Closure
     from evkg.quality.shacl_compiled import Schema
+    from evkg.query.knowledge_graph import KnowledgeGraph
 
 #: SHACL engines: the shapes compiled to SPARQL on the store (default) and pySHACL (the reference).
 SHACL_ENGINES = ("fast", "pyshacl")

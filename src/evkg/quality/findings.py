@@ -22,7 +22,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 
-from evkg.prefixes import Prefixes
+from evkg.data.prefixes import Prefixes
 
 #: Languages of the report's messages and labels.
 LANGUAGES = ("en", "ja")
@@ -261,7 +261,7 @@ class StoreView:
     def objects(self, subject: Any, predicate: Any) -> Iterator[Any]:
         """Values of ``predicate`` and, given ``sub_properties``, of its sub-properties: what RDFS
         inference (pySHACL's data graph) adds, e.g. evkg:nameAsPrinted as an rdfs:label."""
-        from evkg.store import to_oxigraph, to_rdflib
+        from evkg.rdf.terms import to_oxigraph, to_rdflib
 
         s = to_oxigraph(subject)
         if predicate is None or self.sub_properties is None:
@@ -276,7 +276,7 @@ class StoreView:
                     yield to_rdflib(q.object)
 
     def subjects(self, predicate: Any, obj: Any) -> Iterator[Any]:
-        from evkg.store import to_oxigraph, to_rdflib
+        from evkg.rdf.terms import to_oxigraph, to_rdflib
 
         p = to_oxigraph(predicate) if predicate is not None else None
         for q in self.store.quads_for_pattern(None, p, to_oxigraph(obj)):

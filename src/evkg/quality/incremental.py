@@ -39,17 +39,19 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
 
-from evkg import sources
+from evkg.data import layout
+from evkg.data.prefixes import Prefixes, registry
 from evkg.errors import EvkgError, UsageError
-from evkg.kg import KnowledgeGraph, load
-from evkg.load import Manifest, load_file, sha256, source_files
-from evkg.prefixes import Prefixes, registry
 from evkg.quality import shacl_compiled
 from evkg.quality.context import Context, Options
 from evkg.quality.findings import Describer, Finding, Report, shacl_findings
 from evkg.quality.shacl import CompiledEngine, check_shacl
 from evkg.quality.shacl_reference import run_shacl
-from evkg.store import MANIFEST, OXIGRAPH_DIR, OxigraphEngine, to_rdflib
+from evkg.query.engine import OxigraphEngine
+from evkg.query.knowledge_graph import KnowledgeGraph, load
+from evkg.rdf.parse import Manifest, load_file, sha256, source_files
+from evkg.rdf.store import MANIFEST, OXIGRAPH_DIR
+from evkg.rdf.terms import to_rdflib
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +93,7 @@ def validate_store(kg: KnowledgeGraph, *, lang: str = "en", engine: str = "fast"
     (:mod:`evkg.quality.shacl_compiled`, SPARQL on the store; falls back to pySHACL when the shapes use a
     feature it does not compile) or ``pyshacl`` (the reference).
     """
-    from evkg.store import count_union  # "triples": distinct triples, as every command counts them
+    from evkg.query.engine import count_union  # "triples": distinct triples, as every command counts them
 
     started = time.perf_counter()
     ctx = Context(kg, Options(lang=lang, shacl_engine=engine))
@@ -185,13 +187,13 @@ def _open_writable(store_dir: Path) -> tuple[ox.Store, Manifest]:
     manifest_path, ox_path = store_dir / MANIFEST, store_dir / OXIGRAPH_DIR
     if not manifest_path.is_file() or not ox_path.is_dir():
         raise UsageError(
-            f"{sources.display_path(store_dir)}: not an evkg store (build it with evkg.load(store_dir=...))"
+            f"{layout.display_path(store_dir)}: not an evkg store (build it with evkg.load(store_dir=...))"
         )
     try:
         manifest = Manifest.from_json(manifest_path.read_text(encoding="utf-8"))
         return ox.Store(str(ox_path)), manifest
     except (OSError, ValueError, KeyError) as exc:
-        raise EvkgError(f"{sources.display_path(store_dir)}: cannot open the store ({exc})") from None
+        raise EvkgError(f"{layout.display_path(store_dir)}: cannot open the store ({exc})") from None
 
 
 def revalidate(
@@ -209,7 +211,7 @@ def revalidate(
 
     ``Report.seconds["mode"]`` says which was done: ``"incremental"`` or ``"full"``.
     """
-    data = sources.resolve(data_dir)
+    data = layout.resolve(data_dir)
     root = Path(store_dir)
     prefixes = registry(data.root)
     started = time.perf_counter()
@@ -219,7 +221,7 @@ def revalidate(
     files = {f.path.resolve(): f for f in source_files(data, prefixes)}
     unknown = [p for p in paths if p not in files]
     if unknown:
-        raise UsageError(f"{sources.display_path(unknown[0])}: not a source file of {sources.display_path(data.root)}")
+        raise UsageError(f"{layout.display_path(unknown[0])}: not a source file of {layout.display_path(data.root)}")
     touched: set[Node] = set()
     changed_nodes: set[Node] = set()
     ranged = _range_properties(store)

@@ -15,10 +15,10 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.term import Node
 
-from evkg import sources
+from evkg.data import layout
+from evkg.data.prefixes import Prefixes
 from evkg.errors import EvkgError, UsageError
-from evkg.load import SourceFile, load_file, syntax_error  # evkg.load is also a function: import names
-from evkg.prefixes import Prefixes
+from evkg.rdf.parse import SourceFile, load_file, syntax_error  # evkg.load is also a function: import names
 
 
 # --- inputs ---------------------------------------------------------------------------------------------
@@ -27,29 +27,29 @@ def parse_turtle(path: Path, graph: Graph | None = None) -> Graph:
     graph = graph if graph is not None else Graph(bind_namespaces="none")
     try:
         quads = ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
-        from evkg.store import to_rdflib
+        from evkg.rdf.terms import to_rdflib
 
         for q in quads:
             graph.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
     except SyntaxError as exc:
         raise syntax_error(path, exc) from None
     except OSError as exc:
-        raise EvkgError(f"{sources.display_path(path)}: cannot read ({exc.strerror or exc})") from None
+        raise EvkgError(f"{layout.display_path(path)}: cannot read ({exc.strerror or exc})") from None
     return graph
 
 
-def shapes_graph(data: sources.DataDir) -> Graph:
+def shapes_graph(data: layout.DataDir) -> Graph:
     """All SHACL shapes of a data folder as one rdflib graph (files are never loaded as data)."""
     files = data.shapes_files()
     if not files:
-        raise UsageError(f"{sources.display_path(data.ontology_dir)}: no SHACL shapes (ontology/shapes/*.ttl)")
+        raise UsageError(f"{layout.display_path(data.ontology_dir)}: no SHACL shapes (ontology/shapes/*.ttl)")
     graph = Graph(bind_namespaces="none")
     for path in files:
         parse_turtle(path, graph)
     return graph
 
 
-def ontology_graph(data: sources.DataDir) -> Graph:
+def ontology_graph(data: layout.DataDir) -> Graph:
     """``ontology/evkg.ttl`` as an rdflib graph (empty if the data folder has none)."""
     graph = Graph(bind_namespaces="none")
     if data.ontology_file.is_file():
@@ -58,7 +58,7 @@ def ontology_graph(data: sources.DataDir) -> Graph:
 
 
 # --- the data to validate ----------------------------------------------------------------------------------
-def curator_graph_iri(data: sources.DataDir, prefixes: Prefixes, path: Path) -> str:
+def curator_graph_iri(data: layout.DataDir, prefixes: Prefixes, path: Path) -> str:
     """The named graph a curator's file is validated as.
 
     A file inside the data folder's ``graph/`` keeps its graph IRI (``graph/x/y.ttl`` → ``graph:x/y``);
@@ -74,16 +74,16 @@ def curator_graph_iri(data: sources.DataDir, prefixes: Prefixes, path: Path) -> 
     return str(ns[name])
 
 
-def add_files(store: ox.Store, data: sources.DataDir, prefixes: Prefixes, files: Sequence[Path]) -> list[str]:
+def add_files(store: ox.Store, data: layout.DataDir, prefixes: Prefixes, files: Sequence[Path]) -> list[str]:
     """Load curator files into ``store``, each into its named graph (replacing what was there)."""
     graphs = []
     for path in files:
         if not path.is_file():
-            raise UsageError(f"{sources.display_path(path)}: no such file")
+            raise UsageError(f"{layout.display_path(path)}: no such file")
         iri = curator_graph_iri(data, prefixes, path)
         # parse first (into a scratch store) so that a syntax error leaves the dataset as it was
         scratch = ox.Store()
-        load_file(scratch, SourceFile(path, sources.display_path(path), iri, "graph"))
+        load_file(scratch, SourceFile(path, layout.display_path(path), iri, "graph"))
         target = ox.NamedNode(iri)
         store.clear_graph(target)
         store.extend(scratch.quads_for_pattern(None, None, None, target))
@@ -94,7 +94,7 @@ def add_files(store: ox.Store, data: sources.DataDir, prefixes: Prefixes, files:
 
 def union_triples(store: ox.Store) -> Iterator[tuple[Node, Node, Node]]:
     """Every triple of every named graph of ``store`` as rdflib terms (repeats across graphs included)."""
-    from evkg.store import to_rdflib
+    from evkg.rdf.terms import to_rdflib
 
     for q in store.quads_for_pattern(None, None, None):
         yield (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))

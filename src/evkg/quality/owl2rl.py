@@ -45,9 +45,9 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
-from evkg import sources
+from evkg.data import layout
+from evkg.data.prefixes import Prefixes, registry
 from evkg.errors import EvkgError, UsageError
-from evkg.prefixes import Prefixes, registry
 
 if TYPE_CHECKING:
     from evkg.quality.findings import Describer, Finding
@@ -97,7 +97,7 @@ class Closure:
     def triples(self) -> set[Triple]:
         """The inferred triples as rdflib terms."""
         if self.rdflib_triples is None:
-            from evkg.store import to_rdflib
+            from evkg.rdf.terms import to_rdflib
 
             self.rdflib_triples = {
                 (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))  # type: ignore[misc]
@@ -182,7 +182,7 @@ def filter_closure(
 # --- input ---------------------------------------------------------------------------------------------------------
 def asserted_triples(store: ox.Store) -> set[Triple]:
     """Every triple of every graph of ``store`` (rdflib terms), the inferred graph excluded."""
-    from evkg.store import to_rdflib
+    from evkg.rdf.terms import to_rdflib
 
     inferred = ox.NamedNode(str(inferred_graph_iri()))
     return {
@@ -395,7 +395,7 @@ SELECT ?what WHERE {
 
 
 def _ox_triples(triples: Iterable[Triple]) -> Iterator[ox.Quad]:
-    from evkg.store import to_oxigraph
+    from evkg.rdf.terms import to_oxigraph
 
     for s, p, o in triples:
         yield ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
@@ -403,7 +403,7 @@ def _ox_triples(triples: Iterable[Triple]) -> Iterator[ox.Quad]:
 
 def fast_closure(triples: set[Triple], *, max_rounds: int = 100) -> Closure:
     """The OWL 2 RL closure by SPARQL rules on a scratch pyoxigraph store (default graph)."""
-    from evkg.store import to_rdflib
+    from evkg.rdf.terms import to_rdflib
 
     started = time.perf_counter()
     work = ox.Store()
@@ -521,7 +521,7 @@ def fast_closure_store(store: ox.Store, *, max_rounds: int = 100) -> Closure:
     update inserting its conclusions into a second graph (reading both), until a round adds nothing.
     Only the new triples are converted to rdflib terms. Same filtered closure as :func:`fast_closure`.
     """
-    from evkg.store import to_rdflib
+    from evkg.rdf.terms import to_rdflib
 
     started = time.perf_counter()
     inferred = ox.NamedNode(str(inferred_graph_iri()))
@@ -669,5 +669,5 @@ def data_closure(
     """Load a data folder (or reopen its persisted store) and compute its closure (what ``evkg reason`` does)."""
     import evkg
 
-    kg = evkg.load(sources.resolve(data_dir).root, store_dir)
+    kg = evkg.load(layout.resolve(data_dir).root, store_dir)
     return closure(kg.store, kg.prefixes, engine=engine)

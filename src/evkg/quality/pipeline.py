@@ -54,7 +54,7 @@ from evkg.quality.rendering import format_json, format_text, format_turtle
 from evkg.quality.shacl import check_shacl
 
 if TYPE_CHECKING:
-    from evkg.kg import KnowledgeGraph
+    from evkg.query.knowledge_graph import KnowledgeGraph
 
 #: SHACL engines of :func:`validate`: the shapes compiled to SPARQL (default) and pySHACL (the reference).
 ENGINES = SHACL_ENGINES
@@ -141,8 +141,8 @@ def validate(
         UsageError: unknown language or engine, missing file. SourceSyntaxError: a file does not parse.
     """
     options = Options(lang=lang, shacl_engine=engine, reasoner=reasoner or "fast", shacl_on_closure=bool(reasoner))
-    from evkg.kg import load
-    from evkg.store import count_union
+    from evkg.query.engine import count_union
+    from evkg.query.knowledge_graph import load
 
     started = time.perf_counter()
     # a store of its own, in memory: curator files and the closure may be added to it for SHACL
@@ -180,7 +180,7 @@ def check(kg: KnowledgeGraph, *, lang: str = "en") -> CheckResult:
     ctx = Context(kg, Options(lang=lang))
     report, per_step = Pipeline([OWL_RL, SHACL, QC], side_by_side=True).run(ctx)
     if not ctx.triples:  # distinct triples of the union, as evkg validate and evkg stats count them
-        from evkg.store import count_union
+        from evkg.query.engine import count_union
 
         report.triples = count_union(kg.engine)
     if kg.store_path is not None and kg.manifest is not None:

@@ -27,15 +27,15 @@ from typing import TYPE_CHECKING, Any
 
 from rdflib import URIRef
 
-from evkg import queries
 from evkg.errors import EvkgError
-from evkg.results import Result
-from evkg.store import OxigraphEngine
+from evkg.query import helpers
+from evkg.query.engine import OxigraphEngine
+from evkg.query.results import Result
 
 if TYPE_CHECKING:
-    from evkg.kg import KnowledgeGraph
     from evkg.quality.context import Context
     from evkg.quality.findings import Describer, Finding
+    from evkg.query.knowledge_graph import KnowledgeGraph
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ SUFFIX = "-violation"
 class Check:
     """One QC query."""
 
-    spec: queries.QuerySpec
+    spec: helpers.QuerySpec
     severity: str  # "Violation" or "Warning"
     messages: dict[str, str]  # language -> description
 
@@ -74,16 +74,16 @@ class Row:
     value: Any
 
 
-def check_of(spec: queries.QuerySpec) -> Check:
+def check_of(spec: helpers.QuerySpec) -> Check:
     """A parsed QC query, its header checked (kind violation, entity/property/value columns)."""
     where = f"queries/{QC_AREA}/{spec.path.name}"
     if not spec.path.stem.endswith(SUFFIX) or spec.kind != "violation":
-        raise queries.QueryHeaderError(f"{where}: a QC query is named *{SUFFIX}.rq and declares kind: violation")
+        raise helpers.QueryHeaderError(f"{where}: a QC query is named *{SUFFIX}.rq and declares kind: violation")
     if tuple(spec.returns) != ("entity", "property", "value"):
-        raise queries.QueryHeaderError(f"{where}: a QC query returns [entity, property, value]")
+        raise helpers.QueryHeaderError(f"{where}: a QC query returns [entity, property, value]")
     severity = str(spec.header.get("severity", "violation")).strip().lower()
     if severity not in ("violation", "warning"):
-        raise queries.QueryHeaderError(f"{where}: severity must be violation or warning, not {severity!r}")
+        raise helpers.QueryHeaderError(f"{where}: severity must be violation or warning, not {severity!r}")
     messages = {"en": spec.description or spec.summary}
     if spec.header.get("description_ja"):
         messages["ja"] = str(spec.header["description_ja"]).strip()
@@ -95,13 +95,13 @@ def checks(kg: KnowledgeGraph) -> list[Check]:
     folder = kg.data.queries_dir / QC_AREA
     if not folder.is_dir():
         return []
-    return [check_of(queries.read_query(p, kg.data.queries_dir)) for p in sorted(folder.glob(f"*{SUFFIX}.rq"))]
+    return [check_of(helpers.read_query(p, kg.data.queries_dir)) for p in sorted(folder.glob(f"*{SUFFIX}.rq"))]
 
 
 def _run_one(kg: KnowledgeGraph, check: Check) -> Result | EvkgError:
     started = time.perf_counter()
     try:
-        result = queries.run(kg.engine, check.spec, {})
+        result = helpers.run(kg.engine, check.spec, {})
     except EvkgError as exc:
         return EvkgError(f"{check.file}: {exc}")
     log.info("qc %s: %d rows in %.1f ms", check.name, len(result), (time.perf_counter() - started) * 1000)

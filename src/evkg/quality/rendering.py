@@ -8,8 +8,8 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Identifier
 
+from evkg.data.prefixes import Prefixes
 from evkg.errors import EvkgError
-from evkg.prefixes import Prefixes
 from evkg.quality.findings import Report
 
 # --- rendering -------------------------------------------------------------------------------------------------

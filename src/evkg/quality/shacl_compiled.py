@@ -46,7 +46,7 @@ from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
 from evkg.errors import EvkgError
-from evkg.store import to_oxigraph, to_rdflib
+from evkg.rdf.terms import to_oxigraph, to_rdflib
 
 log = logging.getLogger(__name__)
 

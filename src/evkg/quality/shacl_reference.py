@@ -30,8 +30,8 @@ from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.query import Result as RdflibResult
 from rdflib.term import Node
 
+from evkg.data.prefixes import Prefixes
 from evkg.errors import EvkgError
-from evkg.prefixes import Prefixes
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +92,7 @@ class ShaclDataGraph(Graph):
 
     @staticmethod
     def _term(node: Node, blanks: dict[Node, ox.BlankNode]) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-        from evkg.store import to_oxigraph
+        from evkg.rdf.terms import to_oxigraph
 
         if isinstance(node, BNode):
             if node not in blanks:
@@ -122,7 +122,7 @@ class ShaclDataGraph(Graph):
         return super().query(query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs)
 
     def _query_oxigraph(self, text: str, bindings: dict[str, Node]) -> RdflibResult:
-        from evkg.store import to_rdflib
+        from evkg.rdf.terms import to_rdflib
 
         store, blanks, back = self._oxigraph()
         substitutions = {  # a blank node the copy does not have matches nothing (a fresh one)

@@ -1,4 +1,4 @@
-"""More query engines behind :class:`evkg.store.Engine`: rdflib (the reference) and a remote endpoint.
+"""More query engines behind :class:`evkg.query.engine.Engine`: rdflib (the reference) and a remote endpoint.
 
 - :class:`RdflibEngine` parses the same source files with rdflib into a :class:`rdflib.Dataset`
   (one named graph per file, union as default graph) and answers with rdflib's SPARQL engine,
@@ -11,10 +11,10 @@
   dataset is stated in the request (``default-graph-uri`` and ``named-graph-uri`` = every named
   graph of the endpoint), so the default graph is the union of the named graphs as it is in the
   embedded store, whatever the server's own default graph is.
-- :func:`connect` opens a remote endpoint as a :class:`evkg.kg.KnowledgeGraph`-like object with
+- :func:`connect` opens a remote endpoint as a :class:`evkg.query.knowledge_graph.KnowledgeGraph`-like object with
   ``.sparql()`` and ``.queries``.
 
-Both return pyoxigraph result objects, like :class:`evkg.store.OxigraphEngine`, so everything built
+Both return pyoxigraph result objects, like :class:`evkg.query.engine.OxigraphEngine`, so everything built
 on the protocol works on every engine.
 """
 
@@ -35,11 +35,12 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 
 from evkg.errors import EvkgError, QuerySyntaxError, SourceSyntaxError, UsageError
+from evkg.query.engine import QueryResult, check_query
 from evkg.query.lexer import declared_prefixes, where_group_start
-from evkg.store import OxTerm, QueryResult, check_query, to_rdflib
+from evkg.rdf.terms import OxTerm, to_rdflib
 
 if TYPE_CHECKING:
-    from evkg.prefixes import Prefixes
+    from evkg.data.prefixes import Prefixes
 
 log = logging.getLogger(__name__)
 
@@ -66,11 +67,11 @@ class RdflibEngine:
     @classmethod
     def from_data(cls, data_dir: str | Path | None = None) -> RdflibEngine:
         """Parse a data folder (default: the bundled data) with rdflib, one named graph per file."""
-        from evkg import sources
-        from evkg.load import source_files
-        from evkg.prefixes import registry
+        from evkg.data import layout
+        from evkg.data.prefixes import registry
+        from evkg.rdf.parse import source_files
 
-        data = sources.resolve(data_dir)
+        data = layout.resolve(data_dir)
         prefixes = registry(data_dir)
         ds = prefixes.bind(Dataset(default_union=True))
         for f in source_files(data, prefixes):
@@ -78,7 +79,7 @@ class RdflibEngine:
             try:
                 graph.parse(f.path, format="turtle", publicID=f.graph)
             except Exception as exc:  # rdflib raises assorted parser exceptions
-                raise SourceSyntaxError(sources.display_path(f.path), None, None, str(exc)) from None
+                raise SourceSyntaxError(layout.display_path(f.path), None, None, str(exc)) from None
         return cls(ds, prefixes)
 
     def prepare(self, query: str) -> Query:
@@ -103,7 +104,7 @@ class RdflibEngine:
         return ox.parse_query_results(result.serialize(format="json"), format=_JSON)
 
     def quads(self) -> Iterator[ox.Quad]:
-        from evkg.store import to_oxigraph
+        from evkg.rdf.terms import to_oxigraph
 
         for s, p, o, g in self.dataset.quads((None, None, None, None)):
             graph = ox.NamedNode(str(g.identifier if hasattr(g, "identifier") else g))

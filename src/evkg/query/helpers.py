@@ -20,7 +20,7 @@ the header. Parameter values are checked against their declared type and built a
 is validated, a literal escaped by construction); the engine binds them (pyoxigraph
 ``substitutions``, rdflib ``initBindings``, or a ``VALUES`` block of N-Triples terms for a remote
 endpoint): the query text is never formatted with a value. Every execution is logged (logger
-``evkg.queries``) with the query name, the bindings and the elapsed time.
+``evkg.query.helpers``) with the query name, the bindings and the elapsed time.
 
 >>> spec = parse_query_text('''#+ summary: Say hello.
 ... #+ kind: select
@@ -54,10 +54,10 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
-from evkg import sources
+from evkg.data import layout
+from evkg.data.prefixes import Prefixes
 from evkg.errors import EvkgError, UsageError, did_you_mean
-from evkg.prefixes import Prefixes
-from evkg.results import Result
+from evkg.query.results import Result
 
 log = logging.getLogger(__name__)
 
@@ -366,7 +366,7 @@ def _header_yaml(header: list[tuple[int, str]]) -> str:
 def parse_query_text(text: str, path: str | Path, area: str = "") -> QuerySpec:
     """Parse one query file's text (header and SPARQL). Raises :class:`QueryHeaderError`."""
     path = Path(path)
-    where = sources.display_path(path)
+    where = layout.display_path(path)
     header_lines, _ = split_header(text)
     if not header_lines:
         raise QueryHeaderError(f"{where}:1: no '#+' header (need {', '.join(REQUIRED_KEYS)})")
@@ -451,7 +451,7 @@ def read_query(path: Path, queries_dir: Path | None = None) -> QuerySpec:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise QueryHeaderError(f"{sources.display_path(path)}: cannot read ({exc})") from None
+        raise QueryHeaderError(f"{layout.display_path(path)}: cannot read ({exc})") from None
     area = ""
     if queries_dir is not None:
         try:
@@ -467,14 +467,14 @@ def discover(data_dir: str | Path | None = None) -> list[QuerySpec]:
     Raises:
         QueryHeaderError: a header is broken, or two files would give the same helper name.
     """
-    data = sources.resolve(data_dir)
+    data = layout.resolve(data_dir)
     specs = [read_query(p, data.queries_dir) for p in data.query_files()]
     seen: dict[str, Path] = {}
     for spec in specs:
         if spec.name in seen:
             raise QueryHeaderError(
-                f"{sources.display_path(spec.path)}: helper name {spec.name} is already used by "
-                f"{sources.display_path(seen[spec.name])}"
+                f"{layout.display_path(spec.path)}: helper name {spec.name} is already used by "
+                f"{layout.display_path(seen[spec.name])}"
             )
         seen[spec.name] = spec.path
     return specs
@@ -487,11 +487,11 @@ def run(
     bindings: Mapping[str, Identifier],
     terms: Mapping[str, Any] | None = None,
 ) -> Result:
-    """Run ``spec`` on ``engine`` (an :class:`evkg.store.Engine`) with ``bindings``; log and time it.
+    """Run ``spec`` on ``engine`` (an :class:`evkg.query.engine.Engine`) with ``bindings``; log and time it.
 
     ``terms`` are the same bindings already converted to pyoxigraph terms (helpers keep them).
     """
-    from evkg.store import to_oxigraph
+    from evkg.rdf.terms import to_oxigraph
 
     started = time.perf_counter()
     if terms is None:
@@ -520,7 +520,7 @@ def run(
 
 def _rows(raw: ox.QuerySolutions, returns: Sequence[str]) -> tuple[list[str], list[tuple[Any, ...]]]:
     """The ``returns`` columns of each solution as rdflib terms (by position: faster than by name)."""
-    from evkg.store import to_rdflib
+    from evkg.rdf.terms import to_rdflib
 
     projected = [v.value for v in raw.variables]
     variables = [v for v in returns if v in projected] if returns else projected
@@ -550,7 +550,7 @@ class QueryHelpers:
 
     @classmethod
     def from_data(cls, engine: Any, data_dir: str | Path | None = None) -> QueryHelpers:
-        from evkg.prefixes import registry
+        from evkg.data.prefixes import registry
 
         return cls(engine, discover(data_dir), registry(data_dir))
 
@@ -597,7 +597,7 @@ class QueryHelpers:
         return self[name](**params)
 
     def _make(self, spec: QuerySpec) -> Callable[..., Result]:
-        from evkg.store import to_oxigraph
+        from evkg.rdf.terms import to_oxigraph
 
         engine, prefixes = self._engine, self._prefixes
         # checked and converted parameters by call arguments: a repeated call (the same organisation,

@@ -19,24 +19,15 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 
+from evkg.data.layout import DataDir, resolve
+from evkg.data.prefixes import Prefixes, registry
 from evkg.errors import EvkgError
-from evkg.export import export as _export
-from evkg.export import get_format, to_rdflib_graph
-from evkg.load import Manifest, ontology_version, source_files
-from evkg.prefixes import Prefixes, registry
-from evkg.sources import DataDir, resolve
-from evkg.store import (
-    Binding,
-    Engine,
-    OxigraphEngine,
-    QueryResult,
-    build_memory_store,
-    count_per_graph,
-    count_union,
-    open_store,
-    to_oxigraph,
-    to_rdflib,
-)
+from evkg.query.engine import Engine, OxigraphEngine, QueryResult, count_per_graph, count_union
+from evkg.rdf.parse import Manifest, ontology_version, source_files
+from evkg.rdf.serialization import export as _export
+from evkg.rdf.serialization import get_format, to_rdflib_graph
+from evkg.rdf.store import build_memory_store, open_store
+from evkg.rdf.terms import Binding, to_oxigraph, to_rdflib
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +53,7 @@ class KnowledgeGraph:
     Attributes:
         data: the data folder it was loaded from (``data.root`` is also ``data_dir``).
         prefixes: the prefix registry of that data folder.
-        engine: the query engine (:class:`evkg.store.Engine`).
+        engine: the query engine (:class:`evkg.query.engine.Engine`).
         manifest: the source files (with SHA-256) the store was built from.
     """
 
@@ -117,9 +108,9 @@ class KnowledgeGraph:
     def queries(self) -> Any:
         """Query helpers, one per ``queries/**/*.rq`` file: ``kg.queries.<name>(**params)``.
 
-        (Hook for :mod:`evkg.queries`, which owns the helpers; see that module.)
+        (Hook for :mod:`evkg.query.helpers`, which owns the helpers; see that module.)
         """
-        from evkg.queries import QueryHelpers, discover
+        from evkg.query.helpers import QueryHelpers, discover
 
         return QueryHelpers(self.engine, discover(self.data.root), self.prefixes)
 
@@ -154,7 +145,7 @@ class KnowledgeGraph:
 
     # --- export ---------------------------------------------------------------------------------------
     def export(self, format: str = "turtle", path: str | os.PathLike[str] | None = None) -> bytes:
-        """Serialise the graph (see :mod:`evkg.export` for the formats); write it to ``path`` if given.
+        """Serialise the graph (see :mod:`evkg.rdf.serialization` for the formats); write it to ``path`` if given.
 
         The file is written atomically (temporary file, then rename). Returns the bytes.
         """
@@ -257,7 +248,7 @@ def version_of(data_dir: str | os.PathLike[str] | None = None) -> str | None:
 def connect(
     url: str, *, timeout: float = 30.0, union: bool = True, data_dir: str | Path | None = None
 ) -> KnowledgeGraph:
-    """Open a SPARQL 1.1 endpoint as a :class:`~evkg.kg.KnowledgeGraph` (``.sparql()``, ``.queries``).
+    """Open a SPARQL 1.1 endpoint as a :class:`KnowledgeGraph` (``.sparql()``, ``.queries``).
 
     The query helpers and the prefix registry come from the bundled data (or ``data_dir``); the
     data itself stays on the server (upload it first with ``evkg load --endpoint URL``)::
@@ -265,7 +256,7 @@ def connect(
         kg = evkg.connect("http://localhost:7878/query")
         kg.queries.organization_profile(org="organization:jsrm", lang="ja")
     """
-    from evkg.engines import RemoteEngine  # httpx is imported when a remote graph is opened, not at start-up
+    from evkg.query.engines import RemoteEngine  # httpx is imported when a remote graph is opened, not at start-up
 
     data = resolve(data_dir)
     prefixes = registry(data.root)

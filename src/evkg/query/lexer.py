@@ -1,8 +1,8 @@
 """The SPARQL lexer: the one place evkg reads a query's tokens before the query runs.
 
 Every check that looks into SPARQL text goes through :func:`tokens`: the store's refusal of
-``SERVICE`` (:func:`evkg.store.check_query`), the endpoint's guard (:mod:`evkg.serve.guard`), the
-binding of parameters (:func:`where_group_start`, :mod:`evkg.engines`) and the SPARQL of SHACL shapes
+``SERVICE`` (:func:`evkg.query.engine.check_query`), the endpoint's guard (:mod:`evkg.serve.guard`), the
+binding of parameters (:func:`where_group_start`, :mod:`evkg.query.engines`) and the SPARQL of SHACL shapes
 (:mod:`evkg.quality.shacl_sparql`). It follows the lexical grammar of SPARQL 1.1 (§19.8) after the
 ``\\u``/``\\U`` escapes are decoded as §19.2 requires (:func:`decode_escapes`); strings, IRIs and
 comments are single tokens, so a keyword is found exactly where a parser would find it (``?service``,

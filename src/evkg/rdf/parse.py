@@ -30,9 +30,9 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib.namespace import OWL, RDF
 
+from evkg.data.layout import DataDir, display_path
+from evkg.data.prefixes import Prefixes
 from evkg.errors import EvkgError, SourceSyntaxError
-from evkg.prefixes import Prefixes
-from evkg.sources import DataDir, display_path
 from evkg.version import __version__
 
 #: Bump when the mapping from files to named graphs or the parse options change: persisted stores

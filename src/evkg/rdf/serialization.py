@@ -38,16 +38,23 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Protocol
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, URIRef
 from rdflib.plugins.serializers.longturtle import LongTurtleSerializer
 from rdflib.store import Store as RdflibStore
 
+from evkg.data.prefixes import Prefixes, language_mapped_properties
 from evkg.errors import EvkgError, UsageError
-from evkg.prefixes import Prefixes, language_mapped_properties
-from evkg.store import Engine, to_rdflib
+from evkg.rdf.terms import to_rdflib
+
+
+class QuadSource(Protocol):
+    """What an export reads: every quad of a dataset (any :class:`evkg.query.engine.Engine` is one;
+    the embedded engine's ``store`` attribute, when there is one, takes the low-memory path)."""
+
+    def quads(self) -> Iterator[ox.Quad]: ...
 
 
 @dataclass(frozen=True)
@@ -102,7 +109,7 @@ def get_format(name: str) -> ExportFormat:
 
 
 # --- canonical statements ------------------------------------------------------------------------------
-def canonical_quads(engine: Engine, *, union: bool) -> list[ox.Quad]:
+def canonical_quads(engine: QuadSource, *, union: bool) -> list[ox.Quad]:
     """All statements with canonical blank node labels, sorted by their N-Quads form.
 
     With ``union``, every quad is moved to the default graph (duplicates merge).
@@ -464,7 +471,7 @@ def serialize_triples(triples: Iterable[ox.Triple], turtle: bool, prefixes: Pref
     return _oxigraph(quads, ox.RdfFormat.TURTLE, prefixes)
 
 
-def export(engine: Engine, fmt: str | ExportFormat, prefixes: Prefixes) -> bytes:
+def export(engine: QuadSource, fmt: str | ExportFormat, prefixes: Prefixes) -> bytes:
     """Serialise the dataset behind ``engine`` in ``fmt`` (a name, an alias, or an ExportFormat)."""
     spec = fmt if isinstance(fmt, ExportFormat) else get_format(fmt)
     store = getattr(engine, "store", None)

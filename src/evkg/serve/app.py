@@ -137,9 +137,9 @@ async def health(request: Request) -> Response:
 
 def _open(config: ServeConfig) -> tuple[Site, Path, Path | None]:
     """Load the data: the site (parent side) and the store folder the workers open."""
-    from evkg.prefixes import registry
-    from evkg.sources import resolve
-    from evkg.store import open_store
+    from evkg.data.layout import resolve
+    from evkg.data.prefixes import registry
+    from evkg.rdf.store import open_store
 
     data = resolve(config.data_dir)
     prefixes = registry(data.root)

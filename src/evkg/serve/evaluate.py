@@ -13,7 +13,7 @@ ASK                 SPARQL JSON, SPARQL XML
 CONSTRUCT/DESCRIBE  Turtle, JSON-LD (evkg's local context), N-Triples, RDF/XML, TriG, N-Quads
 ==================  =========================================================================
 
-Graph results are written by :func:`evkg.export.export` (the same serialisers and context as
+Graph results are written by :func:`evkg.rdf.serialization.export` (the same serialisers and context as
 ``evkg export``), over the result's triples.
 """
 

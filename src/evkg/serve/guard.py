@@ -34,8 +34,8 @@ from dataclasses import dataclass
 from urllib.parse import urljoin
 
 from evkg.errors import QuerySyntaxError
+from evkg.query.engine import check_query
 from evkg.query.lexer import Token, decode_escapes, tokens
-from evkg.store import check_query
 
 #: Longest query text the endpoint reads (characters).
 MAX_QUERY = 64 * 1024

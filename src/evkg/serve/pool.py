@@ -308,7 +308,7 @@ class QueryPool:
 
 
 def store_folder(store_dir: Path) -> Path:
-    """The pyoxigraph folder inside an evkg store folder (see :mod:`evkg.store`)."""
-    from evkg.store import OXIGRAPH_DIR
+    """The pyoxigraph folder inside an evkg store folder (see :mod:`evkg.rdf.store`)."""
+    from evkg.rdf.store import OXIGRAPH_DIR
 
     return store_dir / OXIGRAPH_DIR

@@ -1,10 +1,10 @@
 """Serialise a handful of quads (an IRI's description, a CONSTRUCT result) with evkg's exporters.
 
-The bytes come from :func:`evkg.export.export`, the function behind ``evkg export``: the same
+The bytes come from :func:`evkg.rdf.serialization.export`, the function behind ``evkg export``: the same
 Turtle (rdflib ``longturtle``, registry prefixes only), JSON-LD (compacted with evkg's local
 context, never a remote one), N-Triples, RDF/XML, TriG and N-Quads, canonical blank nodes and a
 stable order. :class:`QuadsEngine` gives it the quads through the part of the
-:class:`evkg.store.Engine` protocol that the exporter reads.
+:class:`evkg.query.engine.Engine` protocol that the exporter reads.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from evkg.export import FORMATS, ExportFormat, export
-from evkg.prefixes import Prefixes
+from evkg.data.prefixes import Prefixes
+from evkg.rdf.serialization import FORMATS, ExportFormat, export
 
 #: Media type -> evkg export format, for RDF answers (the first is the default).
 MEDIA_TYPES: dict[str, str] = {
@@ -56,7 +56,7 @@ EXTENSIONS: dict[str, str] = {
 
 
 class QuadsEngine:
-    """A fixed list of quads, seen by :func:`evkg.export.export` as an engine."""
+    """A fixed list of quads, seen by :func:`evkg.rdf.serialization.export` as an engine."""
 
     name = "quads"
 

@@ -25,11 +25,11 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib.namespace import RDF
 
-from evkg import identifiers
-from evkg.prefixes import Prefixes
+from evkg.data import identifiers
+from evkg.data.layout import DataDir
+from evkg.data.prefixes import Prefixes
 from evkg.serve import svg
 from evkg.serve.search import SearchIndex
-from evkg.sources import DataDir
 
 _RDF_TYPE = str(RDF.type)
 _PREFERRED = ("skos:prefLabel", "rdfs:label", "schema:name", "foaf:name", "dcterms:title")
@@ -680,9 +680,9 @@ class Site:
 
     @functools.cached_property
     def helpers(self) -> Any:
-        """The query helpers of ``queries/`` (evkg.queries), run on this store."""
-        from evkg.queries import QueryHelpers, discover
-        from evkg.store import OxigraphEngine
+        """The query helpers of ``queries/`` (evkg.query.helpers), run on this store."""
+        from evkg.query.engine import OxigraphEngine
+        from evkg.query.helpers import QueryHelpers, discover
 
         return QueryHelpers(OxigraphEngine(self.store, self.prefixes), discover(self.data.root), self.prefixes)
 

@@ -221,9 +221,9 @@ def _no_query(request: Request) -> Response:
 
 @functools.lru_cache(maxsize=4)
 def _examples(site: Site) -> tuple[dict[str, str], ...]:
-    from evkg.engines import inline_bindings
-    from evkg.queries import discover, split_header
-    from evkg.store import to_oxigraph
+    from evkg.query.engines import inline_bindings
+    from evkg.query.helpers import discover, split_header
+    from evkg.rdf.terms import to_oxigraph
 
     out = []
     for spec in discover(site.data.root):

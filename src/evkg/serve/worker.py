@@ -29,7 +29,7 @@ def main(argv: list[str]) -> int:  # pragma: no cover - runs in a child process
         resource.setrlimit(resource.RLIMIT_AS, (config.memory_limit, config.memory_limit))
     import pyoxigraph as ox
 
-    from evkg.prefixes import registry
+    from evkg.data.prefixes import registry
     from evkg.serve.evaluate import Job, error, run
 
     try:

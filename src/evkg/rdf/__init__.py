@@ -1,0 +1,7 @@
+"""RDF in and out: terms, parsing a data folder, the store, and serialisation.
+
+- :mod:`evkg.rdf.terms`: terms between rdflib and pyoxigraph;
+- :mod:`evkg.rdf.parse`: the source files of a data folder parsed into a store (with a manifest);
+- :mod:`evkg.rdf.store`: the store, in memory or persisted to a folder, reopened when unchanged;
+- :mod:`evkg.rdf.serialization`: the export formats and their canonical, deterministic serialisation.
+"""
