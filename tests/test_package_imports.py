@@ -109,3 +109,64 @@ def test_no_module_imports_itself_through_others() -> None:
     assert len(graph) > 50
     found = cycles(graph)
     assert not found, "import cycles: " + "; ".join(" <-> ".join(c) for c in found)
+
+
+#: The layers of the package, lowest first: a module imports from its own room or from lower layers,
+#: never from a higher layer, and rooms of one layer do not import each other. A room is a folder of
+#: the package (``evkg.rdf``) or a top-level module (``evkg.errors``); ``evkg`` is the package's facade
+#: (``evkg.load``, ``evkg.connect``, ``evkg.KnowledgeGraph``), right above the query layer it re-exports.
+LAYERS: list[set[str]] = [
+    {"evkg.errors", "evkg.version", "evkg.progress", "evkg.wording"},  # base: errors, version, progress, wording
+    {"evkg.data"},  # a data folder's layout, prefixes, namespaces, identifiers
+    {"evkg.atomic"},  # atomic writes (they name paths as evkg.data.layout does)
+    {"evkg.rdf"},  # terms, parsing, the store, serialisation
+    {"evkg.query"},  # engines, results, query helpers, KnowledgeGraph
+    {"evkg"},  # the facade: evkg.load, evkg.connect, evkg.KnowledgeGraph
+    {"evkg.quality"},  # findings, QC, SHACL, OWL 2 RL, the pipeline
+    {"evkg.link", "evkg.docs"},  # external bibliographic data; the documentation site
+    {"evkg.publish", "evkg.serve"},  # build, diff, release; the HTTP server
+    {"evkg.cli"},  # the command line
+]
+
+
+def room(module: str) -> str:
+    """The folder (``evkg.rdf``) or top-level module (``evkg.errors``) a module belongs to."""
+    parts = module.split(".")
+    return ".".join(parts[:2])
+
+
+def layer(module: str) -> int:
+    for index, rooms in enumerate(LAYERS):
+        if room(module) in rooms:
+            return index
+    raise AssertionError(f"{module}: in no layer (add its folder to LAYERS)")
+
+
+def upward_imports(graph: dict[str, set[str]]) -> list[str]:
+    """Every import of a higher layer, or of another room of the same layer: ``a -> b``."""
+    found = []
+    for module, imported in sorted(graph.items()):
+        for other in sorted(imported):
+            if layer(other) > layer(module) or (layer(other) == layer(module) and room(other) != room(module)):
+                found.append(f"{module} -> {other}")
+    return found
+
+
+def test_every_module_has_a_layer() -> None:
+    """Is every module of evkg in one of the layers (a new folder must be placed)?"""
+    for module in modules():
+        layer(module)
+
+
+def test_the_layering_test_sees_an_upward_import() -> None:
+    """Would the test notice the RDF layer importing the quality layer, or two peers importing each other?"""
+    assert upward_imports({"evkg.rdf.store": {"evkg.quality.findings", "evkg.data.layout"}}) == [
+        "evkg.rdf.store -> evkg.quality.findings"
+    ]
+    assert upward_imports({"evkg.serve.app": {"evkg.publish.builder"}}) == ["evkg.serve.app -> evkg.publish.builder"]
+
+
+def test_lower_layers_never_import_higher_ones() -> None:
+    """Does every import go down the data flow: data -> rdf -> query -> quality -> link/docs -> publish/serve -> cli?"""
+    found = upward_imports(imports())
+    assert not found, "imports against the layering:\n" + "\n".join(found)
