@@ -4,6 +4,11 @@
     python scripts/loadtest.py --synth 100k --write docs/benchmarks.md
     python scripts/loadtest.py --url http://127.0.0.1:8000 --clients 8 --requests 200
 
+Side by side with the oxigraph server (PyPI ``oxigraph``, the store evkg wraps): unless
+``--no-oxigraph``, the script also loads evkg's N-Quads export of the same data into
+``oxigraph serve-read-only --union-default-graph`` and sends it the same SPARQL requests, one
+server after the other in each scenario, so both columns come from one run on one machine.
+
 Without ``--url`` the script starts ``evkg serve`` itself (on a free loopback port, with a store in a
 temporary folder) and stops it at the end; ``--synth N`` first generates a seeded synthetic data
 folder of N triples (benchmarks.synth, the shape used by scripts/bench.py and the reference figures).
@@ -12,6 +17,8 @@ folder of N triples (benchmarks.synth, the shape used by scripts/bench.py and th
 Bounded: each scenario runs until ``--requests`` answers have arrived or ``--duration`` seconds
 have passed, whichever comes first. Scenarios (SPARQL queries go to /sparql, JSON results):
 
+fixed SELECT        15 statements of one organisation (LIMIT 15): the issue-15 yardstick, also
+                    run with ``Cache-Control: no-cache`` (evkg evaluates every request again)
 point lookup        all statements of one organisation
 join + language     documents with their creator's Japanese name (LIMIT 100)
 aggregate           instances per class (COUNT, GROUP BY)
@@ -49,8 +56,17 @@ import httpx
 
 HEADING = "## Serving"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
-PICK_ORG = "SELECT ?org WHERE { ?org a org:FormalOrganization } ORDER BY ?org LIMIT 1"
+PICK_ORG = (
+    "SELECT ?org WHERE { ?org a org:FormalOrganization ; ?p ?o } GROUP BY ?org HAVING (COUNT(*) >= 15) "
+    "ORDER BY ?org LIMIT 1"
+)
 LOOKUP = "SELECT ?p ?o WHERE {{ <{org}> ?p ?o }}"
+FIXED = "SELECT ?p ?o WHERE {{ <{org}> ?p ?o }} LIMIT 15"
+#: Prefixes the oxigraph server needs declared (evkg knows its registry's).
+OX_PREFIXES = (
+    "PREFIX org: <http://www.w3.org/ns/org#> PREFIX dcterms: <http://purl.org/dc/terms/> "
+    "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+)
 JOIN = (
     "SELECT ?doc ?name WHERE { ?doc dcterms:creator ?org . ?org skos:prefLabel ?name "
     'FILTER(LANGMATCHES(LANG(?name), "ja")) } LIMIT 100'
@@ -63,6 +79,7 @@ JSON = "application/sparql-results+json"
 class Outcome:
     scenario: str
     clients: int
+    server: str
     requests: int
     errors: int
     seconds: float
@@ -147,7 +164,9 @@ class Connection:
         self.reader = self.writer = None
 
 
-async def run_scenario(base: str, name: str, clients: int, requests: int, duration: float, make_request) -> Outcome:
+async def run_scenario(
+    base: str, name: str, clients: int, requests: int, duration: float, make_request, server: str = "evkg"
+) -> Outcome:
     parts = urlsplit(base)
     latencies: list[float] = []
     statuses: dict[str, int] = {}
@@ -182,6 +201,7 @@ async def run_scenario(base: str, name: str, clients: int, requests: int, durati
     return Outcome(
         name,
         clients,
+        server,
         done,
         errors,
         round(elapsed, 2),
@@ -192,12 +212,14 @@ async def run_scenario(base: str, name: str, clients: int, requests: int, durati
     )
 
 
-def sparql(query: str):
+def sparql(query: str, path: str = "/sparql", fresh: bool = False):
     body = urlencode({"query": query}).encode("ascii")
     headers = {"Accept": JSON, "Content-Type": "application/x-www-form-urlencoded"}
+    if fresh:  # evkg evaluates the query again instead of answering from its answer cache
+        headers["Cache-Control"] = "no-cache"
 
     async def send(conn: Connection) -> int:
-        return await conn.request("POST", "/sparql", headers, body)
+        return await conn.request("POST", path, headers, body)
 
     return send
 
@@ -211,7 +233,9 @@ def get(path: str, accept: str, **params: str):
     return send
 
 
-async def measure(base: str, clients: list[int], requests: int, duration: float) -> list[Outcome]:
+async def measure(
+    base: str, clients: list[int], requests: int, duration: float, oxigraph: str | None = None
+) -> list[Outcome]:
     async with httpx.AsyncClient(base_url=base, timeout=60) as client:
         picked = await client.post("/sparql", data={"query": PICK_ORG}, headers={"Accept": JSON})
         picked.raise_for_status()
@@ -219,21 +243,29 @@ async def measure(base: str, clients: list[int], requests: int, duration: float)
     path = urlsplit(org).path
     if not path.startswith("/id/"):
         path = "/id/" + org.split("/id/", 1)[1]
+    # (name, evkg request, oxigraph request or None)
     scenarios = [
-        ("point lookup", sparql(LOOKUP.format(org=org))),
-        ("join + language", sparql(JOIN)),
-        ("aggregate", sparql(AGGREGATE)),
-        ("IRI as Turtle", get(path, "text/turtle")),
-        ("IRI as HTML", get(path, "text/html", lang="en")),
-        ("search", get("/search", "text/html", q="細胞外小胞", lang="ja")),
+        ("fixed SELECT", sparql(FIXED.format(org=org)), sparql(FIXED.format(org=org), "/query")),
+        ("fixed SELECT, no cache", sparql(FIXED.format(org=org), fresh=True), None),
+        ("point lookup", sparql(LOOKUP.format(org=org)), sparql(LOOKUP.format(org=org), "/query")),
+        ("join + language", sparql(JOIN), sparql(OX_PREFIXES + JOIN, "/query")),
+        ("aggregate", sparql(AGGREGATE), sparql(AGGREGATE, "/query")),
+        ("IRI as Turtle", get(path, "text/turtle"), None),
+        ("IRI as HTML", get(path, "text/html", lang="en"), None),
+        ("search", get("/search", "text/html", q="細胞外小胞", lang="ja"), None),
     ]
     outcomes = []
-    for name, make in scenarios:
-        await run_scenario(base, name, 1, 3, duration, make)  # warm up (caches, first parse)
+    for name, make, make_ox in scenarios:
+        targets = [("evkg", base, make)]
+        if oxigraph is not None and make_ox is not None:
+            targets.append(("oxigraph", oxigraph, make_ox))
+        for server, url, request in targets:
+            await run_scenario(url, name, 1, 3, duration, request, server)  # warm up (caches, first parse)
         for n in clients:
-            outcome = await run_scenario(base, name, n, requests, duration, make)
-            outcomes.append(outcome)
-            print(_line(outcome), file=sys.stderr)
+            for server, url, request in targets:  # side by side: the same load, one server after the other
+                outcome = await run_scenario(url, name, n, requests, duration, request, server)
+                outcomes.append(outcome)
+                print(_line(outcome), file=sys.stderr)
     outcomes.append(await during_runaway(base, org, requests, duration))
     print(_line(outcomes[-1]), file=sys.stderr)
     return outcomes
@@ -257,7 +289,7 @@ async def during_runaway(base: str, org: str, requests: int, duration: float) ->
 
 def _line(o: Outcome) -> str:
     return (
-        f"{o.scenario:<24} clients {o.clients:>2}: {o.requests:>4} answers, {o.errors} errors, "
+        f"{o.scenario:<24} {o.server:<8} clients {o.clients:>2}: {o.requests:>4} answers, {o.errors} errors, "
         f"{o.throughput:>7.1f}/s, p50 {o.p50_ms:>7.1f} ms, p99 {o.p99_ms:>7.1f} ms"
     )
 
@@ -318,6 +350,55 @@ def start_server(
     raise SystemExit("loadtest: evkg serve did not start")
 
 
+def oxigraph_executable() -> str | None:
+    candidate = Path(sys.executable).parent / "oxigraph"
+    return str(candidate) if candidate.is_file() else shutil.which("oxigraph")
+
+
+def start_oxigraph(data: str | None, workdir: Path) -> tuple[subprocess.Popen[bytes], str, float]:
+    """The oxigraph server on evkg's N-Quads export of ``data`` (read-only, union default graph)."""
+    exe = oxigraph_executable()
+    if exe is None:
+        raise SystemExit("loadtest: the oxigraph server is not installed (pip install oxigraph), or pass --no-oxigraph")
+    dump = workdir / "export.nq"
+    args = [evkg_executable(), "export", "--format", "nquads", "--output", str(dump)]
+    subprocess.run(args + (["--data", data] if data else []), check=True)
+    started = time.perf_counter()
+    subprocess.run(
+        [exe, "load", "--location", str(workdir / "oxigraph"), "--file", str(dump)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            exe,
+            "serve-read-only",
+            "--location",
+            str(workdir / "oxigraph"),
+            "--union-default-graph",
+            "--bind",
+            f"127.0.0.1:{port}",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    while time.perf_counter() - started < 600:
+        if proc.poll() is not None:
+            raise SystemExit(f"loadtest: oxigraph serve-read-only exited with {proc.returncode}")
+        try:
+            if httpx.get(f"{url}/query", params={"query": "ASK {}"}, timeout=5).status_code == 200:
+                return proc, url, time.perf_counter() - started
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    proc.kill()
+    raise SystemExit("loadtest: the oxigraph server did not start")
+
+
 def stop_server(proc: subprocess.Popen[bytes]) -> None:
     proc.send_signal(signal.SIGINT)
     try:
@@ -326,26 +407,72 @@ def stop_server(proc: subprocess.Popen[bytes]) -> None:
         os.killpg(proc.pid, signal.SIGKILL)
 
 
+def _find(report: dict, scenario: str, clients: int, server: str) -> dict | None:
+    for o in report["outcomes"]:
+        if o["scenario"] == scenario and o["clients"] == clients and o.get("server", "evkg") == server:
+            return o
+    return None
+
+
+def summary(report: dict) -> str:
+    """The issue-15 yardstick in one sentence: the fixed SELECT with the most clients (8) and with the
+    fewest (1), evkg against the oxigraph server."""
+    counts = sorted({o["clients"] for o in report["outcomes"] if o.get("server") == "oxigraph"})
+    if not counts:
+        return ""
+    many, few = counts[-1], counts[0]
+    parts = []
+    for scenario in ("fixed SELECT", "fixed SELECT, no cache"):
+        ours, theirs = _find(report, scenario, many, "evkg"), _find(report, "fixed SELECT", many, "oxigraph")
+        single, single_ox = _find(report, scenario, few, "evkg"), _find(report, "fixed SELECT", few, "oxigraph")
+        if not (ours and theirs and theirs["throughput"]):
+            continue
+        text = (
+            f"{scenario}: {many} clients {ours['throughput']}/s = **{ours['throughput'] / theirs['throughput']:.2f}x** "
+            f"the oxigraph server's {theirs['throughput']}/s"
+        )
+        if single and single_ox and single_ox["p50_ms"]:
+            text += (
+                f"; {few} client{'s' if few > 1 else ''} p50 {single['p50_ms']} ms = "
+                f"**{single['p50_ms'] / single_ox['p50_ms']:.1f}x** its {single_ox['p50_ms']} ms"
+            )
+        parts.append(text)
+    return "; ".join(parts) + "." if parts else ""
+
+
 def markdown(reports: list[dict], note: str = "") -> str:
     """The "## Serving" section: one table per report (e.g. the bundled graph, then 100 k triples)."""
     lines = [HEADING, ""]
     for report in reports:
         env = report["environment"]
+        ox_note = (
+            f" The oxigraph server (`oxigraph serve-read-only --union-default-graph`, {env['oxigraph']}) serves "
+            "evkg's N-Quads export of the same data and gets the same SPARQL requests in the same run, one "
+            "server after the other in each row pair (it declares no prefixes: the queries sent to it carry "
+            "PREFIX lines)."
+            if env.get("oxigraph")
+            else ""
+        )
         lines += [
             f"**{env['triples']:,} triples.** Measured with `{report['command']}` ({env['workers']} query workers, "
             f"time limit {env['timeout']} s; Python {env['python']}, {env['cpus']} CPUs, load average {env['load']} "
             "at the end (other jobs share the machine: treat the figures as upper bounds); loopback, keep-alive "
             "HTTP/1.1 clients in one asyncio process; each run stops at the request count or the time bound). "
             f"Start to first answer: {env['startup_s']} s (store built from the sources); resident memory of the "
-            f"server and its workers after the run: {env['rss_mb']} MB.",
+            f"server and its workers after the run: {env['rss_mb']} MB.{ox_note}",
             "",
-            "| scenario | clients | answers | errors | answers/s | p50 ms | p99 ms |",
-            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        line = summary(report)
+        if line:
+            lines += [line, ""]
+        lines += [
+            "| scenario | clients | server | answers | errors | answers/s | p50 ms | p99 ms |",
+            "|---|---:|---|---:|---:|---:|---:|---:|",
         ]
         for o in report["outcomes"]:
             lines.append(
-                f"| {o['scenario']} | {o['clients']} | {o['requests']} | {o['errors']} | {o['throughput']} | "
-                f"{o['p50_ms']} | {o['p99_ms']} |"
+                f"| {o['scenario']} | {o['clients']} | {o.get('server', 'evkg')} | {o['requests']} | {o['errors']} | "
+                f"{o['throughput']} | {o['p50_ms']} | {o['p99_ms']} |"
             )
         lines.append("")
     if note.strip():
@@ -376,6 +503,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=20.0, help="seconds per run, at most (default 20)")
     parser.add_argument("--workers", type=int, default=2, help="query workers of the started server")
     parser.add_argument("--timeout", type=float, default=10.0, help="query time limit of the started server")
+    parser.add_argument("--no-oxigraph", action="store_true", help="do not measure the oxigraph server side by side")
     parser.add_argument("--json", help="write the results as JSON here")
     parser.add_argument("--write", help="replace the '## Serving' section of this Markdown file")
     parser.add_argument("--note", default="", help="a paragraph (Markdown) to put under the tables")
@@ -393,7 +521,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--requests, --duration and --clients must be positive (at most 256 clients)")
 
     workdir = Path(tempfile.mkdtemp(prefix="evkg-loadtest-"))
-    proc = None
+    proc = ox_proc = None
     try:
         data = args.data
         if args.synth:
@@ -414,7 +542,13 @@ def main(argv: list[str] | None = None) -> int:
                 "/sparql", data={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"}, headers={"Accept": JSON}
             ).json()
         triples = int(counted["results"]["bindings"][0]["n"]["value"])
-        outcomes = asyncio.run(measure(base, clients, args.requests, args.duration))
+        ox_url = ox_version = None
+        if not args.no_oxigraph:
+            ox_proc, ox_url, _ = start_oxigraph(data, workdir)
+            from importlib.metadata import version
+
+            ox_version = f"oxigraph {version('oxigraph')}"
+        outcomes = asyncio.run(measure(base, clients, args.requests, args.duration, ox_url))
         report = {
             "command": "python scripts/loadtest.py " + " ".join(argv if argv is not None else sys.argv[1:]),
             "environment": {
@@ -426,6 +560,7 @@ def main(argv: list[str] | None = None) -> int:
                 "load": round(os.getloadavg()[0], 1),
                 "startup_s": round(startup, 1) if startup is not None else "n/a",
                 "rss_mb": rss_mb(proc.pid) if proc is not None else "n/a",
+                "oxigraph": ox_version,
             },
             "outcomes": [asdict(o) for o in outcomes],
         }
@@ -439,6 +574,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if proc is not None:
             stop_server(proc)
+        if ox_proc is not None:
+            stop_server(ox_proc)
         shutil.rmtree(workdir, ignore_errors=True)
 
 

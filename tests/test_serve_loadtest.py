@@ -20,7 +20,7 @@ def test_the_load_test_refuses_a_server_that_is_not_on_loopback(url: str) -> Non
     assert "not a loopback address" in done.stderr
 
 
-def test_a_short_load_test_reports_throughput_and_p99_per_scenario(
+def test_a_short_load_test_reports_evkg_and_the_oxigraph_server_side_by_side(
     evkg_exe: str, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     out = tmp_path / "load.json"
@@ -38,6 +38,8 @@ def test_a_short_load_test_reports_throughput_and_p99_per_scenario(
     report = json.loads(out.read_text(encoding="utf-8"))
     scenarios = {o["scenario"] for o in report["outcomes"]}
     assert {
+        "fixed SELECT",
+        "fixed SELECT, no cache",
         "point lookup",
         "aggregate",
         "IRI as Turtle",
@@ -45,10 +47,15 @@ def test_a_short_load_test_reports_throughput_and_p99_per_scenario(
         "search",
         "lookup during a runaway",
     } <= scenarios
+    servers = {(o["scenario"], o["server"]) for o in report["outcomes"]}
+    assert ("fixed SELECT", "oxigraph") in servers and ("fixed SELECT", "evkg") in servers
+    assert ("IRI as HTML", "oxigraph") not in servers  # only SPARQL goes to both
+    assert report["environment"]["oxigraph"].startswith("oxigraph 0.")
     for outcome in report["outcomes"]:
         assert outcome["requests"] > 0 and outcome["errors"] == 0
         assert 0 < outcome["p50_ms"] <= outcome["p99_ms"]
         assert outcome["throughput"] > 0
     text = bench.read_text(encoding="utf-8")
-    assert "## Serving" in text and "| point lookup | 2 |" in text
+    assert "## Serving" in text and "| point lookup | 2 | evkg |" in text and "| point lookup | 2 | oxigraph |" in text
+    assert "the oxigraph server's" in text  # the one-line summary of the yardstick
     assert "other section, kept" in text

@@ -40,6 +40,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from evkg.serve import deref, pages, sparql
+from evkg.serve.answers import AnswerCache
 from evkg.serve.negotiation import MAX_HEADER
 from evkg.serve.pool import QueryPool, WorkerConfig, store_folder
 from evkg.serve.site import Site
@@ -65,8 +66,9 @@ class ServeConfig:
         store_dir: persisted store folder (default: a temporary one, removed at exit).
         timeout: time limit of one SPARQL query, seconds.
         max_results: most rows (SELECT) or triples (CONSTRUCT/DESCRIBE) one query may return.
-        workers: query worker processes.
+        workers: query worker processes kept ready (more start while queries run long).
         svg_engine: ``auto`` (graphviz if installed), ``dot`` or ``python``.
+        answer_cache: SPARQL answers kept for repeated queries (0: none; see :mod:`evkg.serve.answers`).
     """
 
     data_dir: Path | None = None
@@ -75,6 +77,7 @@ class ServeConfig:
     max_results: int = 10_000
     workers: int = 2
     svg_engine: str = "auto"
+    answer_cache: int = 2048
 
 
 class SecurityHeaders:
@@ -127,12 +130,19 @@ class EvkgApp(Starlette):
     without the security headers)."""
 
     def build_middleware_stack(self) -> ASGIApp:
-        return SecurityHeaders(super().build_middleware_stack())
+        return SecurityHeaders(sparql.SparqlFront(super().build_middleware_stack()))
 
 
 async def health(request: Request) -> Response:
     pool: QueryPool = request.app.state.pool
-    return JSONResponse({"status": "ok", "workers": len(pool.pids()), "graphs": len(request.app.state.site.graphs)})
+    return JSONResponse(
+        {
+            "status": "ok",
+            "workers": len(pool.pids()),
+            "graphs": len(request.app.state.site.graphs),
+            "stopped": pool.killed,  # queries stopped at the time limit or when their client left
+        }
+    )
 
 
 def _open(config: ServeConfig) -> tuple[Site, Path, Path | None]:
@@ -184,7 +194,7 @@ def create_app(config: ServeConfig | None = None) -> EvkgApp:
         Route("/glossary", pages.glossary, name="glossary"),
         Route("/browse/{slug}", pages.browse, name="browse"),
         Route("/graph/", pages.graph_index, name="graphs"),
-        Route("/sparql", sparql.endpoint, methods=["GET", "POST"], name="sparql"),
+        Route("/sparql", sparql.routed, methods=["GET", "POST"], name="sparql"),  # other methods: 405
         Route("/health", health, name="health"),
         Route("/ontology", deref.redirect_slash),
         Route("/id/{path:path}", deref.dereference, name="id"),
@@ -213,4 +223,5 @@ def create_app(config: ServeConfig | None = None) -> EvkgApp:
     app.state.config = config
     app.state.templates = pages.templates()
     app.state.cache = {}
+    app.state.answers = AnswerCache(entries=config.answer_cache)
     return app

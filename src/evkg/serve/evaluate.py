@@ -19,7 +19,7 @@ Graph results are written by :func:`evkg.rdf.serialization.export` (the same ser
 
 from __future__ import annotations
 
-import json
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -219,22 +219,74 @@ def _too_large(limit: int, what: str) -> Answer:
     )
 
 
-def solutions_body(variables: Sequence[str], rows: Sequence[Any], media_type: str) -> bytes:
-    """SELECT results in ``media_type`` (JSON written here; XML/CSV/TSV by pyoxigraph from it)."""
-    bindings = []
-    for row in rows:
-        binding = {}
-        for name in variables:
-            value = row[name]
-            if value is not None:
-                binding[name] = term_json(value)
-        bindings.append(binding)
-    doc = json.dumps({"head": {"vars": list(variables)}, "results": {"bindings": bindings}}, ensure_ascii=False)
-    body = doc.encode("utf-8")
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_BINDINGS = b'"bindings":['
+
+
+def count_rows(body: bytes) -> int:
+    """The number of solutions in a SPARQL JSON results document written by pyoxigraph.
+
+    Rows are the objects of the ``bindings`` array: with every string blanked out, each pair of
+    neighbouring rows is the only place where ``},{`` can occur (terms are objects inside a row,
+    separated by ``},"``).
+
+    >>> count_rows(b'{"head":{"vars":["a"]},"results":{"bindings":[{"a":{"type":"literal","value":"},{"}},{}]}}')
+    2
+    >>> count_rows(b'{"head":{"vars":[]},"results":{"bindings":[]}}')
+    0
+    """
+    at = body.find(_BINDINGS)
+    if at < 0:
+        return 0
+    rest = _JSON_STRING.sub(b'""', body[at + len(_BINDINGS) :])
+    return 0 if rest.startswith(b"]") else rest.count(b"},{") + 1
+
+
+class _Capped:
+    """A write-only buffer for pyoxigraph's serialisers that refuses to grow past ``limit`` bytes."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.parts: list[bytes] = []
+        self.size = 0
+
+    def write(self, data: bytes) -> int:
+        self.size += len(data)
+        if self.size > self.limit:
+            raise TooLarge
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def value(self) -> bytes:
+        return b"".join(self.parts)
+
+
+#: Bytes one solution may take on average before a result counts as too large to write (the row
+#: limit is checked on the written document; this bounds the document first).
+BYTES_PER_ROW = 4096
+
+
+def solutions_body(result: ox.QuerySolutions, media_type: str, max_results: int) -> tuple[bytes, int]:
+    """SELECT results in ``media_type`` and their number, written by pyoxigraph's own serialisers.
+
+    Raises:
+        TooLarge: more than ``max_results`` rows (or more bytes than such a result could take).
+    """
+    out = _Capped(max(1 << 20, max_results * BYTES_PER_ROW))
+    result.serialize(out, format=ox.QueryResultsFormat.JSON)
+    body = out.value()
+    rows = body.count(b"},{") + 1  # at least the number of rows (see count_rows): exact unless a literal holds "},{"
+    if rows > max_results:
+        rows = count_rows(body)
+        if rows > max_results:
+            raise TooLarge
     fmt = SOLUTION_TYPES.get(media_type, ox.QueryResultsFormat.JSON)
-    if fmt == ox.QueryResultsFormat.JSON:
-        return body
-    return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON).serialize(format=fmt)
+    if fmt != ox.QueryResultsFormat.JSON:
+        body = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON).serialize(format=fmt)
+    return body, rows
 
 
 def graph_body(triples: Sequence[ox.Triple], media_type: str, prefixes: Any) -> bytes:
@@ -243,16 +295,27 @@ def graph_body(triples: Sequence[ox.Triple], media_type: str, prefixes: Any) -> 
     return serialize([ox.Quad(t.subject, t.predicate, t.object) for t in triples], media_type, prefixes)
 
 
+#: Checked queries remembered by one worker (the same queries come back: examples, dashboards).
+PLAN_CACHE = 1024
+_plans: dict[tuple[str, tuple[str, ...], tuple[str, ...]], QueryPlan] = {}
+
+
 def run(store: ox.Store, job: Job, *, graphs: set[str], prefixes: Any, max_results: int) -> Answer:
     """Check, evaluate and serialise ``job`` on ``store``; every failure is an :class:`Answer` too."""
     try:
-        plan = inspect_query(
-            job.query,
-            graphs=graphs,
-            default_graph_uris=job.default_graph_uris,
-            named_graph_uris=job.named_graph_uris,
-            prefixes=prefixes.as_dict(),
-        )
+        key = (job.query, job.default_graph_uris, job.named_graph_uris)
+        plan = _plans.get(key)
+        if plan is None:
+            plan = inspect_query(
+                job.query,
+                graphs=graphs,
+                default_graph_uris=job.default_graph_uris,
+                named_graph_uris=job.named_graph_uris,
+                prefixes=prefixes.mapping,
+            )
+            if len(_plans) >= PLAN_CACHE:
+                _plans.clear()
+            _plans[key] = plan  # refusals are not kept: they raise
         kind = "boolean" if plan.form == "ASK" else "graph" if plan.returns_graph else "solutions"
         try:
             media_type = choose(job, kind)
@@ -288,7 +351,9 @@ def _evaluate(
     store: ox.Store, job: Job, plan: QueryPlan, kind: str, media_type: str, prefixes: Any, max_results: int
 ) -> Answer:
     try:
-        result = store.query(job.query, prefixes=prefixes.as_dict(), **_dataset(plan))
+        registry = prefixes.mapping
+        needed = {p: registry[p] for p in plan.undeclared if p in registry}  # a small map parses faster
+        result = store.query(job.query, prefixes=needed or None, **_dataset(plan))
         wire = JSON if media_type == HTML and kind != "graph" else media_type
         if kind == "boolean":
             assert isinstance(result, ox.QueryBoolean)
@@ -296,12 +361,11 @@ def _evaluate(
             return Answer(200, media_type, result.serialize(format=fmt), kind, 1)
         if kind == "solutions":
             assert isinstance(result, ox.QuerySolutions)
-            variables = [v.value for v in result.variables]
             try:
-                rows = _bounded(iter(result), max_results)
+                body, rows = solutions_body(result, wire, max_results)
             except TooLarge:
                 return _too_large(max_results, "rows")
-            return Answer(200, media_type, solutions_body(variables, rows, wire), kind, len(rows))
+            return Answer(200, media_type, body, kind, rows)
         assert isinstance(result, ox.QueryTriples)
         try:
             triples = _bounded(iter(result), max_results)

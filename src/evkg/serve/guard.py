@@ -62,6 +62,8 @@ class QueryPlan:
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     explicit_dataset: bool = False
+    #: prefixes the query uses without declaring them (the registry's, handed to the parser)
+    undeclared: tuple[str, ...] = ()
 
     @property
     def returns_graph(self) -> bool:
@@ -143,13 +145,14 @@ def inspect_query(
         raise Refusal(403, str(exc)) from None
 
     declared = dict(prefixes or {})
+    own: set[str] = set()  # prefixes the query declares itself
     base: str | None = None
     i = 0
     while i < len(toks) and toks[i].keyword in ("PREFIX", "BASE"):
         if toks[i].keyword == "PREFIX" and i + 2 < len(toks) and toks[i + 1].kind == "pname":
-            declared[toks[i + 1].text[:-1] if toks[i + 1].text.endswith(":") else toks[i + 1].text] = toks[i + 2].text[
-                1:-1
-            ]
+            name = toks[i + 1].text[:-1] if toks[i + 1].text.endswith(":") else toks[i + 1].text
+            declared[name] = toks[i + 2].text[1:-1]
+            own.add(name)
             i += 3
         elif toks[i].keyword == "BASE" and i + 1 < len(toks) and toks[i + 1].kind == "iri":
             base = toks[i + 1].text[1:-1]
@@ -179,4 +182,5 @@ def inspect_query(
         default, named, explicit = list(default_graph_uris), list(named_graph_uris), True
     _check_graphs(default, graphs, "the default graph")
     _check_graphs(named, graphs, "the named graph")
-    return QueryPlan(first, tuple(default), tuple(named), explicit)
+    used = {t.text.partition(":")[0] for t in toks if t.kind == "pname"} - own
+    return QueryPlan(first, tuple(default), tuple(named), explicit, tuple(sorted(used)))
