@@ -26,6 +26,14 @@ def reason_command(
     fmt: Annotated[
         str | None, typer.Option("--format", "-f", metavar="FORMAT", help="turtle, ntriples or trig.")
     ] = None,
+    axiomatic: Annotated[
+        bool,
+        typer.Option(
+            "--axiomatic",
+            help="Also write the axiomatic triples the closure leaves out (x owl:sameAs x, c rdfs:subClassOf c, "
+            "datatype and annotation-property typing, ...): the whole OWL 2 RL closure, e.g. to check a test suite.",
+        ),
+    ] = False,
     data: DataOpt = None,
     store: StoreOpt = None,
 ) -> None:
@@ -36,7 +44,7 @@ def reason_command(
         from evkg.quality import pipeline
 
         chosen = pipeline.closure_format(output, fmt)
-        result = pipeline.reason(data, engine=engine, store_dir=store)
+        result = pipeline.reason(data, engine=engine, store_dir=store, axiomatic=axiomatic)
         body = pipeline.serialize_closure(result, chosen, registry(data))
         if output is not None:
             write_bytes(output, body)

@@ -30,6 +30,7 @@ graph and on test graphs):
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import time
@@ -155,9 +156,13 @@ def is_axiomatic(triple: Triple) -> bool:
 
 
 def filter_closure(
-    triples: Iterable[Triple], asserted: set[Triple] | None = None
+    triples: Iterable[Triple], asserted: set[Triple] | None = None, *, axiomatic: bool = False
 ) -> tuple[set[Triple], dict[str, int]]:
-    """Keep the informative new triples; count what was dropped and why."""
+    """Keep the informative new triples; count what was dropped and why.
+
+    ``axiomatic=True`` keeps the axiomatic triples too (``evkg reason --axiomatic``: the whole
+    closure, as the OWL 2 RL rules derive it, for checking an engine against a test suite).
+    """
     from owlrl.Namespaces import ERRNS
 
     kept: set[Triple] = set()
@@ -170,7 +175,7 @@ def filter_closure(
             dropped["blank-node predicate"] += 1
         elif str(p).startswith(str(ERRNS)) or o == ERRNS.ErrorMessage:
             dropped["error"] += 1
-        elif is_axiomatic(triple):
+        elif not axiomatic and is_axiomatic(triple):
             dropped["axiomatic"] += 1
         elif asserted is not None and triple in asserted:
             dropped["asserted"] += 1
@@ -219,7 +224,7 @@ def owlrl_rule(message: str) -> str:
     return "owlrl"
 
 
-def owlrl_closure(triples: set[Triple]) -> Closure:
+def owlrl_closure(triples: set[Triple], *, axiomatic: bool = False) -> Closure:
     """The reference closure: owlrl's OWL 2 RL semantics, written into a separate graph."""
     import owlrl
     from owlrl.Namespaces import ERRNS
@@ -236,7 +241,7 @@ def owlrl_closure(triples: set[Triple]) -> Closure:
         for node in inferred.subjects(RDF.type, ERRNS.ErrorMessage)
         for message in inferred.objects(node, ERRNS.error)
     ]
-    kept, dropped = filter_closure(inferred, triples)
+    kept, dropped = filter_closure(inferred, triples, axiomatic=axiomatic)
     return Closure(
         "owlrl",
         kept,
@@ -360,16 +365,38 @@ def _edges(pairs: Iterable[tuple[Node, Node]]) -> dict[Node, set[Node]]:
 # --- the fast engine: OWL 2 RL rules as SPARQL on pyoxigraph ------------------------------------------------
 @dataclass(frozen=True)
 class Rule:
-    """One OWL 2 RL rule, from ``evkg/quality/rules/owl2rl/<name>.rq``."""
+    """One OWL 2 RL rule, from ``evkg/quality/rules/owl2rl/<name>.rq``.
+
+    The header (``#+`` lines, YAML) gives ``rule`` (the name in the profile's tables), ``kind``
+    (``construct``: adds triples; ``inconsistency``: a SELECT whose rows are contradictions),
+    ``summary`` and ``table``; ``once: true`` marks a rule whose premises no other rule produces
+    (axiomatic triples, the datatypes of literals), run once before the fixpoint; ``reads`` and
+    ``writes`` name the scratch graphs (``asserted``, ``derived``, ``literals``: default, all three and
+    ``derived``) when a rule needs fewer (dt-type2 types the literals in their own graph, once);
+    ``needs`` lists the vocabulary its premises cannot match without (``owl:someValuesFrom``: some
+    triple has that predicate; ``rdf:type owl:FunctionalProperty``: something has that type): a round
+    skips a rule while one is absent, which spares most of the rules on data that uses a few OWL
+    constructs (a term derived during a round lets the rule run in the next one).
+    """
 
     name: str
     kind: str  # "construct" (adds triples) or "inconsistency" (reports)
     summary: str
     query: str
+    once: bool = False
+    reads: tuple[str, ...] = ("asserted", "derived", "literals")
+    writes: str = "derived"
+    needs: tuple[str, ...] = ()
 
 
 def rules() -> list[Rule]:
     """The rules of the fast engine, schema rules first (fewer rounds), then by name."""
+    return list(_rules())
+
+
+@functools.lru_cache(maxsize=1)
+def _rules() -> tuple[Rule, ...]:
+    """The rule files, read once (their YAML headers cost more than a small closure)."""
     folder = resources.files("evkg.quality") / "rules" / "owl2rl"
     out = []
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
@@ -377,85 +404,54 @@ def rules() -> list[Rule]:
             continue
         text = entry.read_text(encoding="utf-8")
         header = yaml.safe_load("\n".join(line[2:] for line in text.splitlines() if line.startswith("#+")))
-        out.append(Rule(str(header["rule"]), str(header["kind"]), str(header["summary"]), text))
-    order = {"scm": 0, "prp": 1, "cls": 2, "cax": 3, "eq": 4}
-    return sorted(out, key=lambda r: (order.get(r.name.split("-")[0], 5), r.name))
+        once = bool(header.get("once", False))
+        reads = tuple(header.get("reads", Rule.reads))
+        writes = str(header.get("writes", Rule.writes))
+        needs = tuple(header.get("needs", ()))
+        out.append(
+            Rule(str(header["rule"]), str(header["kind"]), str(header["summary"]), text, once, reads, writes, needs)
+        )
+    order = {"dt": 0, "scm": 1, "prp": 2, "cls": 3, "cax": 4, "eq": 5}
+    return tuple(sorted(out, key=lambda r: (order.get(r.name.split("-")[0], 6), r.name)))
 
 
 _UNSUPPORTED = """
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 SELECT ?what WHERE {
-    { ?c owl:hasKey ?keys BIND ("owl:hasKey" AS ?what) }
-    UNION
-    { ?p owl:propertyChainAxiom ?l . ?l rdf:rest/rdf:rest/rdf:rest ?tail . FILTER (?tail != rdf:nil)
-      BIND ("owl:propertyChainAxiom longer than 3" AS ?what) }
+    ?p owl:propertyChainAxiom ?l . ?l rdf:rest/rdf:rest/rdf:rest ?tail . FILTER (?tail != rdf:nil)
+    BIND ("owl:propertyChainAxiom longer than 3" AS ?what)
 } LIMIT 1
 """
 
-
-def _ox_triples(triples: Iterable[Triple]) -> Iterator[ox.Quad]:
-    from evkg.rdf.terms import to_oxigraph
-
-    for s, p, o in triples:
-        yield ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
-
-
-def fast_closure(triples: set[Triple], *, max_rounds: int = 100) -> Closure:
-    """The OWL 2 RL closure by SPARQL rules on a scratch pyoxigraph store (default graph)."""
-    from evkg.rdf.terms import to_rdflib
-
-    started = time.perf_counter()
-    work = ox.Store()
-    work.extend(_ox_triples(triples))
-    for row in work.query(_UNSUPPORTED):
-        raise UsageError(f"the fast OWL RL engine does not support {row['what'].value}: use --engine owlrl")
-    construct = [r for r in rules() if r.kind == "construct"]
-    checks = [r for r in rules() if r.kind == "inconsistency"]
-    new: set[ox.Triple] = set()
-    rounds = 0
-    while True:
-        rounds += 1
-        if rounds > max_rounds:
-            raise EvkgError(f"the fast OWL RL engine did not reach a fixpoint in {max_rounds} rounds")
-        added = 0
-        for rule in construct:
-            fresh = []
-            for triple in work.query(rule.query):
-                if isinstance(triple.subject, ox.Literal):
-                    continue
-                if next(iter(work.quads_for_pattern(triple.subject, triple.predicate, triple.object)), None) is None:
-                    fresh.append(ox.Quad(triple.subject, triple.predicate, triple.object))
-            if fresh:
-                work.extend(fresh)
-                new.update(q.triple for q in fresh)
-                added += len(fresh)
-        log.debug("fast OWL RL round %d: %d new triples", rounds, added)
-        if not added:
-            break
-    inconsistencies = []
-    for rule in checks:
-        for row in work.query(rule.query):
-            nodes = tuple(to_rdflib(v) for v in row if v is not None)
-            shown = ", ".join(n.n3() for n in nodes)
-            inconsistencies.append(Inconsistency(rule.name, f"{rule.summary} ({shown})", nodes))
-    inferred = ((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in new)
-    kept, dropped = filter_closure(inferred, triples)
-    return Closure(
-        "fast",
-        kept,
-        sorted(inconsistencies, key=lambda i: (i.rule, i.message)),
-        dropped,
-        time.perf_counter() - started,
-        rounds,
-    )
-
-
-_ASSERTED = ox.NamedNode("urn:evkg:reason:asserted")
-_DERIVED = ox.NamedNode("urn:evkg:reason:derived")
+# The scratch store. Its loader would relabel blank nodes, and RDF has no literal subjects while OWL 2 RL
+# reasons in generalised RDF (``42 owl:sameAs ex:x`` by eq-sym, ``"a" rdf:type xsd:string`` by dt-type2,
+# the inverse of a property with a literal value): so blank nodes and literals both travel as IRIs under
+# ``urn:evkg:reason:``, every rule sees one term per node in any position, and the report turns them
+# back into the store's own terms. A literal's IRI is described in the literals graph by its lexical
+# form, kept verbatim as a string (a store would rewrite "+042"^^xsd:byte as "42"^^xsd:integer), and
+# its datatype (rdf:langString for a language-tagged one): ``<urn:evkg:reason:literal:7> ev:lexical "+042" ;
+# ev:datatype xsd:byte``.
+# The rules that need a value (cardinalities, datatypes, dt-not-type) read it there.
+_SCRATCH = "urn:evkg:reason:"
+_BLANK = _SCRATCH + "blank:"
+_LITERAL = _SCRATCH + "literal:"
+_LEXICAL, _DATATYPE, _ILL_FORMED = (ox.NamedNode(_SCRATCH + name) for name in ("lexical", "datatype", "illFormed"))
+_ASSERTED = ox.NamedNode(_SCRATCH + "asserted")
+_DERIVED = ox.NamedNode(_SCRATCH + "derived")
+_LITERALS = ox.NamedNode(_SCRATCH + "literals")
+_GRAPHS = {"asserted": _ASSERTED, "derived": _DERIVED, "literals": _LITERALS}
 _CONSTRUCT = re.compile(r"\bCONSTRUCT\s*(\{.*?\})\s*WHERE\b", re.DOTALL | re.IGNORECASE)
+_BLANK_SUBJECT = re.compile(rb'^_:([^\s"<>]+) ', re.MULTILINE)
+_BLANK_OBJECT = re.compile(rb' _:([^\s"<>]+) \.$', re.MULTILINE)
+# In an N-Triples line a literal is the object: after the predicate's ``> `` and up to the final `` .``.
+_LITERAL_OBJECT = re.compile(rb'> ("(?:[^"\\\n]|\\.)*"(?:\^\^<[^>\n]*>|@[A-Za-z0-9-]+)?) \.$', re.MULTILINE)
+_LITERAL_PARTS = re.compile(rb'^("(?:[^"\\]|\\.)*")(?:\^\^(<[^>]*>)|@(.+))?$', re.DOTALL)
+_XSD_STRING = b"<http://www.w3.org/2001/XMLSchema#string>"
+_XML_LITERAL = b"<http://www.w3.org/1999/02/22-rdf-syntax-ns#XMLLiteral>"
 
 
+@functools.lru_cache(maxsize=256)
 def _as_insert(rule: Rule) -> str:
     """A CONSTRUCT rule as an update that adds its conclusions to the derived graph (in Rust, no Python loop)."""
     match = _CONSTRUCT.search(rule.query)
@@ -463,8 +459,8 @@ def _as_insert(rule: Rule) -> str:
         raise EvkgError(f"rule {rule.name}: not a CONSTRUCT ... WHERE query")
     head = rule.query[: match.start()]
     body = rule.query[match.end() :]
-    using = f"USING <{_ASSERTED.value}> USING <{_DERIVED.value}>"
-    return f"{head}INSERT {{ GRAPH <{_DERIVED.value}> {match.group(1)} }} {using} WHERE{body}"
+    using = " ".join(f"USING <{_GRAPHS[g].value}>" for g in rule.reads)
+    return f"{head}INSERT {{ GRAPH <{_GRAPHS[rule.writes].value}> {match.group(1)} }} {using} WHERE{body}"
 
 
 def _axiomatic_ox(s: ox.NamedNode | ox.BlankNode, p: ox.NamedNode, o: object) -> bool:
@@ -483,86 +479,217 @@ _TOP_BOTTOM_IRIS = {str(i) for i in _TOP_BOTTOM}
 _THING_IRI, _NOTHING_IRI, _SUBCLASS_IRI = str(OWL.Thing), str(OWL.Nothing), str(RDFS.subClassOf)
 
 
-#: IRIs standing for the store's blank nodes in the scratch store (its loader would relabel them).
-_BLANK = "urn:evkg:reason:blank:"
-_BLANK_SUBJECT = re.compile(rb'^_:([^\s"<>]+) ', re.MULTILINE)
-_BLANK_OBJECT = re.compile(rb' _:([^\s"<>]+) \.$', re.MULTILINE)  # a label has no quote: "… _:x" . is a literal
+_NAMESPACES = {"rdf": str(RDF), "rdfs": str(RDFS), "owl": str(OWL)}
+
+
+@functools.lru_cache(maxsize=64)
+def _needs_query(needs: frozenset[str]) -> str:
+    """A query for which of ``needs`` (see :class:`Rule`) the scratch store holds: an EXISTS per need."""
+    rows = []
+    for need in sorted(needs):
+        terms = ["<" + _NAMESPACES[t.split(":")[0]] + t.split(":", 1)[1] + ">" for t in need.split()]
+        rows.append(f'("{need}" {terms[0]} {terms[1] if len(terms) == 2 else "UNDEF"})')
+    return f"SELECT ?need WHERE {{ VALUES (?need ?p ?o) {{ {' '.join(rows)} }} FILTER EXISTS {{ ?s ?p ?o }} }}"
+
+
+def _present(work: ox.Store, needs: Iterable[str]) -> set[str]:
+    """Which of ``needs`` the scratch store holds (one indexed lookup each, in one query)."""
+    wanted = frozenset(needs)
+    if not wanted:
+        return set()
+    return {row[0].value for row in work.query(_needs_query(wanted), use_default_graph_as_union=True)}
 
 
 def _asserted_ntriples(store: ox.Store, skip: ox.NamedNode) -> bytes:
-    """Every graph of ``store`` but ``skip`` as N-Triples, blank nodes written as ``_BLANK`` IRIs.
-
-    pyoxigraph writes each graph in Rust without holding the GIL (1 M triples: ≈ 11 s, while other
-    threads validate), and the scratch store parses it in Rust too; a copy through Python objects
-    took 15-20 s of the GIL. A loader gives blank nodes new labels, so they travel as IRIs and
-    :func:`_blank` turns them back into the store's own blank nodes. In an N-Triples line a blank
-    node is the subject at the start or the object right before the final `` .`` (a literal ends
-    with ``"``, a language tag or a datatype IRI), so two anchored patterns find all of them.
-    """
+    """Every graph of ``store`` but ``skip`` as N-Triples (written by pyoxigraph in Rust, GIL released)."""
     graphs = [g for g in store.named_graphs() if g != skip]
     chunks = [store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) for g in graphs]
     chunks.append(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()))
-    text = b"".join(chunks)
-    text = _BLANK_SUBJECT.sub(b"<" + _BLANK.encode() + rb"\1> ", text)
-    return _BLANK_OBJECT.sub(b" <" + _BLANK.encode() + rb"\1> .", text)
+    return b"".join(chunks)
 
 
-def _blank(term: Any) -> Any:
-    """A term of the scratch store as a term of the store (``_BLANK`` IRIs back to blank nodes)."""
-    if isinstance(term, ox.NamedNode) and term.value.startswith(_BLANK):
-        return ox.BlankNode(term.value[len(_BLANK) :])
-    return term
+class _Scratch:
+    """The scratch store of one closure: the asserted triples, the literals' table, the derived graph."""
+
+    def __init__(self, text: bytes) -> None:
+        """Load N-Triples ``text`` with blank nodes and literals written as ``urn:evkg:reason:`` IRIs.
+
+        In an N-Triples line a blank node is the subject at the start or the object right before the
+        final `` .``, and a literal is the object after the predicate's ``>``: three anchored patterns
+        find all of them. Each distinct literal gets one IRI, numbered in ``self.literals``.
+        """
+        ids: dict[bytes, bytes] = {}
+        prefix = _LITERAL.encode()
+
+        def literal(match: re.Match[bytes]) -> bytes:
+            written = match.group(1)
+            iri = ids.get(written)
+            if iri is None:
+                iri = ids[written] = b"<%s%d>" % (prefix, len(ids))
+            return b"> " + iri + b" ."
+
+        text = _LITERAL_OBJECT.sub(literal, text)
+        if b"_:" in text:  # one fast scan spares two regular-expression passes over data without blank nodes
+            text = _BLANK_SUBJECT.sub(b"<" + _BLANK.encode() + rb"\1> ", text)
+            text = _BLANK_OBJECT.sub(b" <" + _BLANK.encode() + rb"\1> .", text)
+        self.literals = list(ids)  # N-Triples form of each literal, by number
+        self._terms: dict[int, ox.Literal] = {}
+        self.work = ox.Store()
+        self.work.load(text, format=ox.RdfFormat.N_TRIPLES, to_graph=_ASSERTED)
+        self.work.load(self._table(ids), format=ox.RdfFormat.N_TRIPLES, to_graph=_LITERALS)
+
+    @staticmethod
+    def _table(ids: dict[bytes, bytes]) -> bytes:
+        """The literals graph: lexical form (a string, never rewritten) and datatype.
+
+        An ``rdf:XMLLiteral`` that is not well-formed XML (a check SPARQL cannot make) is marked for
+        dt-not-type.
+        """
+        lexical, datatype = (f" <{n.value}> ".encode() for n in (_LEXICAL, _DATATYPE))
+        ill_formed = f' <{_ILL_FORMED.value}> "true"^^<http://www.w3.org/2001/XMLSchema#boolean> .\n'.encode()
+        lines = []
+        for written, iri in ids.items():
+            match = _LITERAL_PARTS.match(written)
+            if match is None:  # cannot happen for pyoxigraph's N-Triples; keep the engine honest anyway
+                raise EvkgError(f"the fast OWL RL engine cannot read the literal {written!r}")
+            quoted, dt, lang = match.groups()
+            lines.append(iri + lexical + quoted + b" .\n")
+            if lang is not None:  # the tag itself matters to no rule
+                lines.append(iri + datatype + b"<http://www.w3.org/1999/02/22-rdf-syntax-ns#langString> .\n")
+            else:
+                lines.append(iri + datatype + (dt or _XSD_STRING) + b" .\n")
+                if dt == _XML_LITERAL and not _well_formed_xml(quoted):
+                    lines.append(iri + ill_formed)
+        return b"".join(lines)
+
+    def term(self, term: Any) -> Any:
+        """A term of the scratch store as a term of the store (placeholder IRIs back to their nodes)."""
+        if isinstance(term, ox.NamedNode) and term.value.startswith(_SCRATCH):
+            if term.value.startswith(_BLANK):
+                return ox.BlankNode(term.value[len(_BLANK) :])
+            if term.value.startswith(_LITERAL):
+                return self.literal(int(term.value[len(_LITERAL) :]))
+        return term
+
+    def literal(self, number: int) -> ox.Literal:
+        """Literal ``number`` exactly as the store wrote it (parsed, never stored: a store would rewrite it)."""
+        found = self._terms.get(number)
+        if found is None:
+            line = b"<urn:evkg:reason:s> <urn:evkg:reason:p> " + self.literals[number] + b" .\n"
+            found = self._terms[number] = next(iter(ox.parse(line, format=ox.RdfFormat.N_TRIPLES))).object
+        return found
 
 
-def fast_closure_store(store: ox.Store, *, max_rounds: int = 100) -> Closure:
-    """:func:`fast_closure` of every graph of ``store``, without a detour through rdflib.
+def _well_formed_xml(quoted: bytes) -> bool:
+    """Is the lexical form (an N-Triples string) of an ``rdf:XMLLiteral`` a well-formed XML fragment?"""
+    from xml.dom import minidom
+    from xml.parsers.expat import ExpatError
 
-    The asserted triples are copied into one named graph of a scratch store; each rule runs as a SPARQL
-    update inserting its conclusions into a second graph (reading both), until a round adds nothing.
-    Only the new triples are converted to rdflib terms. Same filtered closure as :func:`fast_closure`.
+    line = b"<urn:evkg:reason:s> <urn:evkg:reason:p> " + quoted + b" .\n"
+    lexical = next(iter(ox.parse(line, format=ox.RdfFormat.N_TRIPLES))).object.value
+    try:
+        minidom.parseString(f"<fragment>{lexical}</fragment>")
+    except ExpatError:
+        return False
+    return True
+
+
+def fast_closure(triples: set[Triple], *, max_rounds: int = 100, axiomatic: bool = False) -> Closure:
+    """:func:`fast_closure_store` of a set of rdflib triples (one graph)."""
+    store = ox.Store()
+    graph = ox.NamedNode("urn:evkg:reason:input")
+    store.extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in _ox_triples(triples))
+    return fast_closure_store(store, max_rounds=max_rounds, axiomatic=axiomatic)
+
+
+def _ox_triples(triples: Iterable[Triple]) -> Iterator[ox.Quad]:
+    from evkg.rdf.terms import to_oxigraph
+
+    for s, p, o in triples:
+        yield ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
+
+
+_REPORT = f"""
+SELECT ?s ?p ?o WHERE {{
+    GRAPH <{_DERIVED.value}> {{ ?s ?p ?o }}
+    FILTER (!STRSTARTS(STR(?s), "{_LITERAL}") && !STRSTARTS(STR(?p), "{_SCRATCH}"))
+    FILTER NOT EXISTS {{ GRAPH <{_ASSERTED.value}> {{ ?s ?p ?o }} }}
+}}
+"""
+_EQ_REF = f"""
+INSERT {{ GRAPH <{_DERIVED.value}> {{ ?x <{OWL.sameAs}> ?x }} }}
+USING <{_ASSERTED.value}> USING <{_DERIVED.value}>
+WHERE {{
+    {{ ?x ?p ?o }} UNION {{ ?s ?x ?o }} UNION {{ ?s ?p ?x }} UNION {{ BIND (<{OWL.sameAs}> AS ?x) }}
+    FILTER (!STRSTARTS(STR(?x), "{_LITERAL}"))
+}}
+"""
+def fast_closure_store(store: ox.Store, *, max_rounds: int = 100, axiomatic: bool = False) -> Closure:
+    """The OWL 2 RL closure of every graph of ``store`` by SPARQL rules on a scratch pyoxigraph store.
+
+    The asserted triples are copied into one named graph of a scratch store (from pyoxigraph's own
+    N-Triples dump, parsed in Rust: no Python objects per triple); the rules marked ``once`` run first,
+    then every other rule runs as a SPARQL update inserting its conclusions into a second graph
+    (reading all three), until a round adds nothing. The reported closure is what the derived graph
+    holds beyond the asserted triples, without literal subjects, placeholder predicates and axiomatic
+    triples: those are left out after the fixpoint, so that they feed the other rules first.
+    ``axiomatic=True`` keeps the axiomatic triples, eq-ref's ``x owl:sameAs x`` for every resource
+    included (computed after the fixpoint: a reflexive owl:sameAs adds nothing through the other
+    rules, and eq-diff1/2/3 test ``x = y`` themselves).
     """
-    from evkg.rdf.terms import to_rdflib
-
     started = time.perf_counter()
     inferred = ox.NamedNode(str(inferred_graph_iri()))
-    work = ox.Store()
-    work.load(_asserted_ntriples(store, skip=inferred), format=ox.RdfFormat.N_TRIPLES, to_graph=_ASSERTED)
+    scratch = _Scratch(_asserted_ntriples(store, skip=inferred))
+    work = scratch.work
     for row in work.query(_UNSUPPORTED, use_default_graph_as_union=True):
         raise UsageError(f"the fast OWL RL engine does not support {row['what'].value}: use --engine owlrl")
-    updates = [_as_insert(r) for r in rules() if r.kind == "construct"]
-    checks = [r for r in rules() if r.kind == "inconsistency"]
+    every = rules()
+    for rule in every:
+        if rule.kind == "construct" and rule.once:
+            work.update(_as_insert(rule))
+    updates = [(r, _as_insert(r)) for r in every if r.kind == "construct" and not r.once]
     rounds = 0
     size = len(work)
     while True:
         rounds += 1
         if rounds > max_rounds:
             raise EvkgError(f"the fast OWL RL engine did not reach a fixpoint in {max_rounds} rounds")
-        for update in updates:
-            work.update(update)
+        present = _present(work, (n for r, _ in updates for n in r.needs))
+        for rule, update in updates:
+            if present.issuperset(rule.needs):
+                work.update(update)
         grown, size = len(work) - size, len(work)
         log.debug("fast OWL RL round %d: %d derived statements", rounds, grown)
         if not grown:
             break
+    if axiomatic:
+        work.update(_EQ_REF)
     inconsistencies = []
+    from evkg.rdf.terms import to_rdflib
+
+    checks = [r for r in every if r.kind == "inconsistency"]
+    present = _present(work, (n for r in checks for n in r.needs))
     for rule in checks:
+        if not present.issuperset(rule.needs):
+            continue
         for row in work.query(rule.query, use_default_graph_as_union=True):
-            nodes = tuple(to_rdflib(_blank(v)) for v in row if v is not None)
+            nodes = tuple(to_rdflib(scratch.term(v)) for v in row if v is not None)
             shown = ", ".join(n.n3() for n in nodes)
             inconsistencies.append(Inconsistency(rule.name, f"{rule.summary} ({shown})", nodes))
-    dropped = {"literal subject": 0, "blank-node predicate": 0, "error": 0, "axiomatic": 0, "asserted": 0}
+    # Literal subjects and placeholder predicates are left out in the query and not counted (a count
+    # would cost a second pass over the derived graph); what is dropped here is axiomatic.
+    dropped = {"axiomatic": 0}
     kept: list[ox.Triple] = []
-    fresh = work.query(  # derived and not asserted, found in Rust (the derived graph holds each once)
-        f"SELECT ?s ?p ?o WHERE {{ GRAPH <{_DERIVED.value}> {{ ?s ?p ?o }} "
-        f"FILTER NOT EXISTS {{ GRAPH <{_ASSERTED.value}> {{ ?s ?p ?o }} }} }}"
-    )
-    for row in fresh:
-        s, p, o = _blank(row[0]), row[1], _blank(row[2])
-        if p.value.startswith(_BLANK):  # a blank node stood as a property (owl:sameAs to one, eq-rep-p)
-            dropped["blank-node predicate"] += 1
-        elif _axiomatic_ox(s, p, o):  # type: ignore[arg-type]
+    blank = _BLANK
+    for s, p, o in work.query(_REPORT):
+        if s.value.startswith(blank):
+            s = ox.BlankNode(s.value[len(blank) :])
+        if isinstance(o, ox.NamedNode) and o.value.startswith(_SCRATCH):
+            o = scratch.term(o)
+        if not axiomatic and _axiomatic_ox(s, p, o):
             dropped["axiomatic"] += 1
         else:
-            kept.append(ox.Triple(s, p, o))  # type: ignore[arg-type]
+            kept.append(ox.Triple(s, p, o))
     return Closure(
         "fast",
         None,
@@ -575,14 +702,19 @@ def fast_closure_store(store: ox.Store, *, max_rounds: int = 100) -> Closure:
 
 
 # --- entry points ----------------------------------------------------------------------------------------------
-def closure(store: ox.Store, prefixes: Prefixes | None = None, *, engine: str = "fast") -> Closure:
-    """The filtered OWL 2 RL closure of every graph in ``store`` (the store is not changed)."""
+def closure(
+    store: ox.Store, prefixes: Prefixes | None = None, *, engine: str = "fast", axiomatic: bool = False
+) -> Closure:
+    """The filtered OWL 2 RL closure of every graph in ``store`` (the store is not changed).
+
+    ``axiomatic=True``: keep the axiomatic triples the filter leaves out (see :func:`is_axiomatic`).
+    """
     if engine not in ENGINES:
         raise UsageError(f"unknown reasoning engine {engine!r}: choose {' or '.join(ENGINES)}")
     if engine == "fast":  # straight from the store: no rdflib copy of the input (issue 8)
-        result = fast_closure_store(store)
+        result = fast_closure_store(store, axiomatic=axiomatic)
     else:
-        result = owlrl_closure(asserted_triples(store))
+        result = owlrl_closure(asserted_triples(store), axiomatic=axiomatic)
     log.info(
         "%s: %d triples inferred from %d in %.2f s (dropped %s)",
         engine,
@@ -664,10 +796,14 @@ def inconsistency_findings(result: Closure, describer: Describer) -> list[Findin
 
 
 def data_closure(
-    data_dir: str | Path | None = None, engine: str = "fast", store_dir: str | Path | None = None
+    data_dir: str | Path | None = None,
+    engine: str = "fast",
+    store_dir: str | Path | None = None,
+    *,
+    axiomatic: bool = False,
 ) -> Closure:
     """Load a data folder (or reopen its persisted store) and compute its closure (what ``evkg reason`` does)."""
     import evkg
 
     kg = evkg.load(layout.resolve(data_dir).root, store_dir)
-    return closure(kg.store, kg.prefixes, engine=engine)
+    return closure(kg.store, kg.prefixes, engine=engine, axiomatic=axiomatic)

@@ -194,13 +194,14 @@ def reason(
     *,
     engine: str = "fast",
     store_dir: str | os.PathLike[str] | None = None,
+    axiomatic: bool = False,
 ) -> Closure:
     """Load a data folder (or reopen its persisted store) and compute its OWL 2 RL closure (filtered,
-    new triples only) with ``engine``."""
+    new triples only) with ``engine``; ``axiomatic=True`` keeps the axiomatic triples too."""
     Options(reasoner=engine)  # an unknown engine is a usage error
     from evkg.quality.owl2rl import data_closure
 
-    return data_closure(data_dir, engine, store_dir)
+    return data_closure(data_dir, engine, store_dir, axiomatic=axiomatic)
 
 
 __all__ = [
