@@ -28,6 +28,7 @@ traceback, and exits with 2 for usage and parse errors (1 for other errors).
 
 from __future__ import annotations
 
+import functools
 import sys
 
 import click
@@ -152,10 +153,17 @@ def command() -> click.Command:
     return readable_help(typer.main.get_command(app))
 
 
+@functools.lru_cache(maxsize=1)
+def _main_command() -> click.Command:
+    """:func:`command`, built once per process (typer builds it from every command's signature, 0.1 s a
+    call, which in-process callers such as the W3C suites' tests paid per case)."""
+    return command()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Console-script entry point: run the app, report errors as one line, return the exit code."""
     try:
-        result = command().main(args=argv, prog_name="evkg", standalone_mode=False)
+        result = _main_command().main(args=argv, prog_name="evkg", standalone_mode=False)
     except _EXITS as exc:  # typer.Exit raised outside a command
         return int(getattr(exc, "exit_code", 0) or 0)
     except _USAGE as exc:  # usage errors: unknown option, missing argument, bad value
