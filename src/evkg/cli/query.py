@@ -5,6 +5,7 @@
     evkg query organization_profile --param org=organization:jsrm --lang ja
     evkg query label_search -p text=小胞 --format csv
     evkg query agreements_of_organization -p org=organization:isev --endpoint http://localhost:7878/query
+    evkg query label_search -p text=小胞 --endpoint http://localhost:8890/sparql   # Virtuoso (flavour asked of it)
 
 IRI parameters take a full IRI or a CURIE of the prefix registry (``organization:jsrm``). Unknown
 queries or parameters, missing required ones and ill-typed values end with one line on stderr that
@@ -197,6 +198,14 @@ def query_command(
     timeout: Annotated[
         float, typer.Option("--timeout", metavar="SECONDS", help="Seconds to wait for a remote endpoint.")
     ] = 30.0,
+    flavour: Annotated[
+        str,
+        typer.Option(
+            "--flavour",
+            metavar="NAME",
+            help="Dialect of the --endpoint server: auto (asked of it), sparql11 or virtuoso.",
+        ),
+    ] = "auto",
 ) -> None:
     """Answer a competency question, e.g. `evkg query organization_profile -p org=organization:jsrm --lang ja`."""
     with user_errors():
@@ -224,7 +233,7 @@ def query_command(
         if endpoint:
             from evkg.query.knowledge_graph import connect
 
-            kg = connect(endpoint, timeout=timeout, data_dir=data)
+            kg = connect(endpoint, timeout=timeout, data_dir=data, flavour=flavour)
         else:
             import evkg
 

@@ -36,6 +36,7 @@ from rdflib.plugins.sparql.sparql import Query
 
 from evkg.errors import EvkgError, QuerySyntaxError, SourceSyntaxError, UsageError
 from evkg.query.engine import QueryResult, check_query
+from evkg.query.flavours import GRAPH_NAMESPACE, Flavour, detect, get_flavour
 from evkg.query.lexer import declared_prefixes, where_group_start
 from evkg.rdf.terms import OxTerm, to_rdflib
 
@@ -158,6 +159,8 @@ class RemoteEngine:
         client: an :class:`httpx.Client` to use (tests, custom auth); one is created otherwise.
         prefixes: registry prefixes a query may use without declaring them (they are sent as
             ``PREFIX`` lines, like the embedded engine's ``prefixes=``).
+        flavour: the server's dialect (:mod:`evkg.query.flavours`): ``"sparql11"``, ``"virtuoso"``, a
+            :class:`~evkg.query.flavours.Flavour`, or ``"auto"`` (asked of the server on first use).
     """
 
     name = "remote"
@@ -170,6 +173,7 @@ class RemoteEngine:
         union: bool = True,
         client: httpx.Client | None = None,
         prefixes: Prefixes | None = None,
+        flavour: str | Flavour = "sparql11",
     ) -> None:
         if not re.match(r"^https?://", url):
             raise UsageError(f"endpoint {url!r} is not an http(s) URL")
@@ -179,11 +183,31 @@ class RemoteEngine:
         self.client = client or httpx.Client(timeout=self.timeout, follow_redirects=False)
         self._graphs: list[str] | None = None
         self.prefixes = prefixes
+        self._flavour: Flavour | None = None
+        self._flavour_name = "auto"
+        if isinstance(flavour, Flavour):
+            self._flavour = flavour
+        elif flavour == "auto":
+            pass
+        else:
+            self._flavour = get_flavour(flavour, self._graph_namespace())
+
+    def _graph_namespace(self) -> str:
+        if self.prefixes is not None and "graph" in self.prefixes:
+            return str(self.prefixes.namespace("graph"))
+        return GRAPH_NAMESPACE
+
+    @property
+    def flavour(self) -> Flavour:
+        """The server's dialect (asked of the server once when it was created with ``"auto"``)."""
+        if self._flavour is None:
+            self._flavour = get_flavour(detect(self.url, self.client), self._graph_namespace())
+        return self._flavour
 
     def close(self) -> None:
         self.client.close()
 
-    def _post(self, form: list[tuple[str, str]]) -> bytes:
+    def _post(self, form: list[tuple[str, str]]) -> httpx.Response:
         started = time.perf_counter()
         try:
             response = self.client.post(
@@ -200,9 +224,13 @@ class RemoteEngine:
             text = " ".join(response.text.split())[:300]
             raise EndpointError(f"{self.url}: HTTP {response.status_code}: {text}")
         log.debug("POST %s %.1f ms", self.url, (time.perf_counter() - started) * 1000)
-        return response.content
+        return response
 
-    def _parse(self, body: bytes) -> QueryResult:
+    def _parse(self, response: httpx.Response) -> QueryResult:
+        try:
+            body = self.flavour.read(response.content, response.headers)
+        except ValueError as exc:  # a partial or truncated answer, or one that is not JSON
+            raise EndpointError(f"{self.url}: {exc}") from None
         try:
             return ox.parse_query_results(body, format=_JSON)
         except SyntaxError as exc:
@@ -214,15 +242,18 @@ class RemoteEngine:
 
     def named_graphs(self) -> list[str]:
         if self._graphs is None:
-            raw = self._parse(self._post([("query", "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")]))
-            self._graphs = sorted(s["g"].value for s in raw if isinstance(s["g"], ox.NamedNode))  # type: ignore[union-attr]
+            raw = self._parse(self._post([("query", self.flavour.named_graphs_query())]))
+            assert isinstance(raw, ox.QuerySolutions)
+            graphs = (s["g"] for s in raw)
+            self._graphs = sorted(
+                g.value for g in graphs if isinstance(g, ox.NamedNode) and self.flavour.is_dataset_graph(g.value)
+            )
         return list(self._graphs)
 
     def _dataset(self) -> list[tuple[str, str]]:
         if not self.union:
             return []
-        graphs = self.named_graphs()
-        return [("default-graph-uri", g) for g in graphs] + [("named-graph-uri", g) for g in graphs]
+        return self.flavour.dataset(self.named_graphs())
 
     def query(self, query: str, bindings: Mapping[str, OxTerm] | None = None) -> QueryResult:
         check_query(query)
@@ -231,7 +262,8 @@ class RemoteEngine:
             _PARSER.query(text)  # the final text must still parse as one query (evaluated on an empty store)
         except SyntaxError as exc:
             raise QuerySyntaxError(f"SPARQL syntax error: {exc.msg or exc}") from None
-        return self._parse(self._post([("query", text), *self._dataset()]))
+        sent = self.flavour.rewrite(text, bindings or {})
+        return self._parse(self._post([("query", sent), *self._dataset()]))
 
     def _with_prefixes(self, query: str) -> str:
         """``query`` with ``PREFIX`` lines for the registry prefixes it does not declare itself."""
@@ -242,7 +274,10 @@ class RemoteEngine:
         return self.prefixes.sparql_block(missing) + query if missing else query
 
     def quads(self) -> Iterator[ox.Quad]:
-        raw = self._parse(self._post([("query", "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")]))
+        raw = self._parse(
+            self._post([("query", "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"), *self._dataset()])
+        )
+        assert isinstance(raw, ox.QuerySolutions)
         for s in raw:
             yield ox.Quad(s["s"], s["p"], s["o"], s["g"])  # type: ignore[arg-type]
 

@@ -246,7 +246,12 @@ def version_of(data_dir: str | os.PathLike[str] | None = None) -> str | None:
 
 # --- evkg.connect -------------------------------------------------------------------------------------
 def connect(
-    url: str, *, timeout: float = 30.0, union: bool = True, data_dir: str | Path | None = None
+    url: str,
+    *,
+    timeout: float = 30.0,
+    union: bool = True,
+    data_dir: str | Path | None = None,
+    flavour: str = "auto",
 ) -> KnowledgeGraph:
     """Open a SPARQL 1.1 endpoint as a :class:`KnowledgeGraph` (``.sparql()``, ``.queries``).
 
@@ -255,9 +260,13 @@ def connect(
 
         kg = evkg.connect("http://localhost:7878/query")
         kg.queries.organization_profile(org="organization:jsrm", lang="ja")
+
+    ``flavour`` names the server's dialect (``"sparql11"``, ``"virtuoso"``); by default it is
+    asked of the server (Virtuoso names itself in its answers). See :mod:`evkg.query.flavours`.
     """
     from evkg.query.engines import RemoteEngine  # httpx is imported when a remote graph is opened, not at start-up
 
     data = resolve(data_dir)
     prefixes = registry(data.root)
-    return KnowledgeGraph(RemoteEngine(url, timeout=timeout, union=union, prefixes=prefixes), data, prefixes)
+    engine = RemoteEngine(url, timeout=timeout, union=union, prefixes=prefixes, flavour=flavour)
+    return KnowledgeGraph(engine, data, prefixes)

@@ -1,0 +1,344 @@
+"""How a SPARQL server is asked: the one place where evkg adapts to a server's dialect.
+
+A query helper has one text (its ``.rq`` file). :class:`evkg.query.engines.RemoteEngine` sends it to a
+server through a :class:`Flavour`, which states the dataset in the request, rewrites the text where
+the server needs another form, and reads the answer back into standard SPARQL 1.1 JSON results. No
+helper carries a second copy of its query for a server.
+
+``sparql11`` (:class:`Flavour`): any SPARQL 1.1 server (Oxigraph server, Fuseki, QLever, GraphDB).
+    The dataset is stated in each request: ``default-graph-uri`` and ``named-graph-uri`` = every
+    named graph of the server, so the default graph is their union as in the embedded store.
+
+``virtuoso`` (:class:`VirtuosoFlavour`): OpenLink Virtuoso 7. It differs from SPARQL 1.1 in ways
+    that change answers, each adapted here:
+
+    - *default graph*: Virtuoso merges the graphs of ``default-graph-uri`` (or ``FROM``) as a bag:
+      a triple stated by k graphs matches k times, and without them its default graph is every
+      graph of the server, its own system graphs included. ``evkg load`` therefore publishes the
+      union of the named graphs as one more graph, named by the dataset's IRI (the ``graph:``
+      namespace itself, ``https://w3id.org/evkg/graph/``, which no source file can take), where
+      each distinct triple is stored once; every request names it as the default graph. The
+      default graph is a *set*, as the SPARQL 1.1 RDF merge (and issue 15's embedded store) is.
+    - *named graphs*: evkg's graphs are those in the ``graph:`` namespace (Virtuoso's system
+      graphs are not), listed in ``named-graph-uri`` so ``GRAPH ?g`` ranges over them only.
+    - *answers*: blank nodes come back as ``nodeID://b1234`` (not a valid blank node label),
+      ``xsd:boolean`` values as ``"1"``/``"0"``, and some versions answer an ASK asked in JSON
+      with a one-row table whose variable is ``__ask_retval``; all three are read back into the
+      standard form (``_:b1234``, ``"true"``/``"false"``, a boolean).
+    - *query text*: :meth:`VirtuosoFlavour.rewrite` (see there for each rewrite and why).
+
+Which flavour a URL needs is asked with :func:`detect` (the ``Server`` header Virtuoso sends on
+every answer) unless the caller names it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import httpx
+
+from evkg.errors import UsageError
+from evkg.query.lexer import Token
+from evkg.query.lexer import tokens as lexer_tokens
+
+__all__ = ["FLAVOURS", "Flavour", "VirtuosoFlavour", "detect", "get_flavour"]
+
+GRAPH_NAMESPACE = "https://w3id.org/evkg/graph/"
+XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_ORDERED = 'define sql:select-option "order"\n'
+
+
+class Flavour:
+    """A standard SPARQL 1.1 server: the dataset is stated in each request, the text is sent as is."""
+
+    name = "sparql11"
+    #: the server stores the union of the named graphs as a graph of its own (``evkg load`` puts it there)
+    needs_union_graph = False
+
+    def __init__(self, graph_namespace: str = GRAPH_NAMESPACE) -> None:
+        self.graph_namespace = graph_namespace
+
+    @property
+    def union_graph(self) -> str:
+        """IRI of the graph holding the union of the named graphs (the dataset's own IRI)."""
+        return self.graph_namespace
+
+    def named_graphs_query(self) -> str:
+        """The query that lists the dataset's named graphs (one column ``?g``)."""
+        return "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+    def is_dataset_graph(self, iri: str) -> bool:
+        """Whether a graph of the server belongs to the dataset (every graph, on a dedicated server)."""
+        return True
+
+    def dataset(self, graphs: Sequence[str]) -> list[tuple[str, str]]:
+        """Request parameters that make the default graph the union of ``graphs`` and name them."""
+        return [("default-graph-uri", g) for g in graphs] + [("named-graph-uri", g) for g in graphs]
+
+    def rewrite(self, query: str, bindings: Mapping[str, Any]) -> str:
+        """The text to send for ``query``, whose ``bindings`` are already in it (a ``VALUES`` block)."""
+        return query
+
+    def read(self, body: bytes, headers: Mapping[str, str]) -> bytes:
+        """The server's SPARQL JSON answer as standard SPARQL 1.1 JSON results.
+
+        Raises:
+            ValueError: the server says the answer is incomplete.
+        """
+        return body
+
+    def __repr__(self) -> str:
+        return f"<flavour {self.name}>"
+
+
+class VirtuosoFlavour(Flavour):
+    """OpenLink Virtuoso 7 (see the module docstring for what differs and how it is adapted)."""
+
+    name = "virtuoso"
+    needs_union_graph = True
+
+    def named_graphs_query(self) -> str:
+        ns = self.graph_namespace.replace("\\", "\\\\").replace('"', '\\"')
+        return (
+            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+            f'FILTER(STRSTARTS(STR(?g), "{ns}") && STR(?g) != "{ns}") }}'
+        )
+
+    def is_dataset_graph(self, iri: str) -> bool:
+        return iri.startswith(self.graph_namespace) and iri != self.graph_namespace
+
+    def dataset(self, graphs: Sequence[str]) -> list[tuple[str, str]]:
+        return [("default-graph-uri", self.union_graph)] + [("named-graph-uri", g) for g in graphs]
+
+    def rewrite(self, query: str, bindings: Mapping[str, Any]) -> str:
+        """Virtuoso 7.2's forms for what it evaluates wrongly as written (each is the same query):
+
+        - a triple pattern whose predicate is an alternative path (``a|^b``) is evaluated on its
+          own, in a sub-select of its two ends: Virtuoso joins the UNION it makes of the path
+          with the OPTIONALs of the same group wrongly (rows with an OPTIONAL's variable unbound
+          that the embedded store does not give, or one column's value in another's place);
+        - a boolean expression bound to a variable (``BIND(BOUND(?x) AS ?y)``, ``(?a = ?b AS ?c)``)
+          is cast with ``xsd:boolean(…)``: Virtuoso answers a boolean it computed as an
+          ``xsd:integer`` 1 or 0, a cast one as an ``xsd:boolean``;
+        - ``STR(?v)`` of a parameter bound to a simple literal is sent as
+          ``STR(STRDT(?v, xsd:string))``: Virtuoso keeps a simple literal of a ``VALUES`` block as
+          a narrow SQL string, and its ``STR()`` turns non-ASCII text into ``?`` (``label_search``
+          with ``text=小胞`` found nothing). The ``VALUES`` block keeps the simple literal itself:
+          written ``"小胞"^^xsd:string`` it would no longer equal the same text in the data
+          (Virtuoso keeps RDF 1.0's distinction between the two);
+        - the query is compiled with ``define sql:select-option "order"`` (Virtuoso's pragma for
+          "join in the order written"): its SQL optimiser, reordering the outer joins of several
+          label OPTIONALs around a ``FILTER(?party != ?org)``, put ``?org``'s value in the
+          ``?party`` column (``agreements_of_organization``). evkg's queries are written to be
+          evaluated in their order (bound parameters first, OPTIONALs after what they extend).
+        """
+        tokens = list(lexer_tokens(query))
+        simple = {name for name, term in bindings.items() if _is_simple_literal(term)}
+        edits = _boolean_casts(tokens) + _isolated_alternative_paths(tokens) + _typed_str(tokens, simple)
+        for start, end, text in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
+            query = query[:start] + text + query[end:]
+        return _ORDERED + query
+
+    def read(self, body: bytes, headers: Mapping[str, str]) -> bytes:
+        """Standard JSON results; a partial answer is refused rather than read as the whole answer.
+
+        Virtuoso answers HTTP 200 with what it has when a query runs past ``MaxQueryExecutionTime``
+        (header ``X-SQL-State: S1TAT``, an "anytime" answer) and cuts a result at
+        ``ResultSetMaxRows`` rows (header ``X-SPARQL-MaxRows``).
+        """
+        if headers.get("x-sparql-maxrows"):
+            raise ValueError(
+                f"the answer was cut at {headers['x-sparql-maxrows']} rows (Virtuoso's ResultSetMaxRows); "
+                "raise it in the [SPARQL] section of virtuoso.ini or ask for fewer rows"
+            )
+        if headers.get("x-sql-state"):
+            message = " ".join(str(headers.get("x-sql-message", "")).split())[:200]
+            raise ValueError(
+                f"the answer is incomplete ({headers['x-sql-state']}: {message}); the query ran past Virtuoso's "
+                "MaxQueryExecutionTime ([SPARQL] section of virtuoso.ini)"
+            )
+        if b'"bnode"' not in body and XSD_BOOLEAN.encode() not in body and b"__ask_retval" not in body.lower():
+            return body  # nothing to mend (most answers): no JSON round trip
+        doc = json.loads(body)
+        variables = [v.lower() for v in doc.get("head", {}).get("vars", [])]
+        if "boolean" not in doc and variables == ["__ask_retval"]:
+            rows = doc.get("results", {}).get("bindings", [])
+            first: dict[str, Any] = next(iter(rows[0].values()), {}) if rows else {}
+            value = str(first.get("value", "0"))
+            return json.dumps({"head": {}, "boolean": value not in ("0", "false", "")}).encode()
+        for row in doc.get("results", {}).get("bindings", []):
+            for term in row.values():
+                _mend_term(term)
+        return json.dumps(doc, ensure_ascii=False).encode("utf-8")
+
+
+def _mend_term(term: dict[str, Any]) -> None:
+    kind = term.get("type")
+    if kind == "bnode":
+        label = str(term.get("value", ""))
+        label = label.removeprefix("nodeID://").removeprefix("_:")
+        term["value"] = re.sub(r"[^A-Za-z0-9_]", "_", label) or "b"
+    elif kind in ("typed-literal", "literal") and term.get("datatype") == XSD_BOOLEAN:
+        term["value"] = {"1": "true", "0": "false"}.get(term.get("value", ""), term.get("value"))
+
+
+def _is_simple_literal(term: Any) -> bool:
+    text = str(term)  # N-Triples: "…" alone (no @lang, no ^^datatype)
+    return text.startswith('"') and text.endswith('"')
+
+
+# --- the rewrites (on the tokens of evkg.query.lexer: strings, IRIs and comments are single tokens) ---
+_BOOLEAN_CALLS = {
+    "BOUND", "ISIRI", "ISURI", "ISBLANK", "ISLITERAL", "ISNUMERIC", "SAMETERM", "LANGMATCHES", "REGEX",
+    "CONTAINS", "STRSTARTS", "STRENDS", "EXISTS", "NOT",
+}  # fmt: skip
+_BOOLEAN_OPERATORS = {"=", "!=", "<", ">", "<=", ">=", "&&", "||", "!"}
+
+
+def _is_boolean(expr: list[Token]) -> bool:
+    """Whether an expression (its tokens) is boolean-valued at its top level."""
+    if not expr:
+        return False
+    if len(expr) == 1:
+        return expr[0].keyword in ("TRUE", "FALSE")
+    depth = 0
+    for tok in expr:
+        if tok.text == "(":
+            depth += 1
+        elif tok.text == ")":
+            depth -= 1
+        elif depth == 0 and (tok.text in _BOOLEAN_OPERATORS or tok.keyword == "IN"):
+            return True
+    first = expr[0].keyword
+    if first in _BOOLEAN_CALLS:  # the whole expression is this one call: FN( … ) or NOT EXISTS { … }
+        depth, closed_at = 0, -1
+        for i, tok in enumerate(expr):
+            if tok.text in "({":
+                depth += 1
+            elif tok.text in ")}":
+                depth -= 1
+                if depth == 0:
+                    closed_at = i
+                    break
+        return closed_at == len(expr) - 1
+    return False
+
+
+def _boolean_casts(tokens: list[Token]) -> list[tuple[int, int, str]]:
+    """Edits that cast each boolean expression bound with ``AS ?v`` (in BIND or SELECT) to xsd:boolean."""
+    edits = []
+    for i, tok in enumerate(tokens):
+        if tok.keyword != "AS" or i + 1 >= len(tokens) or tokens[i + 1].kind != "var":
+            continue
+        depth, j = 0, i - 1
+        while j >= 0:  # back to the "(" that opens this expression
+            if tokens[j].text == ")":
+                depth += 1
+            elif tokens[j].text == "(":
+                if depth == 0:
+                    break
+                depth -= 1
+            j -= 1
+        expr = tokens[j + 1 : i]
+        if j >= 0 and _is_boolean(expr):
+            edits.append((expr[0].at, expr[0].at, f"<{XSD_BOOLEAN}>("))
+            edits.append((expr[-1].at + len(expr[-1].text), expr[-1].at + len(expr[-1].text), ")"))
+    return edits
+
+
+def _typed_str(tokens: list[Token], variables: set[str]) -> list[tuple[int, int, str]]:
+    """Edits that turn ``STR(?v)`` into ``STR(STRDT(?v, xsd:string))`` for each of ``variables``."""
+    edits = []
+    for i in range(len(tokens) - 3):
+        fn, open_, var, close = tokens[i : i + 4]
+        if fn.keyword == "STR" and open_.text == "(" and var.kind == "var" and close.text == ")":
+            if var.variable in variables:
+                edits.append((var.at, var.at + len(var.text), f"STRDT({var.text}, <{XSD_STRING}>)"))
+    return edits
+
+
+_PATH_TOKEN_KINDS = ("pname", "iri")
+_PATH_PUNCT = {"^", "/", "|", "(", ")", "*", "+", "?", "!"}
+_NODE_KINDS = ("var", "iri", "pname", "bnode")
+
+
+def _is_path_token(tok: Token) -> bool:
+    return tok.kind in _PATH_TOKEN_KINDS or (tok.kind == "punct" and tok.text in _PATH_PUNCT) or tok.text == "a"
+
+
+def _isolated_alternative_paths(tokens: list[Token]) -> list[tuple[int, int, str]]:
+    """Edits that put each ``subject a|b object`` triple pattern in a sub-select of its variables."""
+    edits: list[tuple[int, int, str]] = []
+    done_until = -1
+    for i, tok in enumerate(tokens):
+        if tok.text != "|" or tok.kind != "punct" or i <= done_until:
+            continue
+        start = i  # the path: a run of path tokens around the "|"
+        while start > 0 and _is_path_token(tokens[start - 1]):
+            start -= 1
+        end = i
+        while end + 1 < len(tokens) and _is_path_token(tokens[end + 1]):
+            end += 1
+        # the run takes in the subject / object when they are IRIs or prefixed names: give them back
+        subject_at, object_at = start - 1, end + 1
+        if subject_at < 0 or tokens[subject_at].kind not in _NODE_KINDS:
+            if tokens[start].kind in ("pname", "iri") and start + 1 < i:
+                subject_at, start = start, start + 1
+            else:
+                continue
+        if object_at >= len(tokens) or tokens[object_at].kind not in _NODE_KINDS + ("string", "number"):
+            if tokens[end].kind in ("pname", "iri") and end - 1 > i:
+                object_at, end = end, end - 1
+            else:
+                continue
+        before = tokens[subject_at - 1].text if subject_at > 0 else ""
+        if before not in ("{", ".", "}", ")"):  # not the start of a triple pattern (e.g. after ";" or ",")
+            continue
+        after_at = object_at + 1
+        after = tokens[after_at].text if after_at < len(tokens) else ""
+        if after not in (".", ";", "}"):
+            continue
+        subject, obj = tokens[subject_at], tokens[object_at]
+        variables = list(dict.fromkeys(t.text for t in (subject, obj) if t.kind == "var"))
+        if not variables:
+            continue
+        path = " ".join(t.text for t in tokens[start : end + 1])
+        group = f"{{ SELECT {' '.join(variables)} WHERE {{ {subject.text} {path} {obj.text} }} }}"
+        if after == ";":  # S path O ; P2 O2 -> { … } S P2 O2
+            edits.append((subject.at, tokens[after_at].at + len(tokens[after_at].text), f"{group} {subject.text}"))
+        else:
+            edits.append((subject.at, obj.at + len(obj.text), group))
+        done_until = object_at
+    return edits
+
+
+FLAVOURS: dict[str, Callable[..., Flavour]] = {"sparql11": Flavour, "virtuoso": VirtuosoFlavour}
+
+
+def get_flavour(name: str, graph_namespace: str = GRAPH_NAMESPACE) -> Flavour:
+    """The flavour called ``name`` (``sparql11`` or ``virtuoso``)."""
+    try:
+        return FLAVOURS[name](graph_namespace)
+    except KeyError:
+        raise UsageError(f"unknown server flavour {name!r}; valid: auto, {', '.join(FLAVOURS)}") from None
+
+
+def detect(url: str, client: httpx.Client, timeout: float = 10.0) -> str:
+    """The flavour a server needs, from the ``Server`` header of its answer to ``ASK {}``.
+
+    Virtuoso names itself (``Server: Virtuoso/07.20.3238 (Linux) …``); anything else is taken to be
+    a standard SPARQL 1.1 server. A server that cannot be reached is reported by the first real
+    request, not here: the answer is then ``sparql11``.
+    """
+    try:
+        response = client.get(
+            url, params={"query": "ASK {}"}, headers={"Accept": "application/sparql-results+json"}, timeout=timeout
+        )
+    except httpx.HTTPError:
+        return "sparql11"
+    server = response.headers.get("server", "")
+    return "virtuoso" if "virtuoso" in server.lower() else "sparql11"
