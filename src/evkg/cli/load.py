@@ -1,13 +1,21 @@
-"""``evkg load --endpoint URL``: upload every named graph to a SPARQL server (Graph Store Protocol).
+"""``evkg load --endpoint URL``: publish every named graph on a SPARQL server, then check it there.
 
     evkg load --endpoint http://localhost:7878/query                 # Oxigraph server
     evkg load --endpoint http://localhost:3030/evkg/sparql           # Fuseki (graph store: /evkg/data)
+    EVKG_PASSWORD=… evkg load --endpoint http://localhost:8890/sparql --user dba   # Virtuoso (GSP, digest)
+    evkg load --endpoint http://localhost:8890/sparql --user dba --password-prompt --bulk-dir /data/load
     evkg load --endpoint URL --graph-store URL                       # anything else
 
 Each named graph is sent with ``PUT <graph-store>?graph=<IRI>`` as N-Triples (so uploading again
-replaces, never duplicates), then the endpoint is asked how many triples each graph holds and the
-command fails if any differs from the local store. The helpers then run there with
-``evkg query NAME --endpoint URL`` or ``evkg.connect(URL)``.
+replaces, never duplicates), or, with ``--bulk-dir``, written as N-Quads into a folder Virtuoso's
+bulk loader reads (``DirsAllowed``). Graphs of evkg's namespace that the data no longer has are
+deleted. On Virtuoso the union of the named graphs is stored as the dataset's default graph (see
+:mod:`evkg.query.flavours`). Then the server is asked how many triples each graph and the union hold and
+which typed literals it holds; the command fails if anything differs from the local store. The
+helpers then run there with ``evkg query NAME --endpoint URL`` or ``evkg.connect(URL)``.
+
+The password is read from an environment variable (``--password-env``, default ``EVKG_PASSWORD``)
+or asked for (``--password-prompt``, not echoed); it is never printed.
 
 Register on the main app with ``load.register(app)``.
 """
@@ -19,7 +27,10 @@ from typing import Annotated
 
 import typer
 
-from evkg.errors import EvkgError
+from evkg.cli.common import DataOpt
+from evkg.errors import EvkgError, UsageError
+
+PASSWORD_ENV = "EVKG_PASSWORD"
 
 
 def _fail(exc: EvkgError) -> typer.Exit:
@@ -28,50 +39,107 @@ def _fail(exc: EvkgError) -> typer.Exit:
 
 
 def load_command(
-    endpoint: Annotated[str, typer.Option("--endpoint", help="The SPARQL 1.1 query endpoint of the server.")],
+    endpoint: Annotated[
+        str, typer.Option("--endpoint", metavar="URL", help="The SPARQL 1.1 query endpoint of the server.")
+    ],
     graph_store: Annotated[
         str | None,
-        typer.Option("--graph-store", help="Graph Store Protocol URL; default: guessed from --endpoint."),
+        typer.Option(
+            "--graph-store", metavar="URL", help="Graph Store Protocol URL; default: guessed from --endpoint."
+        ),
     ] = None,
-    data: Annotated[Path | None, typer.Option("--data", help="Data folder; default: the bundled data.")] = None,
-    timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for each request.")] = 60.0,
+    update: Annotated[
+        str | None,
+        typer.Option(
+            "--update",
+            metavar="URL",
+            help="SPARQL Update URL; default: guessed from --endpoint (Virtuoso: /sparql-auth).",
+        ),
+    ] = None,
+    flavour: Annotated[
+        str,
+        typer.Option(
+            "--flavour", metavar="NAME", help="The server's dialect: auto (asked of the server), sparql11 or virtuoso."
+        ),
+    ] = "auto",
+    user: Annotated[
+        str | None, typer.Option("--user", metavar="NAME", help="User allowed to write (Virtuoso: e.g. dba).")
+    ] = None,
+    password_env: Annotated[
+        str, typer.Option("--password-env", metavar="VAR", help="Environment variable holding the password.")
+    ] = PASSWORD_ENV,
+    password_prompt: Annotated[
+        bool, typer.Option("--password-prompt", help="Ask for the password (not echoed) instead.")
+    ] = False,
+    auth: Annotated[
+        str, typer.Option("--auth", metavar="SCHEME", help="HTTP authentication: digest (Virtuoso) or basic.")
+    ] = "digest",
+    bulk_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--bulk-dir",
+            metavar="DIR",
+            help="Virtuoso bulk load: write N-Quads into DIR (in the server's DirsAllowed) for its loader to read.",
+        ),
+    ] = None,
+    server_dir: Annotated[
+        str | None,
+        typer.Option("--server-dir", metavar="PATH", help="--bulk-dir as the server sees it (default: the same)."),
+    ] = None,
+    data: DataOpt = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", metavar="SECONDS", help="Seconds to wait for each request.")
+    ] = 60.0,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar (it is drawn on a terminal only).")
     ] = False,
 ) -> None:
-    """Upload the named graphs to a SPARQL server through the SPARQL 1.1 Graph Store Protocol."""
+    """Publish the named graphs on a SPARQL server (Graph Store Protocol, or Virtuoso's bulk loader)."""
     import evkg
-    from evkg.query.engine import count_per_graph
-    from evkg.query.engines import EndpointError, RemoteEngine, graph_store_url, upload_graphs
+    from evkg.publish.servers import Credentials, password_from_env, publish
 
     try:
+        credentials = None
+        if user is not None:
+            if password_prompt:
+                password = typer.prompt(f"password of {user}", hide_input=True)
+            else:
+                password = password_from_env(password_env)
+            credentials = Credentials(user, password, auth)
+        elif password_prompt:
+            raise UsageError("--password-prompt needs --user")
+        if server_dir is not None and bulk_dir is None:
+            raise UsageError("--server-dir goes with --bulk-dir")
         kg = evkg.load(data_dir=data)
-        target = graph_store or graph_store_url(endpoint)
-        local = count_per_graph(kg.engine)
         from evkg.progress import bar
 
-        with bar("evkg load", total=len(local), quiet=quiet) as step:
-            sent = upload_graphs(kg.store, target, list(local), timeout=timeout, progress=step)
-        remote = RemoteEngine(endpoint, timeout=timeout, union=False)
-        try:
-            counts = {
-                row["g"].value: int(row["n"].value)
-                for row in remote.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-            }
-        finally:
-            remote.close()
-        wrong = [g for g, n in local.items() if n and counts.get(g, 0) != n]
-        if wrong:
-            g = wrong[0]
-            raise EndpointError(
-                f"{endpoint}: after upload <{g}> holds {counts.get(g, 0)} triples, expected {local[g]}"
-                f"{f' (and {len(wrong) - 1} more graphs differ)' if len(wrong) > 1 else ''}"
+        with bar("evkg load", total=len(kg.named_graphs()), quiet=quiet) as step:
+            done = publish(
+                kg,
+                endpoint,
+                flavour=flavour,
+                graph_store=graph_store,
+                update=update,
+                credentials=credentials,
+                bulk_dir=bulk_dir,
+                server_dir=server_dir,
+                timeout=timeout,
+                progress=step,
             )
     except EvkgError as exc:
         raise _fail(exc) from None
     from evkg.wording import count
 
-    typer.echo(f"uploaded {count(len(sent), 'named graph')} ({count(sum(sent.values()), 'statement')}) to {target}")
+    how, where = ("bulk-loaded", "from") if done.method == "bulk" else ("uploaded", "to")
+    typer.echo(
+        f"{how} {count(len(done.graphs), 'named graph')} ({count(done.triples, 'statement')}) {where} {done.target}"
+    )
+    removed = f"; removed {count(len(done.removed), 'graph')} the data no longer has" if done.removed else ""
+    typer.echo(
+        f"checked on {done.endpoint} ({done.flavour}): each graph's statements, the default graph's "
+        f"{count(done.union, 'triple')} and {count(done.literals, 'typed literal')}{removed}",
+        err=True,
+    )
 
 
 def register(parent: typer.Typer) -> None:
