@@ -15,6 +15,10 @@ Fixtures (add yours below, with a docstring):
     evkg_exe         the ``evkg`` console script of the environment that runs pytest
     run_evkg         run ``evkg ARGS...`` in a subprocess, returns CompletedProcess (text mode)
     serve_client     the evkg web app (evkg.serve) in process, workers running (Starlette TestClient)
+    virtuoso         a real Virtuoso 7 set up as docs/deploy.md says, the graph published with
+                     `evkg load --user dba` (GSP); one per test run, started in the background
+                     as soon as the collected tests need it (tests/sparql_servers.py)
+    oxigraph         the same for `oxigraph serve` (PyPI oxigraph)
 """
 
 from __future__ import annotations
@@ -80,12 +84,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    from sparql_servers import start_needed
+
+    start_needed(items)  # the SPARQL servers the collected tests use start now, in the background
     if os.environ.get("EVKG_NETWORK_TESTS") == "1":
         return
     skip = pytest.mark.skip(reason="needs the network: set EVKG_NETWORK_TESTS=1 to run")
     for item in items:
         if "network" in item.keywords:
             item.add_marker(skip)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    from sparql_servers import stop_all
+
+    stop_all()
 
 
 @pytest.fixture(autouse=True)
@@ -182,3 +195,20 @@ def serve_client(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> It
 
     with app_client(data_dir, tmp_path_factory.mktemp("serve") / "store") as client:
         yield client
+
+
+# --- real SPARQL servers, one each per test run (tests/sparql_servers.py) ----------------------------------
+@pytest.fixture(scope="session")
+def virtuoso():  # -> servers.Published
+    """Virtuoso set up from docs/deploy.md, evkg published on it (GSP, digest auth). Shared: load only."""
+    from sparql_servers import launched
+
+    return launched("virtuoso")
+
+
+@pytest.fixture(scope="session")
+def oxigraph():  # -> servers.Published
+    """`oxigraph serve` set up from docs/deploy.md, evkg published on it with `evkg load`. Shared."""
+    from sparql_servers import launched
+
+    return launched("oxigraph")

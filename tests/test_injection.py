@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from oxigraph_server import running_server
 
 from evkg.data.prefixes import registry
 from evkg.query.engines import RdflibEngine, inline_bindings
@@ -66,25 +65,25 @@ def labels_containing(engine, text: str) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def engines(kg, data_dir, tmp_path_factory, run_evkg):
-    """The helpers on the embedded store, on rdflib, and on a real oxigraph server over HTTP."""
+def engines(kg, data_dir, oxigraph, virtuoso):
+    """The helpers on the embedded store, on rdflib, and on real servers (Oxigraph, Virtuoso) over HTTP."""
     import evkg
 
     specs, prefixes = discover(data_dir), registry(data_dir)
     rdf = QueryHelpers(RdflibEngine.from_data(data_dir), specs, prefixes)
-    with running_server(tmp_path_factory.mktemp("oxigraph")) as url:
-        done = run_evkg("load", "--endpoint", url)
-        assert done.returncode == 0, done.stderr
-        remote = evkg.connect(url)
-        yield {
-            "pyoxigraph": (kg.queries, kg.engine),
-            "rdflib": (rdf, rdf._engine),
-            "server": (remote.queries, remote.engine),
-        }
-        remote.engine.close()
+    assert oxigraph.load.returncode == 0 and virtuoso.load.returncode == 0, oxigraph.load.stderr + virtuoso.load.stderr
+    server, vt = evkg.connect(oxigraph.endpoint), evkg.connect(virtuoso.endpoint)
+    yield {
+        "pyoxigraph": (kg.queries, kg.engine),
+        "rdflib": (rdf, rdf._engine),
+        "server": (server.queries, server.engine),
+        "virtuoso": (vt.queries, vt.engine),
+    }
+    server.engine.close()
+    vt.engine.close()
 
 
-@pytest.mark.parametrize("engine_name", ["pyoxigraph", "rdflib", "server"])
+@pytest.mark.parametrize("engine_name", ["pyoxigraph", "rdflib", "server", "virtuoso"])
 def test_hostile_search_text_is_one_literal_and_changes_nothing(engines, engine_name, kg):
     """Does a search for quotes, braces, `} ; DROP ALL` or newlines find only real matches and change nothing?"""
     helpers, engine = engines[engine_name]

@@ -13,7 +13,6 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from oxigraph_server import running_server
 
 import evkg
 from evkg.query.helpers import discover
@@ -24,13 +23,12 @@ SPECS = discover(REPO)
 
 
 @pytest.fixture(scope="module")
-def endpoint(tmp_path_factory, run_evkg):
-    """A running oxigraph server holding the bundled graph, uploaded with `evkg load --endpoint`."""
-    with running_server(tmp_path_factory.mktemp("oxigraph")) as url:
-        done = run_evkg("load", "--endpoint", url)
-        assert done.returncode == 0, done.stderr
-        assert done.stdout.startswith("uploaded ")
-        yield url
+def endpoint(oxigraph):
+    """The test run's oxigraph server (docs/deploy.md) holding the bundled graph, uploaded with `evkg load`."""
+    done = oxigraph.load
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("uploaded ")
+    return oxigraph.endpoint
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,119 @@
+"""The test run's SPARQL servers: one Virtuoso and one Oxigraph server, set up from docs/deploy.md.
+
+Starting Virtuoso takes a few seconds, so each server starts in a background thread as soon as
+collection shows that some test uses its fixture (``virtuoso`` / ``oxigraph``, tests/conftest.py),
+and the graph is published on it there too (``evkg load``, the real command); the fixture waits for
+it. The servers stop at the end of the session. A run of tests that use neither starts neither.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from deploy_doc import Setting, server_from_doc
+
+
+@dataclass
+class Published:
+    """A running server holding evkg: its query endpoint, the page's setting, and the load's output."""
+
+    name: str
+    endpoint: str
+    setting: Setting
+    load: subprocess.CompletedProcess[str]
+    password: str = ""
+
+    @property
+    def folder(self) -> Path:
+        return self.setting.folder
+
+
+def _evkg() -> str:
+    candidate = Path(sys.executable).parent / "evkg"
+    return str(candidate) if candidate.is_file() else "evkg"
+
+
+def _start(name: str, stack: contextlib.ExitStack) -> Published:
+    folder = Path(tempfile.mkdtemp(prefix=f"evkg-{name}-"))
+    stack.callback(shutil.rmtree, folder, True)
+    password = secrets.token_urlsafe(12) if name == "virtuoso" else ""
+    extra = {"EVKG_PASSWORD": password} if password else {}
+    setting = stack.enter_context(server_from_doc(name, folder, extra))
+    if name == "virtuoso":
+        endpoint = f"http://127.0.0.1:{setting.ports[8890]}/sparql"
+        args = ["load", "--endpoint", endpoint, "--user", "dba", "-q"]
+    else:
+        endpoint = f"http://127.0.0.1:{setting.ports[7878]}/query"
+        args = ["load", "--endpoint", endpoint, "-q"]
+    load = subprocess.run([_evkg(), *args], env=setting.env, capture_output=True, text=True, timeout=300)
+    return Published(name, endpoint, setting, load, password)
+
+
+class _Launch:
+    """One server, started in a thread; :meth:`value` waits for it, :meth:`close` stops it."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._stack = contextlib.ExitStack()
+        self._value: Published | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name=f"start-{name}", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._value = _start(self.name, self._stack)
+        except BaseException as exc:  # reported to the test that asks for the server
+            self._error = exc
+
+    def value(self) -> Published:
+        self._thread.join()
+        if self._error is not None:
+            raise RuntimeError(f"the {self.name} server could not be set up: {self._error}") from self._error
+        assert self._value is not None
+        return self._value
+
+    def close(self) -> None:
+        self._thread.join()
+        self._stack.close()
+
+
+_LAUNCHED: dict[str, _Launch] = {}
+_LOCK = threading.Lock()
+SERVERS = ("virtuoso", "oxigraph")
+
+
+def start_needed(items: list[Any]) -> None:
+    """Start (in the background) each server that one of the collected tests asks for."""
+    needed = {name for item in items for name in getattr(item, "fixturenames", ()) if name in SERVERS}
+    for name in sorted(needed):
+        _launch(name)
+
+
+def _launch(name: str) -> _Launch:
+    with _LOCK:
+        if name not in _LAUNCHED:
+            _LAUNCHED[name] = _Launch(name)
+        return _LAUNCHED[name]
+
+
+def launched(name: str) -> Published:
+    """The running server ``name`` (started now if collection did not start it)."""
+    return _launch(name).value()
+
+
+def stop_all(stop: Callable[[_Launch], None] = _Launch.close) -> None:
+    with _LOCK:
+        for launch in _LAUNCHED.values():
+            stop(launch)
+        _LAUNCHED.clear()
