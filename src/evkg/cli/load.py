@@ -27,15 +27,10 @@ from typing import Annotated
 
 import typer
 
-from evkg.cli.common import DataOpt
-from evkg.errors import EvkgError, UsageError
+from evkg.cli.common import DataOpt, user_errors
+from evkg.errors import UsageError
 
 PASSWORD_ENV = "EVKG_PASSWORD"
-
-
-def _fail(exc: EvkgError) -> typer.Exit:
-    typer.echo(f"evkg: {exc}", err=True)
-    return typer.Exit(getattr(exc, "exit_code", 1))
 
 
 def load_command(
@@ -96,9 +91,9 @@ def load_command(
 ) -> None:
     """Publish the named graphs on a SPARQL server (Graph Store Protocol, or Virtuoso's bulk loader)."""
     import evkg
-    from evkg.publish.servers import Credentials, password_from_env, publish
+    from evkg.publish.servers import Credentials, check_access, password_from_env, publish
 
-    try:
+    with user_errors():
         credentials = None
         if user is not None:
             if password_prompt:
@@ -110,6 +105,10 @@ def load_command(
             raise UsageError("--password-prompt needs --user")
         if server_dir is not None and bulk_dir is None:
             raise UsageError("--server-dir goes with --bulk-dir")
+        # the server first (a wrong password fails in a second, not after parsing the data)
+        server = check_access(
+            endpoint, flavour=flavour, graph_store=graph_store, credentials=credentials, timeout=timeout
+        )
         kg = evkg.load(data_dir=data)
         from evkg.progress import bar
 
@@ -117,7 +116,7 @@ def load_command(
             done = publish(
                 kg,
                 endpoint,
-                flavour=flavour,
+                flavour=server,
                 graph_store=graph_store,
                 update=update,
                 credentials=credentials,
@@ -126,8 +125,6 @@ def load_command(
                 timeout=timeout,
                 progress=step,
             )
-    except EvkgError as exc:
-        raise _fail(exc) from None
     from evkg.wording import count
 
     how, where = ("bulk-loaded", "from") if done.method == "bulk" else ("uploaded", "to")

@@ -41,7 +41,7 @@ from evkg.query.flavours import Flavour
 if TYPE_CHECKING:
     from evkg.query.knowledge_graph import KnowledgeGraph
 
-__all__ = ["AUTH_SCHEMES", "Credentials", "Publication", "publish"]
+__all__ = ["AUTH_SCHEMES", "Credentials", "Publication", "check_access", "password_from_env", "publish"]
 
 AUTH_SCHEMES = ("digest", "basic")
 _TYPED_LITERALS = (
@@ -331,6 +331,43 @@ def publish(
     finally:
         if own:
             http.close()
+
+
+def check_access(
+    endpoint: str,
+    *,
+    flavour: str | Flavour = "auto",
+    graph_store: str | None = None,
+    credentials: Credentials | None = None,
+    timeout: float = 30.0,
+) -> str:
+    """Ask the server, before any data is read, whether it takes these credentials; return its flavour's name.
+
+    A cheap authenticated ``GET`` of the Graph Store (the union graph's IRI): HTTP 401 or 403 fails
+    here, in a second, rather than after parsing a large data folder.
+
+    Raises:
+        EndpointError: the server cannot be reached, or refuses the credentials.
+    """
+    http = httpx.Client(
+        timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+        auth=credentials.auth() if credentials else None,
+    )
+    try:
+        engine = RemoteEngine(endpoint, timeout=timeout, client=http, flavour=flavour)
+        fl = engine.flavour
+        if credentials is None and not fl.needs_union_graph:
+            return fl.name  # an open Graph Store (Oxigraph server): the upload itself will tell
+        target = graph_store or _default_graph_store(endpoint, fl)
+        try:
+            response = http.get(target, params={"graph": fl.union_graph}, headers={"Accept": "application/n-triples"})
+        except httpx.HTTPError as exc:
+            raise EndpointError(f"{target}: cannot connect ({exc})") from None
+        if response.status_code in (401, 403):
+            raise _refused(target, response, "check the credentials")
+        return fl.name
+    finally:
+        http.close()
 
 
 def password_from_env(name: str, environ: Mapping[str, str] | None = None) -> str:
