@@ -13,11 +13,15 @@ finds them in the test file itself).
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
+import rdflib
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
@@ -57,9 +61,20 @@ def _path(iri: Node) -> Path:
     return Path(unquote(urlparse(str(iri)).path))
 
 
+@contextlib.contextmanager
+def as_written() -> Iterator[None]:
+    """rdflib keeps literals as written while parsing in this block (by default it rewrites
+    ``"1"^^xsd:boolean`` as ``"true"`` and an ill-typed ``"none"^^xsd:boolean`` as ``"false"``)."""
+    before = rdflib.NORMALIZE_LITERALS
+    rdflib.NORMALIZE_LITERALS = False
+    try:
+        yield
+    finally:
+        rdflib.NORMALIZE_LITERALS = before
+
+
 def _manifest(path: Path, out: list[Case]) -> None:
-    g = Graph()
-    g.parse(path, format="turtle", publicID=path.resolve().as_uri())
+    g = load(path)
     for manifest in g.subjects(RDF.type, MF.Manifest):
         for include in g.objects(manifest, MF.include):
             _manifest(_path(include), out)
@@ -168,7 +183,24 @@ def wrong_conforms(case: Case, actual: Graph) -> bool:
     return said and case.expected_conforms is not True
 
 
-def load(path: Path) -> Graph:
+def _graph(quads: Iterator[ox.Quad]) -> Graph:
+    from evkg.rdf.terms import to_rdflib
+
     g = Graph()
-    g.parse(path, format="turtle", publicID=path.resolve().as_uri())
+    for q in quads:
+        g.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
     return g
+
+
+def load(path: Path) -> Graph:
+    """A Turtle file of the suite, literals as written (relative IRIs against its location).
+
+    Parsed by pyoxigraph's parser, which keeps every literal as written; rdflib's rewrites numerals
+    written bare (``01`` reads as ``1``) and, unless told otherwise, ``"1"^^xsd:boolean`` as ``"true"``.
+    """
+    return _graph(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri()))
+
+
+def parse_report(text: str) -> Graph:
+    """A report in Turtle, literals as written."""
+    return _graph(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE))

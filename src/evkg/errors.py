@@ -89,6 +89,18 @@ class QuerySyntaxError(EvkgError):
         return f"SPARQL syntax error at {self.line}:{self.column}: {self.detail}"
 
 
+class ShapesError(EvkgError):
+    """A SHACL shapes graph evkg will not run: a malformed constraint (``sh:minCount "two"``), or SPARQL
+    that would reach the network or that SHACL says to refuse. ``str()`` names the shape, the
+    constraint and the value. Nothing has been validated when it is raised.
+
+    >>> str(ShapesError("ex:PersonShape: sh:minCount 'two' is not a non-negative integer"))
+    "ex:PersonShape: sh:minCount 'two' is not a non-negative integer"
+    """
+
+    exit_code = 2
+
+
 class OutputError(EvkgError):
     """An output file or folder cannot be written. Nothing is left half-written."""
 

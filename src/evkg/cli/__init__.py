@@ -162,6 +162,11 @@ def _main_command() -> click.Command:
 
 def main(argv: list[str] | None = None) -> int:
     """Console-script entry point: run the app, report errors as one line, return the exit code."""
+    import logging
+
+    # rdflib logs a traceback for every ill-typed literal it meets ("none"^^xsd:boolean): such data is
+    # evkg's to report (sh:datatype), not a crash to print
+    logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
     try:
         result = _main_command().main(args=argv, prog_name="evkg", standalone_mode=False)
     except _EXITS as exc:  # typer.Exit raised outside a command

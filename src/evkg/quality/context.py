@@ -19,7 +19,7 @@ the data folder, the RDFS schema of the store, and the describer. The pipeline c
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 SHACL_ENGINES = ("fast", "pyshacl")
 #: OWL 2 RL engines: rules as SPARQL on the store (default) and owlrl (the reference).
 REASONERS = ("fast", "owlrl")
+#: What SHACL infers before validating: nothing but SHACL's own rdfs:subClassOf* (``none``), or RDFS.
+INFERENCES = ("none", "rdfs")
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,8 @@ class Options:
         reasoner: OWL 2 RL engine of :func:`~evkg.quality.reasoning.check_owl_rl` (``fast`` or ``owlrl``).
         shacl_on_closure: SHACL validates the data together with the OWL 2 RL closure of an earlier step.
         cache: a persisted store keeps the SHACL findings beside it (for :mod:`evkg.quality.incremental`).
+        inference: ``rdfs`` (the data and the ontology under RDFS entailment, as pySHACL's
+            ``inference="rdfs"``: evkg's own shapes are written for it) or ``none`` (SHACL alone).
     """
 
     lang: str = "en"
@@ -57,12 +61,15 @@ class Options:
     reasoner: str = "fast"
     shacl_on_closure: bool = False
     cache: bool = False
+    inference: str = "rdfs"
 
     def __post_init__(self) -> None:
         if self.lang not in LANGUAGES:
             raise UsageError(f"unknown language {self.lang!r}: choose one of {', '.join(LANGUAGES)}")
         if self.shacl_engine not in SHACL_ENGINES:
             raise UsageError(f"unknown SHACL engine {self.shacl_engine!r}: choose one of {', '.join(SHACL_ENGINES)}")
+        if self.inference not in INFERENCES:
+            raise UsageError(f"unknown inference {self.inference!r}: choose {' or '.join(INFERENCES)}")
         if self.reasoner not in REASONERS:
             raise UsageError(f"unknown reasoning engine {self.reasoner!r}: choose {' or '.join(REASONERS)}")
 
@@ -78,6 +85,9 @@ class Context:
         shacl_report: the SHACL validation report graph, once :func:`~evkg.quality.shacl.check_shacl` has run.
         triples: how many triples SHACL checked (0 until it has run).
         seconds: what each step took, by step name.
+        source_triples: the data as written (literals untouched), for the reference engine, when the
+            store may have rewritten literals and cannot give them back; None: the store's union.
+        rewritten: whether the store rewrote literals of the data (None: ask the store's loader).
     """
 
     kg: KnowledgeGraph
@@ -86,6 +96,8 @@ class Context:
     shacl_report: Graph | None = None
     triples: int = 0
     seconds: dict[str, Any] = field(default_factory=dict)
+    source_triples: Callable[[], Iterable[tuple[Any, Any, Any]]] | None = None
+    rewritten: bool | None = None
 
     @functools.cached_property
     def shapes(self) -> Graph:
@@ -102,7 +114,7 @@ class Context:
         """The RDFS schema of the store as asserted (sub-classes and sub-properties, domains, ranges)."""
         from evkg.quality.shacl_compiled import Schema
 
-        return Schema.of(self.kg.store)
+        return Schema.of(self.kg.store, self.options.inference)
 
     @functools.cached_property
     def describer(self) -> Describer:
@@ -118,4 +130,4 @@ class Context:
 #: A check: reads the context, returns its findings (see the module doc).
 Check = Callable[[Context], list[Finding]]
 
-__all__ = ["REASONERS", "SHACL_ENGINES", "Check", "Context", "Options"]
+__all__ = ["INFERENCES", "REASONERS", "SHACL_ENGINES", "Check", "Context", "Options"]

@@ -203,9 +203,7 @@ def shacl_findings(report: Graph, shapes: Graph, describer: Describer) -> list[F
     """The sh:ValidationResults of a pySHACL report graph as findings in the describer's language."""
     findings = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
-        focus = report.value(result, SH.focusNode)
-        if isinstance(focus, Literal):  # a literal typed by RDFS range inference: its subject's result says it
-            continue
+        focus = report.value(result, SH.focusNode)  # literals too: SHACL validates them (sh:targetNode "x")
         path_node = report.value(result, SH.resultPath)
         value = report.value(result, SH.value)
         severity = SEVERITIES.get(report.value(result, SH.resultSeverity), "Violation")  # type: ignore[arg-type]

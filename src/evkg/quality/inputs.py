@@ -9,6 +9,7 @@ graph (what pySHACL validates).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -92,6 +93,77 @@ def add_files(store: ox.Store, data: layout.DataDir, prefixes: Prefixes, files: 
     return graphs
 
 
+def shapes_files_graph(paths: Sequence[Path]) -> Graph:
+    """SHACL shapes from any Turtle files (``evkg validate --shapes FILE``), as one rdflib graph."""
+    graph = Graph(bind_namespaces="none")
+    for path in paths:
+        if not path.is_file():
+            raise UsageError(f"{layout.display_path(path)}: no such shapes file")
+        parse_turtle(path, graph)
+    return graph
+
+
+@dataclass
+class DataFiles:
+    """Data files loaded into a store (each file its own named graph, named by its file IRI)."""
+
+    store: ox.Store
+    paths: list[Path]
+    rewritten: bool  # the store changed some literal's lexical form or datatype
+
+    def triples(self) -> Iterator[tuple[Node, Node, Node]]:
+        """The files' triples as written (parsed again: nothing rewritten), as rdflib terms."""
+        from evkg.rdf.terms import to_rdflib
+
+        for path in self.paths:
+            for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri()):
+                yield (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
+
+
+def load_data_files(paths: Sequence[Path]) -> DataFiles:
+    """Parse any Turtle files into a new store (``evkg validate FILE... --shapes ...``).
+
+    Relative IRIs resolve against each file's location. The store rewrites some literals
+    (``"5"^^xsd:int`` -> ``"5"^^xsd:integer``); whether it did is recorded, so that checks reading
+    literals as written can use :meth:`DataFiles.triples` instead.
+    """
+    store = ox.Store()
+    typed: set[ox.Literal] = set()
+    for path in paths:
+        if not path.is_file():
+            raise UsageError(f"{layout.display_path(path)}: no such file")
+        graph = ox.NamedNode(path.resolve().as_uri())
+
+        def quads(path: Path = path, graph: ox.NamedNode = graph) -> Iterator[ox.Quad]:
+            for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri()):
+                if isinstance(q.object, ox.Literal) and not q.object.language and q.object.datatype.value != _STRING:
+                    typed.add(q.object)
+                yield ox.Quad(q.subject, q.predicate, q.object, graph)
+
+        try:
+            store.extend(quads())
+        except SyntaxError as exc:
+            raise syntax_error(path, exc) from None
+        except OSError as exc:
+            raise EvkgError(f"{layout.display_path(path)}: cannot read ({exc.strerror or exc})") from None
+    return DataFiles(store, list(paths), _any_rewritten(typed))
+
+
+_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _any_rewritten(literals: set[ox.Literal]) -> bool:
+    """Whether a store would read any of ``literals`` back otherwise (one bulk round trip)."""
+    if not literals:
+        return False
+    scratch = ox.Store()
+    p = ox.NamedNode("urn:evkg:literal")
+    ordered = list(literals)
+    scratch.extend(ox.Quad(ox.NamedNode(f"urn:evkg:{i}"), p, lit) for i, lit in enumerate(ordered))
+    back = {q.subject.value: q.object for q in scratch.quads_for_pattern(None, p, None)}
+    return any(back.get(f"urn:evkg:{i}") != lit for i, lit in enumerate(ordered))
+
+
 def union_triples(store: ox.Store) -> Iterator[tuple[Node, Node, Node]]:
     """Every triple of every named graph of ``store`` as rdflib terms (repeats across graphs included)."""
     from evkg.rdf.terms import to_rdflib
@@ -111,7 +183,10 @@ def union_graph(store: ox.Store, prefixes: Prefixes, extra: Iterable[Iterable[No
 
 
 __all__ = [
+    "DataFiles",
     "add_files",
+    "load_data_files",
+    "shapes_files_graph",
     "curator_graph_iri",
     "ontology_graph",
     "parse_turtle",

@@ -40,11 +40,11 @@ from typing import TYPE_CHECKING
 
 from rdflib import Graph
 
-from evkg.errors import SourceSyntaxError
+from evkg.errors import SourceSyntaxError, UsageError
 from evkg.quality.context import REASONERS, SHACL_ENGINES, Check, Context, Options
 from evkg.quality.findings import Finding, Report
 from evkg.quality.incremental import revalidate, save_cache
-from evkg.quality.inputs import add_files
+from evkg.quality.inputs import add_files, load_data_files, shapes_files_graph
 from evkg.quality.owl2rl import Closure
 from evkg.quality.owl2rl import format_for as closure_format
 from evkg.quality.owl2rl import serialize as serialize_closure
@@ -115,40 +115,71 @@ def validate(
     data_dir: str | os.PathLike[str] | None = None,
     files: Sequence[str | os.PathLike[str]] = (),
     *,
+    shapes: Sequence[str | os.PathLike[str]] | None = None,
+    inference: str | None = None,
     lang: str = "en",
     reasoner: str | None = None,
     qc: bool = True,
     engine: str = "fast",
     store_dir: str | os.PathLike[str] | None = None,
 ) -> Report:
-    """Validate the data folder (default: the bundled graph), with ``files`` added as curator graphs.
+    """Validate the data folder (default: the bundled graph), with ``files`` added as curator graphs; or,
+    with ``shapes`` and no ``data_dir``, any RDF files against any shapes files.
 
     Args:
-        data_dir: the data folder (``--data``); default the bundled data.
+        data_dir: the data folder (``--data``); default the bundled data (none at all when ``shapes``
+            are given without it).
         files: curator Turtle files validated together with the graph (see
-            :func:`evkg.quality.inputs.curator_graph_iri`).
+            :func:`evkg.quality.inputs.curator_graph_iri`); with ``shapes`` and no ``data_dir``, the data.
+        shapes: SHACL shapes files validated against instead of the data folder's ``ontology/shapes/``.
+        inference: ``rdfs`` or ``none`` (default: ``rdfs`` for the data folder's shapes, ``none``, SHACL's
+            own semantics, for ``shapes`` files).
         lang: language of messages and labels, ``en`` or ``ja``.
         reasoner: validate against the OWL 2 RL closure computed by this engine (``owlrl`` or ``fast``);
             its inconsistencies are violations.
-        qc: also run the QC queries (``queries/qc/*-violation.rq``), on the data as asserted.
-        engine: ``fast`` (:mod:`evkg.quality.shacl_compiled`: the shapes compiled to SPARQL and run on the
-            store, RDFS inference asked inline; the same results as pySHACL, tested) or ``pyshacl`` (the
-            reference). ``fast`` falls back to pySHACL for shapes it does not compile.
+        qc: also run the QC queries of the data folder (``queries/qc/*-violation.rq``), on the data as
+            asserted (never on files validated without a data folder).
+        engine: ``fast`` (the compiled engine, :mod:`evkg.quality.shacl`; shapes it does not compile go to
+            pySHACL one by one) or ``pyshacl`` (the reference).
         store_dir: the persisted store (``--store``), reopened without parsing while the sources are
             unchanged; the checks run on an in-memory copy of it.
 
     Raises:
         UsageError: unknown language or engine, missing file. SourceSyntaxError: a file does not parse.
+        ShapesError: a malformed shape, or SPARQL in a shape that reaches the network.
     """
-    options = Options(lang=lang, shacl_engine=engine, reasoner=reasoner or "fast", shacl_on_closure=bool(reasoner))
-    from evkg.query.engine import count_union
-    from evkg.query.knowledge_graph import load
+    inference = inference or ("none" if shapes is not None else "rdfs")
+    options = Options(
+        lang=lang,
+        shacl_engine=engine,
+        reasoner=reasoner or "fast",
+        shacl_on_closure=bool(reasoner),
+        inference=inference,
+    )
+    from evkg.data.layout import resolve
+    from evkg.data.prefixes import registry
+    from evkg.query.engine import OxigraphEngine, count_union
+    from evkg.query.knowledge_graph import KnowledgeGraph, load
 
     started = time.perf_counter()
-    # a store of its own, in memory: curator files and the closure may be added to it for SHACL
-    kg = load(data_dir, store_dir).in_memory()
-    add_files(kg.store, kg.data, kg.prefixes, [Path(f) for f in files])
+    loaded = None
+    if shapes is not None and data_dir is None:  # any files: no data folder, no QC queries
+        if not files:
+            raise UsageError("no data files to validate: give the RDF files before --shapes")
+        bundled = resolve(None)
+        loaded = load_data_files([Path(f) for f in files])
+        prefixes = registry(bundled.root)
+        kg = KnowledgeGraph(OxigraphEngine(loaded.store, prefixes), bundled, prefixes)
+        qc = False
+    else:
+        # a store of its own, in memory: curator files and the closure may be added to it for SHACL
+        kg = load(data_dir, store_dir).in_memory()
+        add_files(kg.store, kg.data, kg.prefixes, [Path(f) for f in files])
     ctx = Context(kg, options)
+    if loaded is not None:
+        ctx.source_triples, ctx.rewritten, ctx.ontology = loaded.triples, loaded.rewritten, Graph()
+    if shapes is not None:
+        ctx.shapes = shapes_files_graph([Path(p) for p in shapes])
     ctx.shapes, ctx.ontology  # noqa: B018 (read now: a broken shapes file fails before any check runs)
     ctx.seconds["load"] = time.perf_counter() - started
     steps = [*([QC] if qc else []), *([OWL_RL] if reasoner else []), SHACL]

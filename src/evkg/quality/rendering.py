@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from rdflib import BNode, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Identifier
 
@@ -104,15 +105,23 @@ def format_json(report: Report) -> str:
 
 
 def format_turtle(report: Report, prefixes: Prefixes) -> str:
-    """The SHACL validation report graph (pySHACL's), with QC findings added as results."""
-    graph = prefixes.graph()
+    """The standard SHACL validation report (``sh:ValidationReport``) in Turtle.
+
+    The SHACL results as the engines reported them (every blank node described), with the findings of
+    the other checks (QC queries, OWL 2 RL inconsistencies) added as results of
+    ``sh:SPARQLConstraintComponent`` whose ``rdfs:comment`` names the query or rule. ``sh:conforms`` is
+    SHACL's: false as soon as there is any result, of any severity (evkg's exit status counts only
+    violations). Written by pyoxigraph, which keeps every literal as it is (rdflib writes an ill-typed
+    ``"none"^^xsd:boolean`` as a bare ``none``, which is not Turtle).
+    """
+    graph = Graph(bind_namespaces="none")
     for triple in report.shacl_report:
         graph.add(triple)
     reports = list(graph.subjects(RDF.type, SH.ValidationReport))
     root = reports[0] if reports else BNode()
-    graph.set((root, SH.conforms, Literal(report.conforms)))
+    graph.add((root, RDF.type, SH.ValidationReport))
     for f in report.findings:
-        if not f.component.startswith("qc:"):
+        if not f.component.startswith(("qc:", "owlrl:")):
             continue
         result = BNode()
         graph.add((root, SH.result, result))
@@ -123,10 +132,19 @@ def format_turtle(report: Report, prefixes: Prefixes) -> str:
         graph.add((result, SH.resultMessage, Literal(f.message, lang=report.lang)))
         graph.add((result, SH.resultSeverity, SH[f.severity]))
         graph.add((result, SH.sourceConstraintComponent, SH.SPARQLConstraintComponent))
-        graph.add((result, RDFS.comment, Literal(f"QC query {f.source}")))
+        graph.add(
+            (result, RDFS.comment, Literal(f"{'QC query' if f.component.startswith('qc:') else 'rule'} {f.source}"))
+        )
         if f.value is not None:
             graph.add((result, SH.value, Literal(f.value)))
-    return graph.serialize(format="turtle")
+    graph.set((root, SH.conforms, Literal(not any(True for _ in graph.objects(root, SH.result)))))
+    from evkg.rdf.terms import to_oxigraph
+
+    used = {str(t) for triple in graph for t in triple if isinstance(t, URIRef)}
+    names = {p: ns for p, ns in prefixes.as_dict().items() if any(u.startswith(ns) for u in used)}
+    names.setdefault("sh", str(SH))
+    triples = [ox.Triple(*(to_oxigraph(t) for t in triple)) for triple in graph]  # type: ignore[misc]
+    return ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.TURTLE, prefixes=names).decode("utf-8")
 
 
 def _term(prefixes: Prefixes, text: str) -> Identifier:

@@ -53,10 +53,11 @@ class ShaclDataGraph(Graph):
     project) goes to rdflib, parsed once per process.
     """
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, mirror: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._mirror: tuple[ox.Store, dict[Node, ox.BlankNode], dict[str, Node]] | None = None
         self.data_triples = 0  # how many of the triples are the data's (set by shacl_data)
+        self.use_mirror = mirror  # False when literals must be read as written (pyoxigraph rewrites some)
 
     def add(self, triple: Any) -> Any:
         self._mirror = None
@@ -110,7 +111,14 @@ class ShaclDataGraph(Graph):
         use_store_provided: bool = True,
         **kwargs: Any,
     ) -> Any:
-        if isinstance(query_object, str) and processor == "sparql" and not initNs and not kwargs:
+        if (
+            self.use_mirror
+            and isinstance(query_object, str)
+            and processor == "sparql"
+            and not initNs
+            and not kwargs
+            and _substitution_safe(query_object, initBindings or {})
+        ):
             try:
                 return self._query_oxigraph(query_object, initBindings or {})
             except (SyntaxError, RuntimeError):  # e.g. a bound variable that SELECT does not project
@@ -152,6 +160,19 @@ class ShaclDataGraph(Graph):
         return out
 
 
+@lru_cache(maxsize=1024)
+def _safe_text(text: str, names: frozenset[str]) -> bool:
+    from evkg.quality.shacl_sparql import substitution_safe
+
+    return substitution_safe(text, names)
+
+
+def _substitution_safe(text: str, bindings: dict[Any, Node]) -> bool:
+    """Whether pyoxigraph's substitutions give pre-binding's answer for this query (they do not inside
+    ``BIND``, ``bound()`` or a nested group: rdflib runs those)."""
+    return not bindings or _safe_text(text, frozenset(str(k) for k in bindings))
+
+
 @lru_cache(maxsize=256)
 def _prepared(text: str, namespaces: tuple[tuple[str, str], ...], base: str | None) -> Any:
     from rdflib.plugins.sparql import prepareQuery
@@ -160,9 +181,17 @@ def _prepared(text: str, namespaces: tuple[tuple[str, str], ...], base: str | No
 
 
 def shacl_data(
-    data: Iterable[tuple[Node, Node, Node]], ontology: Graph, prefixes: Prefixes | None = None
+    data: Iterable[tuple[Node, Node, Node]],
+    ontology: Graph,
+    prefixes: Prefixes | None = None,
+    *,
+    inference: str = SHACL_INFERENCE,
+    mirror: bool = True,
 ) -> ShaclDataGraph:
     """What pySHACL validates: the data, the ontology mixed in, and their RDFS entailments.
+
+    With ``inference="none"`` the data alone (SHACL's own semantics). ``mirror=False``: the SPARQL of
+    the shapes runs on rdflib, not on a pyoxigraph copy (which would read rewritten literals).
 
     The same graph pySHACL builds itself with ``ont_graph=ontology, inference="rdfs"`` (owlrl with
     :class:`pyshacl.inference.CustomRDFSSemantics`), but the entailments come from
@@ -175,15 +204,16 @@ def shacl_data(
 
     asserted = set(data)
     count = len(asserted)
-    asserted.update(ontology)
-    work = ShaclDataGraph(bind_namespaces="none")
+    if inference == "rdfs":
+        asserted.update(ontology)
+    work = ShaclDataGraph(bind_namespaces="none", mirror=mirror)
     namespaces = prefixes.as_dict().items() if prefixes else data.namespaces() if isinstance(data, Graph) else ()
     for prefix, namespace in namespaces:
         work.bind(prefix, namespace, override=True, replace=True)
     add = work.add
     for triple in asserted:
         add(triple)
-    for triple in rdfs_closure(asserted):
+    for triple in rdfs_closure(asserted) if inference == "rdfs" else ():
         add(triple)
     work.data_triples = count
     return work
@@ -203,14 +233,19 @@ def run_prepared(work: ShaclDataGraph, shapes: Graph) -> tuple[bool, Graph]:
     """pySHACL on a graph from :func:`shacl_data`, with ``inference="none"`` and ``inplace=True`` (the
     RDFS entailments are in it already, and the graph is ours to use up)."""
     started = time.perf_counter()
-    conforms, report, _ = pyshacl.validate(
-        DataGraph.from_rdflib_graph(work),
-        shacl_graph=shapes,
-        inference="none",
-        inplace=True,
-        advanced=True,
-        allow_warnings=True,
-    )
+    try:
+        conforms, report, _ = pyshacl.validate(
+            DataGraph.from_rdflib_graph(work),
+            shacl_graph=shapes,
+            inference="none",
+            inplace=True,
+            advanced=True,
+            allow_warnings=True,
+        )
+    except EvkgError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - pySHACL's errors on shapes it cannot run, as one line
+        raise EvkgError(f"pySHACL cannot validate these shapes: {type(exc).__name__}: {exc}") from None
     log.info(
         "pyshacl: %d triples (%d with the ontology and RDFS) in %.2f s",
         work.data_triples,
