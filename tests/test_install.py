@@ -94,11 +94,14 @@ def _run(venv: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_the_installed_package_carries_its_data(venv: Path) -> None:
-    """Is evkg imported from the venv (not the checkout), with ontology/, graph/, queries/ inside it?"""
+    """Is evkg imported from the venv (not the checkout), with ontology/, graph/, queries/ and the OWL 2 RL
+    rules inside it, and without the benchmarks' data generator?"""
     probe = (
-        "import json, evkg, evkg.data.layout as s; d = s.resolve(); "
+        "import json, pathlib, evkg, evkg.data.layout as s; from evkg.quality import owl2rl; d = s.resolve(); "
+        "files = [p.name for p in pathlib.Path(evkg.__file__).parent.rglob('*.py')]; "
         "print(json.dumps({'module': evkg.__file__, 'data': str(d.root), "
-        "'graphs': len(d.graph_files()), 'queries': len(d.query_files()), 'ontology': d.ontology_file.is_file()}))"
+        "'graphs': len(d.graph_files()), 'queries': len(d.query_files()), 'ontology': d.ontology_file.is_file(), "
+        "'rules': len(owl2rl.rules()), 'synth': 'synth.py' in files}))"
     )
     result = subprocess.run(
         [str(venv / "bin" / "python"), "-c", probe],
@@ -116,6 +119,9 @@ def test_the_installed_package_carries_its_data(venv: Path) -> None:
     repo_graphs = [p for p in (ROOT / "graph").rglob("*.ttl") if not p.name.startswith("_")]
     assert info["graphs"] == len(repo_graphs)
     assert info["queries"] == len(list((ROOT / "queries").rglob("*.rq")))
+    # the OWL 2 RL rules ship beside their engine; the benchmark data generator stays out of the wheel
+    assert info["rules"] == len(list((ROOT / "src" / "evkg" / "quality" / "rules" / "owl2rl").glob("*.rq")))
+    assert not info["synth"]
 
 
 def test_build_and_export_work_outside_the_repository(venv: Path, tmp_path: Path, kg) -> None:
