@@ -170,3 +170,16 @@ def test_lower_layers_never_import_higher_ones() -> None:
     """Does every import go down the data flow: data -> rdf -> query -> quality -> link/docs -> publish/serve -> cli?"""
     found = upward_imports(imports())
     assert not found, "imports against the layering:\n" + "\n".join(found)
+
+
+def test_the_quality_package_is_used_through_its_pipeline() -> None:
+    """Outside evkg.quality, does anything import more than its pipeline (the commands, serve, docs, publish)?"""
+    graph = imports()
+    found = [
+        f"{module} -> {other}"
+        for module, imported in sorted(graph.items())
+        if room(module) != "evkg.quality"
+        for other in sorted(imported)
+        if room(other) == "evkg.quality" and other not in ("evkg.quality", "evkg.quality.pipeline")
+    ]
+    assert not found, "use evkg.quality.pipeline:\n" + "\n".join(found)
