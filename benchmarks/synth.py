@@ -1,8 +1,10 @@
 """Seeded synthetic evkg data at any size, shaped like the curated graph and conforming to its shapes.
 
 :func:`generate` writes a complete data folder (``ontology/`` and ``queries/`` copied from a real data
-folder, ``graph/synth/*.ttl`` generated) of about ``triples`` triples. The same seed and size give the
-same bytes. What it holds, in the proportions of a graph that links out to the literature:
+folder, ``graph/synth/*.ttl`` generated, each source graph with the archived copy of its synthetic source
+text in ``graph/_sources/synth/``: every word it states, as decision 0014 asks) of about ``triples`` triples.
+The same seed and size give the same bytes. What it holds, in the proportions of a graph that links out to
+the literature:
 
 - a core graph: the curators, concept schemes (glossary, cargo, disciplines, sectors, roles), the
   field's terms (``term:extracellular-vesicle``, ``term:exosome``, ``term:secretome``, …), the MISEV
@@ -29,14 +31,16 @@ True
 
 from __future__ import annotations
 
+import hashlib
 import os
 import random
+import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from evkg.data.identifiers import RESOLVERS, issn_check_digit, orcid_check_digit, ror_check_digits
+from evkg.data.identifiers import RESOLVERS, identifier_of_iri, issn_check_digit, orcid_check_digit, ror_check_digits
 from evkg.data.layout import DataDir, resolve
 from evkg.data.prefixes import Prefixes, registry
 
@@ -200,6 +204,7 @@ def iri(value: str) -> str:
     return f"<{value}>"
 
 
+_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 PO = list[tuple[str, object]]  # (predicate, object) where object is a term string, or a nested PO list
 
 
@@ -212,12 +217,25 @@ class TurtleFile:
         self.blocks: list[str] = []
         self.triples = 0
         self.used: set[str] = set()
+        self.language = "en"  # of its synthetic source's text
+        self.translation = False
+        self.words: dict[str, None] = {}  # what the (synthetic) source prints: every literal, every link out
 
     def _term(self, term: str) -> str:
         if not term.startswith(("<", '"', "[")) and ":" in term:
             self.used.add(term.split(":", 1)[0])
         elif term.startswith('"') and "^^" in term:
             self.used.add(term.rsplit("^^", 1)[1].split(":", 1)[0])
+        if term.startswith('"'):
+            body = term[1 : term.rindex('"')]
+            self.words[body.replace("\\n", " ").replace('\\"', '"').replace("\\\\", "\\")] = None
+        elif term.startswith("<http") and not term.startswith("<https://w3id.org/evkg/"):
+            self.words[term[1:-1]] = None
+            known = identifier_of_iri(term[1:-1])
+            if known is not None:
+                self.words[known[1]] = None  # as a page prints it: GO:0070062, not the OBO IRI
+        elif _NUMBER.fullmatch(term):
+            self.words[term] = None
         return term
 
     def _pairs(self, pairs: PO, indent: str) -> str:
@@ -288,7 +306,7 @@ class Generator:
         derived_from: str,
         *,
         translation_of: str | None = None,
-        grade: str = "evkg:primarySource",
+        grade: str | None = None,
     ) -> TurtleFile:
         graph = self.graph_iri(name)
         f = TurtleFile(self.p, graph)
@@ -300,10 +318,11 @@ class Generator:
             ("prov:generatedAtTime", lit(GENERATED_AT, datatype="xsd:dateTime")),
             ("prov:wasAttributedTo", "agent:evkg-curators"),
             ("dcterms:license", iri(LICENSE)),
-            ("evkg:evidenceGrade", grade),
+            ("evkg:evidenceGrade", grade or ("evkg:curatorsWork" if translation_of else "evkg:primarySource")),
         ]
         if translation_of:
             pairs.append(("evkg:translationOfGraph", iri(self.graph_iri(translation_of))))
+            f.translation = True
         f.add(iri(graph), pairs)
         return f
 
@@ -356,6 +375,7 @@ class Generator:
             "合成データの中核：キュレーター、スキーム、用語、シリーズ",
             iri("https://www.example.org/evkg-synth/core"),
         )
+        f.language = "ja"
         f.add(
             "agent:evkg-curators",
             [
@@ -737,12 +757,16 @@ class Generator:
         key = a.get("key", f"society-{r:05d}")
         name = a.get("name", key)
         doc = a.get("doc", f"document:press-release-{r:05d}")
-        f = self.new_file(name, f"What press release {r} of society {r} says", f"学会{r}のプレスリリース{r}の記述", doc)
+        page = iri(f"https://www.{key}.example.org/news/mou")  # the press release's page (its schema:url)
+        f = self.new_file(
+            name, f"What press release {r} of society {r} says", f"学会{r}のプレスリリース{r}の記述", page
+        )
+        f.language = "ja"
         t = self.new_file(
             f"{name}-en",
             f"The curators' English of press release {r}",
             f"プレスリリース{r}の英訳",
-            doc,
+            page,
             translation_of=name,
         )
         topic_en, topic_ja = self.rng.choice(_TOPICS)
@@ -985,6 +1009,42 @@ def iter_files(triples: int, seed: int, prefixes: Prefixes) -> Iterator[tuple[st
             yield name, f
 
 
+def _archive(f: TurtleFile, name: Path, folder: Path) -> None:
+    """Write the synthetic source text of ``f`` (every word it states, one per line) and describe it in ``f``."""
+    stem = name.with_suffix("")  # synth/core
+    file = f"{stem.as_posix()}.{f.language}.txt"
+    text = "\n".join(f.words) + "\n"
+    (folder / file).write_text(text, encoding="utf-8")
+    slug = stem.as_posix().replace("/", "-")
+    copy = f"archive:{slug}"
+    f.add(iri(f.graph), [("evkg:archivedCopy", copy)])
+    f.add(
+        copy,
+        [
+            ("a", "evkg:ArchivedCopy"),
+            ("rdfs:label", lit(f"Synthetic source text of {stem.as_posix()}", "en")),
+            ("rdfs:label", lit(f"{stem.as_posix()} の合成出典本文", "ja")),
+            ("evkg:archiveFile", lit(file)),
+            ("pav:retrievedFrom", iri(f"https://www.example.org/evkg-synth/{stem.as_posix()}")),
+            ("pav:retrievedOn", lit(GENERATED_AT[:10], datatype="xsd:date")),
+            ("evkg:archiveExtent", "evkg:wholeText"),
+            ("dcterms:language", f"iso6391:{f.language}"),
+            (
+                "spdx:checksum",
+                [
+                    ("a", "spdx:Checksum"),
+                    ("spdx:algorithm", "spdx:checksumAlgorithm_sha256"),
+                    (
+                        "spdx:checksumValue",
+                        lit(hashlib.sha256(text.encode("utf-8")).hexdigest(), datatype="xsd:hexBinary"),
+                    ),
+                ],
+            ),
+            ("dcterms:license", iri(LICENSE)),
+        ],
+    )
+
+
 def generate(
     out: str | os.PathLike[str], triples: int, seed: int = 1, *, source: str | os.PathLike[str] | None = None
 ) -> SynthResult:
@@ -1006,8 +1066,14 @@ def generate(
     graph_dir.mkdir(parents=True)
     prefixes = registry(root)
     result = SynthResult(root.resolve(), 0, seed=seed)
+    sources_dir = root / "graph" / "_sources" / SYNTH_DIR
+    if sources_dir.exists():
+        shutil.rmtree(sources_dir)
+    sources_dir.mkdir(parents=True)
     for name, f in iter_files(triples, seed, prefixes):
         path = root / "graph" / name
+        if not f.translation:
+            _archive(f, Path(name), root / "graph" / "_sources")
         path.write_text(f.text(), encoding="utf-8")
         result.files.append(path)
         result.triples += f.triples

@@ -9,8 +9,8 @@ Each tutorial runs from top to bottom in its own empty folder, block by block, a
   in the background until the tutorial ends, and the next command waits until its port answers;
 - a ```` ```python ```` or ```` ```pycon ```` block: a doctest; names defined in one block are seen by
   the next (a block without ``>>>`` lines has nothing to run);
-- a ```` ```turtle ```` block whose first line is ``# file: PATH``: written to ``PATH`` (the reader
-  saves the file) before the next block runs.
+- a ```` ```turtle ```` or ```` ```text ```` block whose first line is ``# file: PATH``: the rest is
+  written to ``PATH`` (the reader saves the file) before the next block runs.
 
 Directives in HTML comments, invisible when the Markdown is rendered:
 ``<!-- tutorial: clone -->`` starts the folder as a clone of the repository (its ``ontology/``,
@@ -51,7 +51,7 @@ def blocks(markdown: str) -> list[Block]:
     out, current, start = [], None, 0
     for number, line in enumerate(markdown.splitlines(), start=1):
         if current is None:
-            m = re.match(r"^```(console|python|pycon|turtle)\s*$", line)
+            m = re.match(r"^```(console|python|pycon|turtle|text)\s*$", line)
             if m:
                 current, start, body = m.group(1).replace("pycon", "python"), number, []
         elif line.startswith("```"):
@@ -183,7 +183,7 @@ def run_tutorial(path: Path, folder: Path, evkg_exe: str, env: dict[str, str] | 
     with background() as servers:
         for block in blocks(markdown):
             where = f"{path.name}:{block.line}"
-            if block.kind == "turtle":
+            if block.kind in ("turtle", "text"):
                 first, _, body = block.text.partition("\n")
                 m = re.fullmatch(r"#\s*file:\s*(\S+)", first.strip())
                 if m:

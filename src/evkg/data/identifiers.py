@@ -44,6 +44,7 @@ __all__ = [
     "doi_iri",
     "doi_slug",
     "go_iri",
+    "identifier_of_iri",
     "iri",
     "is_valid",
     "issn_iri",
@@ -64,6 +65,7 @@ __all__ = [
     "orcid_iri",
     "pmc_iri",
     "pubmed_iri",
+    "record_identifier",
     "ror_iri",
     "wikidata_iri",
 ]
@@ -524,3 +526,85 @@ def iri(kind: str, value: str) -> URIRef:
     except KeyError:
         raise IdentifierError(kind, value, "no resolvable IRI is defined for this kind") from None
     return builder(value)
+
+
+# --- reading identifiers back ---------------------------------------------------------------------------------
+# the resolvable IRIs of :func:`iri` (and the forms registries use), read back to (kind, normalised value)
+_IRI_FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("doi", re.compile(r"^https?://(?:dx\.)?doi\.org/(.+)$", re.IGNORECASE)),
+    ("pmid", re.compile(r"^https?://pubmed\.ncbi\.nlm\.nih\.gov/([0-9]+)/?$")),
+    ("pmcid", re.compile(r"^https?://pmc\.ncbi\.nlm\.nih\.gov/articles/(PMC[0-9]+)/?$")),
+    ("orcid", re.compile(r"^https?://orcid\.org/([0-9X-]+)/?$")),
+    ("ror", re.compile(r"^https?://ror\.org/([0-9a-z]+)/?$")),
+    ("issn", re.compile(r"^https?://portal\.issn\.org/resource/ISSN/([0-9X-]+)/?$")),
+    ("wikidata", re.compile(r"^https?://www\.wikidata\.org/(?:entity|wiki)/(Q[0-9]+)$")),
+    ("go", re.compile(r"^http://purl\.obolibrary\.org/obo/GO_([0-9]{7})$")),
+    ("ncit", re.compile(r"^http://purl\.obolibrary\.org/obo/NCIT_(C[0-9]+)$")),
+    ("mesh", re.compile(r"^https?://id\.nlm\.nih\.gov/mesh/([CDQ][0-9]+)$")),
+)
+
+# addresses of a registry's own record, which name the identifier of the record they show (a PubMed Central
+# article page names its PMCID, an Elsevier full-text page its PII): (kind, pattern with the identifier)
+_RECORD_PAGES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "pmcid",
+        re.compile(
+            r"^https?://(?:pmc\.ncbi\.nlm\.nih\.gov|www\.ncbi\.nlm\.nih\.gov/pmc)/articles/(PMC[0-9]+)(?:[/?#]|$)"
+        ),
+    ),
+    ("pmid", re.compile(r"^https?://pubmed\.ncbi\.nlm\.nih\.gov/([0-9]+)(?:[/?#]|$)")),
+    ("doi", re.compile(r"^https?://(?:dx\.)?doi\.org/(10\.[^?#]+)$", re.IGNORECASE)),
+    ("orcid", re.compile(r"^https?://orcid\.org/([0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X])(?:[/?#]|$)")),
+    ("ror", re.compile(r"^https?://ror\.org/(0[0-9a-z]{8})(?:[/?#]|$)")),
+    ("wikidata", re.compile(r"^https?://www\.wikidata\.org/(?:entity|wiki)/(Q[0-9]+)(?:[/?#]|$)")),
+    (
+        "pii",
+        re.compile(
+            r"^https?://(?:www\.)?cell\.com/[^?#]*/fulltext/(S[0-9]{4}-[0-9]{3}[0-9X]\([0-9]{2}\)[0-9]{5}-[0-9X])(?:[/?#]|$)"
+        ),
+    ),
+    (
+        "pii",
+        re.compile(r"^https?://(?:www\.)?sciencedirect\.com/science/article/(?:abs/)?pii/([SB][0-9X]{16})(?:[/?#]|$)"),
+    ),
+)
+
+
+def identifier_of_iri(value: str) -> tuple[str, str] | None:
+    """The identifier a resolvable IRI stands for, as ``(kind, normalised value)``; None for other IRIs.
+
+    >>> identifier_of_iri("http://purl.obolibrary.org/obo/GO_1990742")
+    ('go', 'GO:1990742')
+    >>> identifier_of_iri("https://doi.org/10.1002/JEV2.12404")
+    ('doi', '10.1002/jev2.12404')
+    """
+    for kind, pattern in _IRI_FORMS:
+        m = pattern.match(value)
+        if m:
+            local = unquote(m.group(1))
+            try:
+                return kind, normalize(kind, f"GO:{local}" if kind == "go" else local)
+            except IdentifierError:
+                return None
+    return None
+
+
+def record_identifier(url: str) -> tuple[str, str] | None:
+    """The identifier that the address of a registry's own record names, as ``(kind, normalised value)``.
+
+    A page read from such an address is that record, so the identifier is stated by where it was read
+    even when the stored text (often starting at the abstract) does not print it.
+
+    >>> record_identifier("https://pmc.ncbi.nlm.nih.gov/articles/PMC10850029/table/jev212404-tbl-0002")
+    ('pmcid', 'PMC10850029')
+    >>> record_identifier("https://bohrium.dp.tech/paper/arxiv/32622558") is None
+    True
+    """
+    for kind, pattern in _RECORD_PAGES:
+        m = pattern.match(url)
+        if m:
+            try:
+                return kind, normalize(kind, unquote(m.group(1)))
+            except IdentifierError:
+                return None
+    return None

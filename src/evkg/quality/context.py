@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph
@@ -88,6 +89,8 @@ class Context:
         source_triples: the data as written (literals untouched), for the reference engine, when the
             store may have rewritten literals and cannot give them back; None: the store's union.
         rewritten: whether the store rewrote literals of the data (None: ask the store's loader).
+        archive_folders: where else than the data folder's ``graph/_sources/`` archived copies are looked for
+            (``_sources/`` beside each curator file validated with the graph).
     """
 
     kg: KnowledgeGraph
@@ -98,6 +101,7 @@ class Context:
     seconds: dict[str, Any] = field(default_factory=dict)
     source_triples: Callable[[], Iterable[tuple[Any, Any, Any]]] | None = None
     rewritten: bool | None = None
+    archive_folders: tuple[Path, ...] = ()
 
     @functools.cached_property
     def shapes(self) -> Graph:

@@ -8,6 +8,7 @@ the GIL, so on two cores they overlap), and gathers their findings into one
 :class:`~evkg.quality.findings.Report`. The steps:
 
 - :data:`QC`: the QC queries ``queries/qc/*-violation.rq`` on the asserted data (:mod:`evkg.quality.qc`);
+- :data:`TRUTH`: every source graph against the archived text of its source (:mod:`evkg.quality.truth`);
 - :data:`OWL_RL`: the OWL 2 RL closure, its inconsistencies as violations (:mod:`evkg.quality.reasoning`);
 - :data:`SHACL`: the shapes, compiled engine or pySHACL (:mod:`evkg.quality.shacl`).
 
@@ -52,6 +53,7 @@ from evkg.quality.qc import check_qc
 from evkg.quality.reasoning import check_owl_rl
 from evkg.quality.rendering import format_json, format_text, format_turtle
 from evkg.quality.shacl import check_shacl
+from evkg.quality.truth import check_truth
 
 if TYPE_CHECKING:
     from evkg.query.knowledge_graph import KnowledgeGraph
@@ -69,6 +71,7 @@ class Step:
 
 
 QC = Step("qc", check_qc)
+TRUTH = Step("truth", check_truth)
 OWL_RL = Step("reason", check_owl_rl)
 SHACL = Step("shacl", check_shacl)
 
@@ -137,7 +140,8 @@ def validate(
         lang: language of messages and labels, ``en`` or ``ja``.
         reasoner: validate against the OWL 2 RL closure computed by this engine (``owlrl`` or ``fast``);
             its inconsistencies are violations.
-        qc: also run the QC queries of the data folder (``queries/qc/*-violation.rq``), on the data as
+        qc: also run the QC queries of the data folder (``queries/qc/*-violation.rq``) and the truth checks
+            (every source graph against its archived source, :mod:`evkg.quality.truth`), on the data as
             asserted (never on files validated without a data folder).
         engine: ``fast`` (the compiled engine, :mod:`evkg.quality.shacl`; shapes it does not compile go to
             pySHACL one by one) or ``pyshacl`` (the reference).
@@ -176,13 +180,14 @@ def validate(
         kg = load(data_dir, store_dir).in_memory()
         add_files(kg.store, kg.data, kg.prefixes, [Path(f) for f in files])
     ctx = Context(kg, options)
+    ctx.archive_folders = tuple(Path(f).resolve().parent / "_sources" for f in files)
     if loaded is not None:
         ctx.source_triples, ctx.rewritten, ctx.ontology = loaded.triples, loaded.rewritten, Graph()
     if shapes is not None:
         ctx.shapes = shapes_files_graph([Path(p) for p in shapes])
     ctx.shapes, ctx.ontology  # noqa: B018 (read now: a broken shapes file fails before any check runs)
     ctx.seconds["load"] = time.perf_counter() - started
-    steps = [*([QC] if qc else []), *([OWL_RL] if reasoner else []), SHACL]
+    steps = [*([QC, TRUTH] if qc else []), *([OWL_RL] if reasoner else []), SHACL]
     report, _ = Pipeline(steps).run(ctx)
     if not ctx.triples:  # the compiled engine does not count: the distinct triples of the union
         report.triples = count_union(kg.engine)
@@ -209,7 +214,7 @@ def check(kg: KnowledgeGraph, *, lang: str = "en") -> CheckResult:
     :func:`revalidate`.
     """
     ctx = Context(kg, Options(lang=lang))
-    report, per_step = Pipeline([OWL_RL, SHACL, QC], side_by_side=True).run(ctx)
+    report, per_step = Pipeline([OWL_RL, SHACL, QC, TRUTH], side_by_side=True).run(ctx)
     if not ctx.triples:  # distinct triples of the union, as evkg validate and evkg stats count them
         from evkg.query.engine import count_union
 
@@ -241,6 +246,7 @@ __all__ = [
     "QC",
     "REASONERS",
     "SHACL",
+    "TRUTH",
     "CheckResult",
     "Closure",
     "Context",
