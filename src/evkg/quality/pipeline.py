@@ -53,7 +53,8 @@ from evkg.quality.qc import check_qc
 from evkg.quality.reasoning import check_owl_rl
 from evkg.quality.rendering import format_json, format_text, format_turtle
 from evkg.quality.shacl import check_shacl
-from evkg.quality.truth import check_truth
+from evkg.quality.truth import SourceAudit, check_truth
+from evkg.quality.truth import audit as audit_sources
 
 if TYPE_CHECKING:
     from evkg.query.knowledge_graph import KnowledgeGraph
@@ -247,6 +248,8 @@ __all__ = [
     "REASONERS",
     "SHACL",
     "TRUTH",
+    "SourceAudit",
+    "audit_sources",
     "CheckResult",
     "Closure",
     "Context",

@@ -15,7 +15,7 @@ checks, for each graph:
   graph's own source;
 - **identifiers** (DOI, PMID, PMCID, ORCID, ISSN, ROR, Wikidata, GO, MeSH, NCIt, PII; literals,
   ``skos:notation`` and registry IRIs) are printed in the archived text, or are the key of the registry's
-  own record address the copy was read from (:func:`evkg.identifiers.record_identifier`);
+  own record address the copy was read from (:func:`evkg.data.identifiers.record_identifier`);
 - **dates and numbers** are printed in the archived text in a usual form (:mod:`evkg.quality.forms`), or
   the very statement carries a verified evidence quote;
 - **language tags fit the script**: Latin-only text tagged ``@ja`` unless the graph's Japanese source
@@ -54,9 +54,9 @@ from evkg.quality.archives import EVKG, FoldedText, Source, sources
 from evkg.quality.forms import date_key
 
 if TYPE_CHECKING:
-    from evkg.query.knowledge_graph import KnowledgeGraph
     from evkg.quality.context import Context
     from evkg.quality.findings import Describer, Finding
+    from evkg.query.knowledge_graph import KnowledgeGraph
 
 OWN = "https://w3id.org/evkg/"
 PRISM = "http://prismstandard.org/namespaces/basic/2.0/"
