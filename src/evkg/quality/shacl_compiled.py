@@ -47,12 +47,12 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
 from evkg.errors import EvkgError, ShapesError
 from evkg.quality import shacl_sparql
+from evkg.quality.shapes_index import indexed
 from evkg.rdf.terms import to_oxigraph, to_rdflib
 
 log = logging.getLogger(__name__)
@@ -285,7 +285,7 @@ class Compiler:
     """Turns shapes into SPARQL: boolean conformance expressions and violation queries."""
 
     def __init__(self, shapes: Graph, schema: Schema) -> None:
-        self.g = shapes
+        self.g = indexed(shapes)
         self.schema = schema
         self.components = _component_parameters(shapes)
         self.reads_literals = False  # set while compiling a shape that reads lexical forms or datatypes
@@ -327,7 +327,7 @@ class Compiler:
         if not isinstance(path, BNode):
             raise Unsupported(f"{path!r} is not a SHACL path")
         if (path, RDF.first, None) in g:
-            items = list(Collection(g, path))
+            items = list(g.items(path))
             if len(items) < 2:
                 raise Unsupported("a sequence path needs two members or more")
             return "(" + "/".join(self.path_text(p, depth + 1) for p in items) + ")"
@@ -336,7 +336,7 @@ class Compiler:
             return f"^({self.path_text(inverse, depth + 1)})"
         alternative = g.value(path, SH.alternativePath)
         if alternative is not None:
-            items = list(Collection(g, alternative))
+            items = list(g.items(alternative))
             if len(items) < 2:
                 raise Unsupported("an alternative path needs two members or more")
             return "(" + "|".join(self.path_text(p, depth + 1) for p in items) + ")"
@@ -436,11 +436,11 @@ class Compiler:
             expr = f"(!isBlank({var}) && REGEX(STR({var}), {nt(Literal(str(pattern)))}{args}))"
             out.append((SH.PatternConstraintComponent, safe(expr)))
         for langs in g.objects(shape, SH.languageIn):
-            tags = [str(t) for t in Collection(g, langs)]
+            tags = [str(t) for t in g.items(langs)]
             tests = " || ".join(f"LANGMATCHES(LANG({var}), {nt(Literal(t))})" for t in tags)
             out.append((SH.LanguageInConstraintComponent, safe(f"(isLiteral({var}) && ({tests or 'false'}))")))
         for members in g.objects(shape, SH["in"]):
-            tests = " || ".join(f"sameTerm({var}, {nt(m)})" for m in Collection(g, members))
+            tests = " || ".join(f"sameTerm({var}, {nt(m)})" for m in g.items(members))
             out.append((SH.InConstraintComponent, safe(f"({tests or 'false'})")))
         if (shape, SH.path, None) not in g:
             for value in g.objects(shape, SH.hasValue):
@@ -463,13 +463,13 @@ class Compiler:
                 bound = self.count(shape, prop)
                 out.append((comp, safe(f"(!isBlank({var}) && STRLEN(STR({var})) {op} {bound})")))
         for lst in g.objects(shape, SH["or"]):
-            parts = [self.conforms(s, var, seen) for s in Collection(g, lst)]
+            parts = [self.conforms(s, var, seen) for s in g.items(lst)]
             out.append((SH.OrConstraintComponent, "(" + (" || ".join(parts) or "false") + ")"))
         for lst in g.objects(shape, SH["and"]):
-            parts = [self.conforms(s, var, seen) for s in Collection(g, lst)]
+            parts = [self.conforms(s, var, seen) for s in g.items(lst)]
             out.append((SH.AndConstraintComponent, "(" + (" && ".join(parts) or "true") + ")"))
         for lst in g.objects(shape, SH.xone):
-            parts = [f"IF({self.conforms(s, var, seen)}, 1, 0)" for s in Collection(g, lst)]
+            parts = [f"IF({self.conforms(s, var, seen)}, 1, 0)" for s in g.items(lst)]
             out.append((SH.XoneConstraintComponent, "((" + (" + ".join(parts) or "0") + ") = 1)"))
         for inner in g.objects(shape, SH["not"]):
             out.append((SH.NotConstraintComponent, f"!({self.conforms(inner, var, seen)})"))
@@ -671,7 +671,7 @@ class Compiler:
             str(p) for ps in self.g.objects(shape, SH.property) if isinstance(p := self.g.value(ps, SH.path), URIRef)
         }
         for lst in self.g.objects(shape, SH.ignoredProperties):
-            allowed |= {str(p) for p in Collection(self.g, lst)}
+            allowed |= {str(p) for p in self.g.items(lst)}
         return sorted(allowed)
 
     def closed_ok(self, shape: Node, var: str) -> str:
@@ -818,6 +818,7 @@ def compile_shapes(shapes: Graph, schema: Schema) -> Program:
     listed in :attr:`Program.fallback` with the reason (their checks are left out)."""
     started = time.perf_counter()
     comp = Compiler(shapes, schema)
+    shapes = comp.g  # type: ignore[assignment]
     program = Program([], "", 0.0, schema)
     for shape in targeted_shapes(shapes):
         if _is_true(shapes, shape, SH.deactivated):

@@ -17,12 +17,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH, XSD
 from rdflib.term import Node
 
 from evkg.errors import ShapesError
 from evkg.quality import shacl_sparql
+from evkg.quality.shapes_index import indexed
 
 _INTEGER_TYPES = {
     XSD.integer,
@@ -96,7 +96,7 @@ def shape_nodes(g: Graph) -> set[Node]:
 
 def _items(g: Graph, lst: Node) -> list[Node]:
     try:
-        return list(Collection(g, lst)) if isinstance(lst, BNode) or lst == RDF.nil else []
+        return list(g.items(lst)) if isinstance(lst, BNode) or lst == RDF.nil else []
     except Exception:  # noqa: BLE001 - a broken list is reported by check_shapes
         return []
 
@@ -141,8 +141,9 @@ def _path_ok(g: Graph, path: Node, depth: int = 0) -> bool:
     return _path_ok(g, v, depth + 1)
 
 
-def check_shapes(g: Graph, name: Callable[[Node], str] | None = None) -> None:
+def check_shapes(graph: Graph, name: Callable[[Node], str] | None = None) -> None:
     """Raise :class:`ShapesError` for the first shape evkg will not run (see the module doc)."""
+    g = indexed(graph)
     show = name or _default_name
     for shape in sorted(shape_nodes(g), key=lambda n: (isinstance(n, BNode), str(n))):
         if isinstance(shape, Literal):

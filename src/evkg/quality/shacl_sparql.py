@@ -22,6 +22,7 @@ aggregates) are run one focus node at a time instead (:func:`batchable`).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -68,7 +69,12 @@ class Group:
     parent: int | None  # index into the groups list
 
 
-def _groups(toks: list[Token]) -> tuple[list[Group], list[int | None], list[bool]]:
+@functools.lru_cache(maxsize=512)
+def _tokens(text: str) -> tuple[Token, ...]:
+    return tuple(tokens(text))
+
+
+def _groups(toks: list[Token] | tuple[Token, ...]) -> tuple[list[Group], list[int | None], list[bool]]:
     """Every group, the innermost group of each token, and whether a token is in a SELECT projection."""
     groups: list[Group] = []
     stack: list[int] = []
@@ -113,27 +119,33 @@ def check_text(text: str, where: str, pre_bound: frozenset[str] = frozenset()) -
     ``pre_bound``: the variables the query is evaluated with (``this``, ``value``, parameters...); empty
     for SPARQL targets. Raises :class:`ShapesError` (one line naming ``where``) or nothing.
     """
+    problem = _problem(text, pre_bound)
+    if problem is not None:
+        raise ShapesError(f"{where}: {problem}")
+
+
+@functools.lru_cache(maxsize=512)
+def _problem(text: str, pre_bound: frozenset[str]) -> str | None:
+    """What :func:`check_text` refuses in ``text``, or None."""
     try:
         remote = network_clauses(text)
-        toks = list(tokens(decode_escapes(text)))
+        toks = list(_tokens(decode_escapes(text)))
         groups, owner, projection = _groups(toks)
     except QuerySyntaxError as exc:
-        raise ShapesError(f"{where}: {exc}") from None
+        return str(exc)
     if remote:
-        raise ShapesError(f"{where}: {remote[0]} is not allowed in shapes: evkg never reaches the network")
+        return f"{remote[0]} is not allowed in shapes: evkg never reaches the network"
     if not pre_bound:
-        return
+        return None
     words = {t.keyword for t in toks if t.kind == "name"}
     for word in ("MINUS", "VALUES"):
         if word in words:
-            raise ShapesError(f"{where}: {word} is not allowed in a query with pre-bound variables (SHACL 5.2.1)")
+            return f"{word} is not allowed in a query with pre-bound variables (SHACL 5.2.1)"
     for i, t in enumerate(toks):
         if t.keyword == "AS" and i + 1 < len(toks) and toks[i + 1].variable in pre_bound:
-            raise ShapesError(
-                f"{where}: AS {toks[i + 1].text} re-binds a pre-bound variable, which SHACL 5.2.1 does not allow"
-            )
+            return f"AS {toks[i + 1].text} re-binds a pre-bound variable, which SHACL 5.2.1 does not allow"
     if "shapesGraph" in {t.variable for t in toks}:
-        raise ShapesError(f"{where}: $shapesGraph is not supported (evkg validates one data graph)")
+        return "$shapesGraph is not supported (evkg validates one data graph)"
     # nested SELECTs must return every pre-bound variable they use
     for g, group in enumerate(groups):
         if group.kind != "wrapper":
@@ -144,12 +156,11 @@ def check_text(text: str, where: str, pre_bound: frozenset[str] = frozenset()) -
         star = any(projection[i] and toks[i].text == "*" for i in inside)
         required = pre_bound - {"currentShape", "shapesGraph"}
         if star:
-            raise ShapesError(
-                f"{where}: a nested SELECT * does not return the pre-bound {_vars(required)}: name them (SHACL 5.2.1)"
-            )
+            return f"a nested SELECT * does not return the pre-bound {_vars(required)}: name them (SHACL 5.2.1)"
         missing = required - projected
         if missing:
-            raise ShapesError(f"{where}: a nested SELECT must return the pre-bound {_vars(missing)} (SHACL 5.2.1)")
+            return f"a nested SELECT must return the pre-bound {_vars(missing)} (SHACL 5.2.1)"
+    return None
 
 
 def _vars(names: set[str]) -> str:
@@ -158,7 +169,7 @@ def _vars(names: set[str]) -> str:
 
 def batchable(text: str) -> bool:
     """Whether the query can validate many focus nodes at once (no modifier mixes their solutions)."""
-    words = {t.keyword for t in tokens(text) if t.kind == "name"}
+    words = {t.keyword for t in _tokens(text) if t.kind == "name"}
     return not (words & (_AGGREGATES | _MODIFIERS))
 
 
@@ -167,7 +178,7 @@ def bind_this(text: str, binder: str = BINDER) -> str:
     ``$this`` (a group inside ``FILTER EXISTS`` counts as the group around the ``EXISTS``, which
     substitutes the outer solution; a ``{ SELECT ... }`` wrapper takes no binder: the subquery's own
     WHERE group does)."""
-    toks = list(tokens(text))
+    toks = list(_tokens(text))
     groups, owner, projection = _groups(toks)
     marked: set[int] = set()
     first = next((g for g, group in enumerate(groups) if group.parent is None), None)
@@ -194,7 +205,7 @@ def expand_prefixes(text: str, where: str) -> str:
     against ``BASE``), so that it can be nested in another query."""
     from urllib.parse import urljoin
 
-    toks = list(tokens(text))
+    toks = list(_tokens(text))
     declared: dict[str, str] = {}
     base: str | None = None
     i = 0
@@ -232,7 +243,7 @@ def substitute(text: str, names: dict[str, str]) -> str:
     """Replace variables (``$PATH``, ``$currentShape``) by SPARQL text, token by token."""
     out = []
     last = 0
-    for t in tokens(text):
+    for t in _tokens(text):
         if t.variable in names:
             out.append(text[last : t.at])
             out.append(names[t.variable])
@@ -246,7 +257,7 @@ def substitution_safe(text: str, names: frozenset[str]) -> bool:
     one is read inside ``BIND (...)``, ``bound(...)`` or a group nested in the WHERE group (pyoxigraph
     leaves it unbound there)."""
     try:
-        toks = list(tokens(text))
+        toks = list(_tokens(text))
         groups, owner, projection = _groups(toks)
     except QuerySyntaxError:
         return False
@@ -274,7 +285,7 @@ def substitution_safe(text: str, names: frozenset[str]) -> bool:
 
 def projects(text: str, name: str) -> bool:
     """Whether the query's outer SELECT names ``?name`` (or is ``SELECT *``)."""
-    toks = list(tokens(text))
+    toks = list(_tokens(text))
     _, _, projection = _groups(toks)
     depth_ok = [i for i, t in enumerate(toks) if projection[i]]
     outer = []
