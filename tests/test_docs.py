@@ -91,7 +91,15 @@ def squash(text: str) -> str:
 def test_the_docs_build_with_no_warnings(site: Path) -> None:
     manifest = json.loads((site / MARKER).read_text(encoding="utf-8"))
     assert manifest["warnings"] == []
-    for page in ("index.html", "ontology.html", "terms.html", "glossaries.html", "graphs.html", "cookbook.html"):
+    for page in (
+        "index.html",
+        "ontology.html",
+        "terms.html",
+        "glossaries.html",
+        "graphs.html",
+        "sources.html",
+        "cookbook.html",
+    ):
         assert page in manifest["pages"]
     assert check_links(site) == []
     assert check_html(site) == []
@@ -162,6 +170,25 @@ def test_named_graphs_page_lists_every_graph_file_with_its_provenance(site: Path
         assert "derived from" in shown and "licence" in shown
         derived = kg.prefixes.curie(str(row.derivedFrom)) or str(row.derivedFrom)
         assert derived in shown
+
+
+def test_sources_page_shows_every_source_with_its_archived_copy_and_what_was_verified(site: Path, kg) -> None:
+    """Does the docs site have the table of `evkg sources`, with each archived text beside it?"""
+    from evkg.quality.pipeline import audit_sources
+
+    rows = text_by_id(site / "sources.html")
+    page = (site / "sources.html").read_text(encoding="utf-8")
+    for a in audit_sources(kg):
+        anchor = kg.prefixes.curie(a.source.graph).replace(":", "-").replace("/", "-")
+        shown = rows[anchor]
+        verified, total = a.quotes_tally
+        if total:
+            assert f"{verified}/{total}" in shown
+        if a.source.path is not None:
+            assert (site / "sources" / a.source.file).read_bytes() == a.source.path.read_bytes()
+            assert f'href="sources/{a.source.file}"' in page
+    assert "every quote, identifier, date and number found" in page
+    assert 'href="sources.html"' in (site / "index.html").read_text(encoding="utf-8")
 
 
 def test_cookbook_shows_every_query_with_its_question_and_a_real_answer(site: Path, kg) -> None:

@@ -238,3 +238,33 @@ PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
     (folder / "misev2023.json").write_bytes(raw + b" ")
     [a] = truth.audit(evkg.load(root))
     assert "archive-checksum" in {p.check for p in a.problems}
+
+
+# --- evkg sources ------------------------------------------------------------------------------------------
+def test_evkg_sources_lists_every_source_with_its_page_copy_date_grade_and_tallies(run_evkg) -> None:
+    """Which sources is the graph read from, when, and was everything found in their archived texts?"""
+    result = run_evkg("sources", "--format", "json")
+    assert result.returncode == 0, result.stderr[-2000:]
+    rows = {r["graph"].rsplit("/", 1)[-1]: r for r in json.loads(result.stdout)}
+    release = rows["jsrm-press-release-2025-08-28"]
+    assert release["page"] == "https://news.livedoor.com/pr_article/detail/29461918"
+    assert release["archive"] == "graph/_sources/jsrm-press-release-2025-08-28.ja.txt"
+    assert release["retrievedOn"] == "2026-12-04" and release["grade"].endswith("primarySource")
+    assert release["quotes"] == [34, 34] and release["problems"] == 0
+    assert rows["welsh-site-config"]["identifiers"] == [1, 1]
+    assert rows["wikipedia-journal-of-extracellular-vesicles"]["license"].endswith("/by-sa/4.0/")
+    assert rows["jsrm-press-release-2025-08-28-en"]["grade"].endswith("curatorsWork")
+    assert all(r["quotes"][0] == r["quotes"][1] and r["identifiers"][0] == r["identifiers"][1] for r in rows.values())
+    table = run_evkg("sources", "--wide")
+    assert table.returncode == 0
+    assert "graph:jsrm-press-release-2025-08-28" in table.stdout and "34/34" in table.stdout
+    assert "every quote, identifier, date and number found" in table.stdout
+
+
+def test_evkg_sources_fails_when_a_source_does_not_hold(run_evkg, tmp_path: Path) -> None:
+    root = _data_copy(tmp_path, ["hina-page-43268"])
+    archive = root / "graph" / "_sources" / "hina-page-43268.ja.txt"
+    archive.write_text(archive.read_text(encoding="utf-8").replace("治療", "製造"), encoding="utf-8")
+    result = run_evkg("sources", "--data", str(root), "--wide")
+    assert result.returncode == 1
+    assert "1 graph with problems" in result.stdout and "Traceback" not in result.stderr

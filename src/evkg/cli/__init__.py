@@ -82,6 +82,7 @@ from evkg.cli import link  # noqa: E402, F401
 from evkg.cli import query  # noqa: E402, F401
 from evkg.cli import load  # noqa: E402, F401
 from evkg.cli import validate  # noqa: E402, F401
+from evkg.cli import sources  # noqa: E402, F401
 from evkg.cli import reason  # noqa: E402, F401
 from evkg.cli import check  # noqa: E402, F401
 from evkg.cli import docs  # noqa: E402, F401

@@ -178,6 +178,9 @@ def build_docs(kg: Any, out: str | os.PathLike[str]) -> DocsResult:
     result.warnings += glossary.scheme_warnings(schemes)
     graphs = provenance.named_graphs(kg, helpers(kg))
     result.warnings += provenance.graph_warnings(graphs)
+    audits = provenance.source_audits(kg)
+    source_rows = provenance.source_rows(audits, kg)
+    result.warnings += provenance.source_warnings(audits)
     examples = cookbook.examples(kg)
     result.warnings += cookbook.example_warnings(examples)
     dot_sources = diagrams.sources(onto_graph, kg.rdflib_graph(), prefixes, result.warnings)
@@ -224,6 +227,15 @@ def build_docs(kg: Any, out: str | os.PathLike[str]) -> DocsResult:
         ),
         "glossaries.html": ("glossaries.html", {"title": "Glossaries and controlled vocabularies", "schemes": schemes}),
         "graphs.html": ("graphs.html", {"title": "Named graphs and their provenance", "graphs": graphs}),
+        "sources.html": (
+            "sources.html",
+            {
+                "title": "Sources, their archived copies and what was verified",
+                "rows": source_rows,
+                "failing": sum(1 for r in source_rows if r["problems"]),
+                "verified_total": provenance.verified_total(source_rows),
+            },
+        ),
         "cookbook.html": ("cookbook.html", {"title": "Query cookbook", "examples": examples}),
     }
     for s in schemes:
@@ -236,6 +248,7 @@ def build_docs(kg: Any, out: str | os.PathLike[str]) -> DocsResult:
             (tmp / name).write_text(html, encoding="utf-8")
         nav = env.get_template("pylode_nav.html").render().strip()
         (tmp / "ontology.html").write_text(pylode_page.replace("<body>", "<body>" + nav, 1), encoding="utf-8")
+        provenance.copy_archives(audits, tmp / provenance.ARCHIVES)
         css = (Path(__file__).parent / "static" / "style.css").read_bytes()
         (tmp / "style.css").write_bytes(css)
         drawn = diagrams.write(dot_sources, tmp / "img")

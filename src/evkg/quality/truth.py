@@ -153,6 +153,32 @@ class SourceAudit:
         """Nothing the graph states is unbacked, and its archived copy is sound."""
         return not self.problems
 
+    def summary(self, root: Path | None = None) -> dict[str, Any]:
+        """One row of ``evkg sources`` (and of the docs site's table): the source and its tallies.
+
+        ``archive`` is the archived copy's file relative to the data folder ``root`` when inside it.
+        """
+        s = self.source
+        return {
+            "graph": s.graph,
+            "label": {lang: s.labels[lang] for lang in sorted(s.labels)},
+            "kind": s.kind,
+            "grade": s.grade,
+            "page": s.page(),
+            "archive": _archive_name(s, root) if s.path is not None else None,
+            "retrievedFrom": s.retrieved_from,
+            "retrievedOn": s.retrieved_on,
+            "storedCopyDate": s.stored_on,
+            "extent": s.extent,
+            "language": s.language,
+            "license": s.copy_license,
+            "rights": dict(sorted(s.copy_rights.items())),
+            "quotes": list(self.quotes_tally),
+            "identifiers": list(self.identifiers_tally),
+            "datesAndNumbers": list(self.dated_tally),
+            "problems": len(self.problems),
+        }
+
 
 # --- reading the graph -------------------------------------------------------------------------------------
 def _query(name: str) -> str:
