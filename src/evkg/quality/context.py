@@ -88,7 +88,7 @@ class Context:
         seconds: what each step took, by step name.
         source_triples: the data as written (literals untouched), for the reference engine, when the
             store may have rewritten literals and cannot give them back; None: the store's union.
-        rewritten: whether the store rewrote literals of the data (None: ask the store's loader).
+        rewritten: the predicates of the literals the store rewrote (empty: none; None: ask the store's loader).
         archive_folders: where else than the data folder's ``graph/_sources/`` archived copies are looked for
             (``_sources/`` beside each curator file validated with the graph).
     """
@@ -100,7 +100,7 @@ class Context:
     triples: int = 0
     seconds: dict[str, Any] = field(default_factory=dict)
     source_triples: Callable[[], Iterable[tuple[Any, Any, Any]]] | None = None
-    rewritten: bool | None = None
+    rewritten: frozenset[str] | None = None
     archive_folders: tuple[Path, ...] = ()
 
     @functools.cached_property

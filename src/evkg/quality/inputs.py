@@ -109,7 +109,7 @@ class DataFiles:
 
     store: ox.Store
     paths: list[Path]
-    rewritten: bool  # the store changed some literal's lexical form or datatype
+    rewritten: frozenset[str]  # predicates of the literals whose lexical form or datatype the store changed
 
     def triples(self) -> Iterator[tuple[Node, Node, Node]]:
         """The files' triples as written (parsed again: nothing rewritten), as rdflib terms."""
@@ -128,7 +128,7 @@ def load_data_files(paths: Sequence[Path]) -> DataFiles:
     literals as written can use :meth:`DataFiles.triples` instead.
     """
     store = ox.Store()
-    typed: set[ox.Literal] = set()
+    typed: dict[ox.Literal, set[str]] = {}
     for path in paths:
         if not path.is_file():
             raise UsageError(f"{layout.display_path(path)}: no such file")
@@ -137,7 +137,7 @@ def load_data_files(paths: Sequence[Path]) -> DataFiles:
         def quads(path: Path = path, graph: ox.NamedNode = graph) -> Iterator[ox.Quad]:
             for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri()):
                 if isinstance(q.object, ox.Literal) and not q.object.language and q.object.datatype.value != _STRING:
-                    typed.add(q.object)
+                    typed.setdefault(q.object, set()).add(q.predicate.value)
                 yield ox.Quad(q.subject, q.predicate, q.object, graph)
 
         try:
@@ -146,22 +146,23 @@ def load_data_files(paths: Sequence[Path]) -> DataFiles:
             raise syntax_error(path, exc) from None
         except OSError as exc:
             raise EvkgError(f"{layout.display_path(path)}: cannot read ({exc.strerror or exc})") from None
-    return DataFiles(store, list(paths), _any_rewritten(typed))
+    rewritten = _rewritten(set(typed))
+    return DataFiles(store, list(paths), frozenset(p for lit in rewritten for p in typed[lit]))
 
 
 _STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
-def _any_rewritten(literals: set[ox.Literal]) -> bool:
-    """Whether a store would read any of ``literals`` back otherwise (one bulk round trip)."""
+def _rewritten(literals: set[ox.Literal]) -> set[ox.Literal]:
+    """Those of ``literals`` a store reads back otherwise (one bulk round trip)."""
     if not literals:
-        return False
+        return set()
     scratch = ox.Store()
     p = ox.NamedNode("urn:evkg:literal")
     ordered = list(literals)
     scratch.extend(ox.Quad(ox.NamedNode(f"urn:evkg:{i}"), p, lit) for i, lit in enumerate(ordered))
     back = {q.subject.value: q.object for q in scratch.quads_for_pattern(None, p, None)}
-    return any(back.get(f"urn:evkg:{i}") != lit for i, lit in enumerate(ordered))
+    return {lit for i, lit in enumerate(ordered) if back.get(f"urn:evkg:{i}") != lit}
 
 
 def union_triples(store: ox.Store) -> Iterator[tuple[Node, Node, Node]]:

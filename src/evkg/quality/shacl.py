@@ -66,14 +66,25 @@ class ShaclEngine(Protocol):
     def validate(self, ctx: Context, focus: Sequence[str] | None = None) -> ShaclRun: ...
 
 
-def rewritten_literals(ctx: Context) -> bool:
-    """Whether the store holds literals it rewrote (``"5"^^xsd:int`` read back as ``xsd:integer``)."""
+def rewritten_predicates(ctx: Context) -> frozenset[str] | None:
+    """The predicates of literals the store rewrote (``"5"^^xsd:int`` read back as ``xsd:integer``):
+    empty when none were, None when some were but the loader does not say where."""
     if ctx.rewritten is not None:
-        return ctx.rewritten
-    written = getattr(ctx.kg, "literals", None)
+        return frozenset(ctx.rewritten)
+    written = getattr(ctx.kg.engine, "literals", None)
     if written is None:
-        written = getattr(ctx.kg.engine, "literals", None)
-    return bool(written)
+        written = getattr(ctx.kg, "literals", None)
+    if not written:
+        return frozenset()
+    if hasattr(written, "predicates"):
+        return frozenset(str(getattr(p, "value", p)) for p in written.predicates())
+    return None
+
+
+def rewritten_literals(ctx: Context) -> bool:
+    """Whether the store holds literals it rewrote."""
+    found = rewritten_predicates(ctx)
+    return found is None or bool(found)
 
 
 class CompiledEngine:
@@ -84,9 +95,13 @@ class CompiledEngine:
 
     def validate(self, ctx: Context, focus: Sequence[str] | None = None) -> ShaclRun:
         program = shacl_compiled.compile_shapes(ctx.shapes, ctx.schema)
-        if rewritten_literals(ctx):
+        rewritten = rewritten_predicates(ctx)
+        if rewritten is None or rewritten:
             for shape in program.sensitive:
-                program.fallback.setdefault(shape, "it reads literals as written, and the store rewrote some")
+                reads = program.reads.get(shape)
+                if rewritten is None or reads is None or reads & rewritten:
+                    why = "it reads literals as written, and the store rewrote literals it reads"
+                    program.fallback.setdefault(shape, why)
         if focus is not None and program.fallback:
             shape, why = next(iter(program.fallback.items()))
             raise shacl_compiled.Unsupported(f"{shape}: {why}")

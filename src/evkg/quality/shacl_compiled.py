@@ -289,6 +289,7 @@ class Compiler:
         self.schema = schema
         self.components = _component_parameters(shapes)
         self.reads_literals = False  # set while compiling a shape that reads lexical forms or datatypes
+        self.reads: set[str] | None = set()  # the predicates a shape reads (None: any, e.g. ?s ?p ?o)
         self._regex_ok: dict[tuple[str, str], bool] = {}
 
     # --- helpers ---
@@ -323,6 +324,7 @@ class Compiler:
         g = self.g
         if isinstance(path, URIRef):
             props = sorted(self.schema.subprops(str(path)))
+            self.read(props)
             return f"<{props[0]}>" if len(props) == 1 else "(" + "|".join(f"<{p}>" for p in props) + ")"
         if not isinstance(path, BNode):
             raise Unsupported(f"{path!r} is not a SHACL path")
@@ -346,10 +348,18 @@ class Compiler:
                 return f"({self.path_text(inner, depth + 1)}){mod}"
         raise Unsupported(f"{path} is not a SHACL path")
 
+    def read(self, predicates: Iterable[str] | None) -> None:
+        """Record predicates the shape being compiled reads (None: any predicate)."""
+        if predicates is None:
+            self.reads = None
+        elif self.reads is not None:
+            self.reads.update(predicates)
+
     def values_of(self, subject: str, path: Node, var: str) -> str:
         """A pattern binding ``var`` to the values of ``path`` for ``subject``."""
         if isinstance(path, URIRef):
             props = self.schema.subprops(str(path))
+            self.read(props)
             if len(props) == 1:
                 return f"{subject} <{path}> {var} ."
             pv = fresh("p")
@@ -675,6 +685,7 @@ class Compiler:
         return sorted(allowed)
 
     def closed_ok(self, shape: Node, var: str) -> str:
+        self.read(None)
         p, o = fresh("p"), fresh()
         allowed = self.closed_allowed(shape)
         test = f"FILTER ({p} NOT IN ({', '.join(f'<{a}>' for a in allowed)}))" if allowed else ""
@@ -797,6 +808,7 @@ class Program:
     schema: Schema = field(default_factory=Schema)
     fallback: dict[Node, str] = field(default_factory=dict)  # targeted shape -> why it is not compiled
     sensitive: set[Node] = field(default_factory=set)  # targeted shapes that read literals as written
+    reads: dict[Node, frozenset[str] | None] = field(default_factory=dict)  # their predicates (None: any)
 
 
 def targeted_shapes(shapes: Graph) -> list[Node]:
@@ -823,7 +835,7 @@ def compile_shapes(shapes: Graph, schema: Schema) -> Program:
     for shape in targeted_shapes(shapes):
         if _is_true(shapes, shape, SH.deactivated):
             continue
-        comp.reads_literals = False
+        comp.reads_literals, comp.reads = False, set()
         try:
             target = comp.targets(shape)
             if not target:
@@ -847,6 +859,7 @@ def compile_shapes(shapes: Graph, schema: Schema) -> Program:
         program.checks += checks
         if comp.reads_literals:
             program.sensitive.add(shape)
+            program.reads[shape] = None if comp.reads is None else frozenset(comp.reads)
     program.seconds = time.perf_counter() - started
     return program
 
@@ -925,6 +938,7 @@ def shape_checks(
             add(component, f"FILTER (!({expr}))", False, value_is_focus=not has_value)
         pairs("?this", "", True)
         if _is_true(g, shape, SH.closed):
+            comp.read(None)
             allowed = comp.closed_allowed(shape)
             test = f"FILTER (?path NOT IN ({', '.join(f'<{a}>' for a in allowed)}))" if allowed else ""
             add(SH.ClosedConstraintComponent, f"?this ?path ?value {test}", True, " ?path")
@@ -977,6 +991,7 @@ def shape_checks(
             too_many = comp.at_least("?this", path, qmax + 1, qualified)
             add(SH.QualifiedMaxCountConstraintComponent, f"FILTER ({too_many})", False)
     if _is_true(g, shape, SH.closed):
+        comp.read(None)
         allowed = comp.closed_allowed(shape)
         test = f"FILTER (?path NOT IN ({', '.join(f'<{a}>' for a in allowed)}))" if allowed else ""
         closed = f"{comp.values_of('?this', path, '?_cv')} ?_cv ?path ?value {test}"
@@ -1039,6 +1054,7 @@ def sparql_checks(
                 raise Unsupported(f"{shape}: $currentShape of a blank node shape")
             text = shacl_sparql.substitute(text, {"currentShape": f"<{shape}>"})
         query = comp.sparql(text, where)
+        comp.read(shacl_sparql.predicates_read(query))
         per_node = not shacl_sparql.batchable(query)
         if not per_node and not shacl_sparql.projects(query, "this"):
             per_node = True

@@ -283,6 +283,37 @@ def substitution_safe(text: str, names: frozenset[str]) -> bool:
     return True
 
 
+def predicates_read(text: str) -> set[str] | None:
+    """The IRIs a query can read as predicates: every IRI it names (a superset), or None when a
+    variable stands in a predicate position (``?s ?p ?o``: any predicate)."""
+    toks = list(_tokens(text))
+    try:
+        projection = _groups(toks)[2]
+    except QuerySyntaxError:
+        return None
+    terms = ("var", "iri", "pname", "bnode", "string", "number")
+    for i in range(1, len(toks) - 1):
+        if projection[i] or projection[i - 1]:
+            continue
+        if toks[i].kind == "var" and toks[i - 1].kind in terms and toks[i + 1].kind in terms:
+            if toks[i - 1].kind in ("var", "iri", "pname", "bnode") and not _in_expression(toks, i):
+                return None
+    return {t.text[1:-1] for t in toks if t.kind == "iri"}
+
+
+def _in_expression(toks: list[Token], i: int) -> bool:
+    """Whether token ``i`` sits inside parentheses (an expression, not a triple pattern)."""
+    depth = 0
+    for t in toks[:i]:
+        if t.text == "(":
+            depth += 1
+        elif t.text == ")":
+            depth -= 1
+        elif t.text in ("{", "}"):
+            depth = 0
+    return depth > 0
+
+
 def projects(text: str, name: str) -> bool:
     """Whether the query's outer SELECT names ``?name`` (or is ``SELECT *``)."""
     toks = list(_tokens(text))
@@ -302,6 +333,7 @@ __all__ = [
     "bind_this",
     "check_text",
     "expand_prefixes",
+    "predicates_read",
     "prefix_block",
     "projects",
     "substitute",
