@@ -123,7 +123,10 @@ def test_rdflib_views_hold_the_same_statements(fixture_kg) -> None:
 def test_the_store_is_a_real_pyoxigraph_store(fixture_kg) -> None:
     """Can a user reach the embedded pyoxigraph Store directly?"""
     assert isinstance(fixture_kg.store, ox.Store)
-    assert len(fixture_kg.store) == fixture_kg.stats().quads
+    stats = fixture_kg.stats()
+    # the named graphs' statements, plus their union (a set) as the default graph
+    assert len(fixture_kg.store) == stats.quads + stats.triples
+    assert sum(1 for _ in fixture_kg.store.quads_for_pattern(None, None, None, ox.DefaultGraph())) == stats.triples
 
 
 @pytest.mark.parametrize("name", ["ontology.ttl"])

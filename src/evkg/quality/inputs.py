@@ -19,7 +19,13 @@ from rdflib.term import Node
 from evkg.data import layout
 from evkg.data.prefixes import Prefixes
 from evkg.errors import EvkgError, UsageError
-from evkg.rdf.parse import SourceFile, load_file, syntax_error  # evkg.load is also a function: import names
+from evkg.rdf.parse import (
+    SourceFile,
+    fill_union,
+    holds_union,
+    load_file,
+    syntax_error,
+)  # evkg.load is also a function: import names
 
 
 # --- inputs ---------------------------------------------------------------------------------------------
@@ -76,7 +82,9 @@ def curator_graph_iri(data: layout.DataDir, prefixes: Prefixes, path: Path) -> s
 
 
 def add_files(store: ox.Store, data: layout.DataDir, prefixes: Prefixes, files: Sequence[Path]) -> list[str]:
-    """Load curator files into ``store``, each into its named graph (replacing what was there)."""
+    """Load curator files into ``store``, each into its named graph (replacing what was there); a
+    default graph holding the union of the named graphs (:func:`evkg.rdf.parse.fill_union`) is rebuilt."""
+    union = holds_union(store)
     graphs = []
     for path in files:
         if not path.is_file():
@@ -90,6 +98,8 @@ def add_files(store: ox.Store, data: layout.DataDir, prefixes: Prefixes, files: 
         store.extend(scratch.quads_for_pattern(None, None, None, target))
         store.add_graph(target)
         graphs.append(iri)
+    if union and graphs:
+        fill_union(store, rebuild=True)
     return graphs
 
 
@@ -169,8 +179,9 @@ def union_triples(store: ox.Store) -> Iterator[tuple[Node, Node, Node]]:
     """Every triple of every named graph of ``store`` as rdflib terms (repeats across graphs included)."""
     from evkg.rdf.terms import to_rdflib
 
-    for q in store.quads_for_pattern(None, None, None):
-        yield (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
+    for graph in store.named_graphs():
+        for q in store.quads_for_pattern(None, None, None, graph):
+            yield (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
 
 
 def union_graph(store: ox.Store, prefixes: Prefixes, extra: Iterable[Iterable[Node]] = ()) -> Graph:

@@ -1,4 +1,4 @@
-"""The query engine protocol, and the embedded engine: a pyoxigraph store queried with the union as default graph.
+"""The query engine protocol, and the embedded engine: a pyoxigraph store whose default graph is the union.
 
 :class:`Engine` is what the rest of evkg needs from a query engine: run a SPARQL query with
 parameters bound as RDF terms, and list every quad. :class:`OxigraphEngine` is the embedded one.
@@ -24,6 +24,7 @@ import pyoxigraph as ox
 from evkg.data.prefixes import Prefixes
 from evkg.errors import EvkgError, QuerySyntaxError, UsageError, explain_sparql
 from evkg.query.lexer import network_clauses
+from evkg.rdf.parse import holds_union
 from evkg.rdf.terms import OxTerm
 
 log = logging.getLogger(__name__)
@@ -52,7 +53,10 @@ class Engine(Protocol):
 
 
 class OxigraphEngine:
-    """The embedded engine: a :class:`pyoxigraph.Store` queried with the union as default graph."""
+    """The embedded engine: a :class:`pyoxigraph.Store` queried with the union of its named graphs as
+    default graph, a set: the store's default graph when it holds the union (stores built by evkg's
+    loader, :func:`evkg.rdf.parse.fill_union`), else pyoxigraph's ``use_default_graph_as_union``
+    (which repeats a triple once per graph that states it)."""
 
     name = "oxigraph"
 
@@ -71,12 +75,13 @@ class OxigraphEngine:
             check_query(query)
             needs_prefixes = False  # first try the text alone
         substitutions = {self._variable(k): v for k, v in bindings.items()} if bindings else None
+        union = not holds_union(self.store)  # a store not built by evkg's loader: pyoxigraph's (bag) union
         started = time.perf_counter()
         try:
             try:
                 result = self.store.query(
                     query,
-                    use_default_graph_as_union=True,
+                    use_default_graph_as_union=union,
                     substitutions=substitutions,
                     prefixes=self._prefix_map if needs_prefixes else None,
                 )
@@ -85,7 +90,7 @@ class OxigraphEngine:
                     raise
                 needs_prefixes = True  # a prefix of the registry that the text does not declare
                 result = self.store.query(
-                    query, use_default_graph_as_union=True, substitutions=substitutions, prefixes=self._prefix_map
+                    query, use_default_graph_as_union=union, substitutions=substitutions, prefixes=self._prefix_map
                 )
         except SyntaxError as exc:
             raise query_syntax_error(exc, query, self._prefix_map or ()) from None
@@ -110,7 +115,9 @@ class OxigraphEngine:
         return variable
 
     def quads(self) -> Iterator[ox.Quad]:
-        return iter(self.store)
+        """Every statement of every named graph (not the default graph: it repeats them as a union)."""
+        for graph in self.store.named_graphs():
+            yield from self.store.quads_for_pattern(None, None, None, graph)
 
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))

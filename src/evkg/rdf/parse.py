@@ -12,7 +12,13 @@ Which file goes into which named graph (IRIs from the ``graph:`` namespace of th
 ==================================  ============================================================
 
 Each file is parsed by pyoxigraph straight into the store, with the graph's IRI as base IRI (so
-``<>`` in a graph file names its own graph). A syntax error raises :class:`SourceSyntaxError`
+``<>`` in a graph file names its own graph).
+
+The store's **default graph holds the union of the named graphs as a set**: every triple once,
+however many sources state it (:func:`fill_union`; the bulk loader writes it in the same pass).
+Queries see the union with set semantics (a triple stated by four sources is one row, ``COUNT(*)``
+equals ``evkg stats``), ``GRAPH ?g`` still sees each source's statements, and exports skip the
+default graph (docs/decisions/0016-serving-speed-and-set-semantics.md). A syntax error raises :class:`SourceSyntaxError`
 (``FILE:LINE:COL: message``). :class:`Manifest` records a SHA-256 per source file so that a
 persisted store knows whether it is stale.
 """
@@ -36,8 +42,8 @@ from evkg.errors import EvkgError, SourceSyntaxError
 from evkg.version import __version__
 
 #: Bump when the mapping from files to named graphs or the parse options change: persisted stores
-#: built with another value are rebuilt.
-LOADER_VERSION = 1
+#: built with another value are rebuilt. 2: the default graph holds the union of the named graphs.
+LOADER_VERSION = 2
 
 _OX_LOCATION = re.compile(r"^Parser error (?:at|between) [^:]*: ")
 
@@ -175,6 +181,7 @@ def bulk_load_files(store: ox.Store, files: list[SourceFile], *, chunk: int = BU
             graph = ox.NamedNode(source.graph)
             for q in ox.parse(path=str(source.path), format=ox.RdfFormat.TURTLE, base_iri=source.graph):
                 yield ox.Quad(q.subject, q.predicate, q.object, graph)
+                yield ox.Quad(q.subject, q.predicate, q.object)  # the union (a set: the store keeps it once)
 
     stream = quads()
     taken = [chunk]
@@ -197,6 +204,34 @@ def bulk_load_files(store: ox.Store, files: list[SourceFile], *, chunk: int = BU
         raise EvkgError(f"{display_path(path)}: cannot read ({exc.strerror or exc})") from None
     for source in files:
         store.add_graph(ox.NamedNode(source.graph))  # an empty file is still a (named, empty) graph
+
+
+_UNION = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+def fill_union(store: ox.Store, *, rebuild: bool = False) -> None:
+    """Make the default graph of ``store`` the union of its named graphs (each triple once).
+
+    With ``rebuild`` the default graph is emptied first (after a named graph was replaced or removed).
+    """
+    if rebuild:
+        store.clear_graph(ox.DefaultGraph())
+    store.update(_UNION)
+
+
+def holds_union(store: ox.Store) -> bool:
+    """Whether the default graph of ``store`` holds the union of its named graphs (stores built by
+    evkg's loader do; evkg puts no statement of its own in the default graph). Query it without
+    ``use_default_graph_as_union``, which would add every named graph's statements to it again.
+
+    Told from its first triple, which a named graph states too (a store with statements of its own
+    in the default graph, built by other means, is not taken for one): two index look-ups.
+    """
+    first = next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None)
+    if first is None:
+        return False
+    stated = store.quads_for_pattern(first.subject, first.predicate, first.object)
+    return any(not isinstance(q.graph_name, ox.DefaultGraph) for q in stated)
 
 
 def ontology_version(data: DataDir) -> str | None:

@@ -47,6 +47,7 @@ from rdflib.store import Store as RdflibStore
 
 from evkg.data.prefixes import Prefixes, language_mapped_properties
 from evkg.errors import EvkgError, UsageError
+from evkg.rdf.parse import holds_union
 from evkg.rdf.terms import to_rdflib
 
 
@@ -143,7 +144,9 @@ def write_canonical_lines(store: ox.Store, out: BinaryIO, *, union: bool) -> boo
     """
     runs: list[bytes] = []  # each one graph's sorted lines, "\n"-separated
     blank: list[bytes] = []
-    graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [ox.DefaultGraph(), *store.named_graphs()]
+    graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = list(store.named_graphs())
+    if not holds_union(store):  # else the default graph repeats the named graphs' statements
+        graphs.insert(0, ox.DefaultGraph())
     for graph in graphs:
         if isinstance(graph, ox.BlankNode):
             return False

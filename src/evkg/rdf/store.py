@@ -22,7 +22,7 @@ from evkg.atomic import replace_dir
 from evkg.data.layout import DataDir, display_path
 from evkg.data.prefixes import Prefixes
 from evkg.errors import OutputError
-from evkg.rdf.parse import Manifest, bulk_load_files, load_files, source_files
+from evkg.rdf.parse import Manifest, bulk_load_files, fill_union, load_files, source_files
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +47,7 @@ def build_memory_store(data: DataDir, prefixes: Prefixes) -> OpenedStore:
     manifest = Manifest.of(data, files)
     store = ox.Store()
     load_files(store, files)
+    fill_union(store)
     return OpenedStore(store, manifest, parsed=True)
 
 

@@ -26,6 +26,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from evkg.rdf.parse import holds_union
 from evkg.serve.guard import QueryPlan, Refusal, inspect_query
 from evkg.serve.negotiation import HeaderTooLarge, negotiate
 
@@ -295,6 +296,17 @@ def graph_body(triples: Sequence[ox.Triple], media_type: str, prefixes: Any) -> 
     return serialize([ox.Quad(t.subject, t.predicate, t.object) for t in triples], media_type, prefixes)
 
 
+_unions: dict[int, bool] = {}
+
+
+def _holds_union(store: ox.Store) -> bool:
+    """:func:`evkg.rdf.parse.holds_union`, once per store (a worker's store is read-only)."""
+    known = _unions.get(id(store))
+    if known is None:
+        known = _unions[id(store)] = holds_union(store)
+    return known
+
+
 #: Checked queries remembered by one worker (the same queries come back: examples, dashboards).
 PLAN_CACHE = 1024
 _plans: dict[tuple[str, tuple[str, ...], tuple[str, ...]], QueryPlan] = {}
@@ -338,9 +350,11 @@ def _offers(kind: str) -> str:
     return "offered: " + ", ".join(GRAPH_TYPES)
 
 
-def _dataset(plan: QueryPlan) -> dict[str, Any]:
+def _dataset(plan: QueryPlan, union: bool) -> dict[str, Any]:
+    """The dataset of a query: the store's default graph, which holds the union of the named graphs
+    as a set (``union``), else pyoxigraph's union; or the graphs the query or the request names."""
     if not plan.explicit_dataset:
-        return {"use_default_graph_as_union": True}
+        return {} if union else {"use_default_graph_as_union": True}
     return {
         "default_graph": [ox.NamedNode(g) for g in plan.default_graphs],
         "named_graphs": [ox.NamedNode(g) for g in plan.named_graphs],
@@ -353,7 +367,7 @@ def _evaluate(
     try:
         registry = prefixes.mapping
         needed = {p: registry[p] for p in plan.undeclared if p in registry}  # a small map parses faster
-        result = store.query(job.query, prefixes=needed or None, **_dataset(plan))
+        result = store.query(job.query, prefixes=needed or None, **_dataset(plan, _holds_union(store)))
         wire = JSON if media_type == HTML and kind != "graph" else media_type
         if kind == "boolean":
             assert isinstance(result, ox.QueryBoolean)

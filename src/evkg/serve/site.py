@@ -28,6 +28,7 @@ from rdflib.namespace import RDF
 from evkg.data import identifiers
 from evkg.data.layout import DataDir
 from evkg.data.prefixes import Prefixes
+from evkg.rdf.parse import holds_union
 from evkg.serve import svg
 from evkg.serve.search import SearchIndex
 
@@ -228,12 +229,13 @@ class Site:
             (str(i["kind"]), {str(prefixes.expand(c)) for c in i["classes"]}) for i in self.config["index"]
         ]
         self._graph_set = set(self.graphs)
+        self._bag_union = not holds_union(store)  # evkg's stores hold the union (a set) as default graph
         self._load()
 
     def _select(self, name: str, **bindings: ox.NamedNode | ox.Literal) -> ox.QuerySolutions:
         result = self.store.query(
             query_text(name),
-            use_default_graph_as_union=True,
+            use_default_graph_as_union=self._bag_union,
             substitutions={ox.Variable(k): v for k, v in bindings.items()} or None,
         )
         assert isinstance(result, ox.QuerySolutions)
@@ -357,12 +359,14 @@ class Site:
         while stack:
             subject = stack.pop()
             for quad in self.store.quads_for_pattern(subject, None, None, None):
+                if isinstance(quad.graph_name, ox.DefaultGraph):
+                    continue  # the union repeats what the named graphs state
                 out.append(quad)
                 if isinstance(quad.object, ox.BlankNode) and quad.object not in seen:
                     seen.add(quad.object)
                     stack.append(quad.object)
         for quad in self.store.quads_for_pattern(None, None, node, None):
-            if isinstance(quad.subject, ox.NamedNode):
+            if isinstance(quad.subject, ox.NamedNode) and not isinstance(quad.graph_name, ox.DefaultGraph):
                 out.append(quad)
         return out
 
@@ -416,6 +420,8 @@ class Site:
     def _groups(self, subject: ox.NamedNode | ox.BlankNode, lang: str, depth: int = 0) -> list[Group]:
         values: dict[str, dict[str, tuple[Any, list[str]]]] = defaultdict(dict)
         for quad in self.store.quads_for_pattern(subject, None, None, None):
+            if isinstance(quad.graph_name, ox.DefaultGraph):
+                continue  # the union repeats what the named graphs state
             graph = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
             slot = values[quad.predicate.value].setdefault(str(quad.object), (quad.object, []))
             if graph:
@@ -434,7 +440,7 @@ class Site:
     def _incoming(self, iri: str, lang: str) -> list[Group]:
         subjects: dict[str, dict[str, list[str]]] = defaultdict(dict)
         for quad in self.store.quads_for_pattern(None, None, ox.NamedNode(iri), None):
-            if not isinstance(quad.subject, ox.NamedNode):
+            if not isinstance(quad.subject, ox.NamedNode) or isinstance(quad.graph_name, ox.DefaultGraph):
                 continue
             graph = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
             subjects[quad.predicate.value].setdefault(quad.subject.value, []).append(graph)
