@@ -101,9 +101,11 @@ def missing(conclusion: Iterable[Triple], graph: set[Triple]) -> list[Triple]:
         if i == len(open_triples):
             return True
         pattern = open_triples[i]
-        candidates = by_predicate.get(binding.get(pattern[1], pattern[1]), []) if not isinstance(
-            pattern[1], BNode
-        ) or pattern[1] in binding else list(graph)
+        candidates = (
+            by_predicate.get(binding.get(pattern[1], pattern[1]), [])
+            if not isinstance(pattern[1], BNode) or pattern[1] in binding
+            else list(graph)
+        )
         for triple in candidates:
             new = dict(binding)
             if all(_bind(want, have, new) for want, have in zip(pattern, triple, strict=True)) and extend(i + 1, new):

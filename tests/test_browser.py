@@ -28,6 +28,18 @@ LAUNCH_ARGS = [
     "--no-first-run",
     "--disable-dev-shm-usage",
 ]
+#: With EVKG_UPDATE_SCREENSHOTS=1 the screenshots are also written to docs/img/ (the README shows them).
+DOCS_IMG = Path(__file__).resolve().parents[1] / "docs" / "img"
+
+
+def _shot(page, name: str, full_page: bool = False) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=full_page)
+    if os.environ.get("EVKG_UPDATE_SCREENSHOTS") == "1":
+        DOCS_IMG.mkdir(exist_ok=True)
+        shutil.copyfile(ARTIFACTS / name, DOCS_IMG / name)
+
+
 MOU_JA = "日本再生医療学会と国際細胞外小胞学会の覚書（2025年）"
 MOU_EN = "Memorandum of understanding between JSRM and ISEV (2025)"
 
@@ -88,7 +100,7 @@ def test_a_reader_finds_the_mou_in_japanese_and_reads_it_in_english(server: Serv
         page.goto(server.url + "/")
         expect(page.locator("html")).to_have_attribute("lang", "ja")
         expect(page.locator("h1")).to_contain_text("細胞外小胞")
-        page.screenshot(path=str(ARTIFACTS / "browser-1-home-ja.png"))
+        _shot(page, "browser-1-home-ja.png")
 
         # 2. search in Japanese
         page.fill("#home-search", "覚書")
@@ -96,7 +108,7 @@ def test_a_reader_finds_the_mou_in_japanese_and_reads_it_in_english(server: Serv
         page.wait_for_url("**/search?q=*")
         hit = page.locator("a.hit-title", has_text=MOU_JA)
         expect(hit).to_have_count(1)
-        page.screenshot(path=str(ARTIFACTS / "browser-2-search-ja.png"))
+        _shot(page, "browser-2-search-ja.png")
 
         # 3. follow the hit to the MOU
         hit.click()
@@ -108,7 +120,7 @@ def test_a_reader_finds_the_mou_in_japanese_and_reads_it_in_english(server: Serv
         evidence = page.locator("details.evidence").first
         evidence.locator("summary").click()
         expect(evidence.locator("blockquote")).to_be_visible()
-        page.screenshot(path=str(ARTIFACTS / "browser-3-mou-ja.png"), full_page=True)
+        _shot(page, "browser-3-mou-ja.png", full_page=True)
 
         # 4. switch the language
         page.click("#lang-switch")
@@ -118,13 +130,13 @@ def test_a_reader_finds_the_mou_in_japanese_and_reads_it_in_english(server: Serv
         expect(page.locator("table.statements").first).to_contain_text(
             "International Society for Extracellular Vesicles"
         )
-        page.screenshot(path=str(ARTIFACTS / "browser-4-mou-en.png"), full_page=True)
+        _shot(page, "browser-4-mou-en.png", full_page=True)
 
         # 5. the choice sticks when the reader follows a link (JSRM, a signatory)
         page.locator("table.statements a", has_text="Japanese Society for Regenerative Medicine").first.click()
         page.wait_for_url("**/id/organization/jsrm?lang=en")
         expect(page.locator("h1#entity-title")).to_have_text("Japanese Society for Regenerative Medicine")
-        page.screenshot(path=str(ARTIFACTS / "browser-5-jsrm-en.png"))
+        _shot(page, "browser-5-jsrm-en.png")
     finally:
         context.close()
     assert elsewhere == [], f"the pages tried to load from other hosts: {elsewhere}"
@@ -132,19 +144,45 @@ def test_a_reader_finds_the_mou_in_japanese_and_reads_it_in_english(server: Serv
         assert (ARTIFACTS / name).stat().st_size > 10_000
 
 
-def test_the_query_page_runs_an_example_in_the_browser(server: ServeProcess, browser) -> None:
+YASGUI_QUERY = """PREFIX agreement: <https://w3id.org/evkg/id/agreement/>
+PREFIX evkg: <https://w3id.org/evkg/ontology/>
+SELECT ?party WHERE { agreement:jsrm-isev-mou-2025 evkg:signatory ?party } ORDER BY ?party"""
+
+
+def test_the_query_page_is_yasgui_and_posts_a_query(server: ServeProcess, browser) -> None:
+    """/sparql in a browser is YASGUI (bundled, nothing from other hosts): the reader edits a query,
+    runs it (YASGUI POSTs it to the endpoint) and reads the two signatories in its result table."""
     context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+    elsewhere: list[str] = []
+    posts: list[str] = []
+    problems: list[str] = []
+
+    def only_loopback(route) -> None:
+        if urlsplit(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            elsewhere.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_loopback)
     page = context.new_page()
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     try:
         page.goto(server.url + "/sparql")
-        page.fill(
-            "#query", "SELECT ?party WHERE { agreement:jsrm-isev-mou-2025 evkg:signatory ?party } ORDER BY ?party"
-        )
-        page.click("form.query-form button[type=submit]")
-        page.wait_for_selector("table.results")
-        rows = page.locator("table.results tbody tr")
-        assert rows.count() == 2
-        assert "International Society for Extracellular Vesicles" in page.locator("table.results").inner_text()
-        page.screenshot(path=str(ARTIFACTS / "browser-6-sparql.png"))
+        page.wait_for_selector(".yasqe .CodeMirror", timeout=30_000)
+        page.evaluate("q => window.evkgYasgui.getTab().getYasqe().setValue(q)", YASGUI_QUERY)
+        page.click(".yasqe_queryButton")
+        page.wait_for_selector(".yasr table tbody tr", timeout=30_000)
+        table = page.locator(".yasr table tbody")
+        assert table.locator("tr").count() == 2
+        assert "organization/isev" in table.inner_text() and "organization/jsrm" in table.inner_text()
+        _shot(page, "browser-6-sparql-yasgui.png")
+        # an example of queries/ loads into the editor
+        page.locator("a.load-example").first.click()
+        assert "SELECT" in page.evaluate("() => window.evkgYasgui.getTab().getYasqe().getValue()").upper()
     finally:
         context.close()
+    assert posts and all(urlsplit(u).path == "/sparql" for u in posts)
+    assert elsewhere == [], f"the query page tried to load from other hosts: {elsewhere}"
+    assert problems == [], problems  # no script errors, no Content-Security-Policy refusals

@@ -41,7 +41,7 @@ _DT_DIFF = (
     "dt-diff: two literals with different values are different (ex:w owl:sameAs 42, ex:v owl:sameAs -15 gives "
     "ex:w owl:differentFrom ex:v) is not implemented (nor by owlrl)"
 )
-_DT_EQ = "dt-eq across lexical forms the store does not make one term (\"abc@de\" and \"abc@DE\"^^rdf:PlainLiteral, "
+_DT_EQ = 'dt-eq across lexical forms the store does not make one term ("abc@de" and "abc@DE"^^rdf:PlainLiteral, '
 _STORE = (
     "the store rewrites the literal before any engine sees it (pyoxigraph: xsd:byte/short/int/long/unsigned*/"
     "*Integer become xsd:integer, xsd:dateTimeStamp becomes xsd:dateTime, 1.0E+310 becomes INF): issue 13 item 5"

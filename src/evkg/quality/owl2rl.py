@@ -624,6 +624,8 @@ WHERE {{
     FILTER (!STRSTARTS(STR(?x), "{_LITERAL}"))
 }}
 """
+
+
 def fast_closure_store(store: ox.Store, *, max_rounds: int = 100, axiomatic: bool = False) -> Closure:
     """The OWL 2 RL closure of every graph of ``store`` by SPARQL rules on a scratch pyoxigraph store.
 

@@ -150,6 +150,11 @@ def _format_value(value: str, kind: str) -> str | None:
     Raises:
         UnknownFormat: the value names no format evkg knows.
     """
+    if "," in value:  # a list of media types, as SPARQLWrapper repeats its Accept header: the first we have
+        found = [_format_value(piece, kind) for piece in value.split(",") if _known(piece)]
+        if not found:
+            raise UnknownFormat(f"unknown format {value!r} (one of: {', '.join(FORMAT_PARAM[kind])})")
+        return next((f for f in found if f is not None), None)
     key = value.strip().lower()
     if key in FORMAT_PARAM[kind]:
         return FORMAT_PARAM[kind][key]
@@ -161,6 +166,15 @@ def _format_value(value: str, kind: str) -> str | None:
     if key in known or media in known:
         return None
     raise UnknownFormat(f"unknown format {value!r} (one of: {', '.join(FORMAT_PARAM[kind])})")
+
+
+def _known(value: str) -> bool:
+    """Whether ``value`` names a format of some kind of result."""
+    try:
+        _format_value(value, "solutions")
+        return True
+    except UnknownFormat:
+        return False
 
 
 def choose(job: Job, kind: str) -> str | None:

@@ -30,6 +30,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -278,11 +279,13 @@ def _no_query(request: Request) -> Response:
         return pages.render(
             request,
             "sparql.html",
+            headers={"Content-Security-Policy": YASGUI_CSP},
             query=text,
             error=None,
             result=None,
             examples=examples(site),
             limits=_limits(request),
+            yasgui=_yasgui(site),
         )
     if media is None:
         offered = ", ".join(DESCRIPTION_OFFERS)
@@ -303,6 +306,39 @@ def _no_query(request: Request) -> Response:
         data = serialize(quads, media, site.prefixes)
         return Response(data, media_type=content_type(media), headers={"Vary": "Accept"})
     return Response(body, media_type="text/turtle; charset=utf-8", headers={"Vary": "Accept"})
+
+
+#: The query page runs YASGUI (bundled in static/yasgui/): scripts and connections to this site only;
+#: YASGUI sets inline styles (CodeMirror, its tables), hence style-src 'unsafe-inline' on this page.
+YASGUI_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+DEFAULT_QUERY = """PREFIX evkg: <https://w3id.org/evkg/ontology/>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX org: <http://www.w3.org/ns/org#>
+
+# Organisations and their names in both languages
+SELECT ?org ?name WHERE {
+  ?org a org:FormalOrganization ;
+       skos:prefLabel ?name .
+}
+ORDER BY ?org ?name
+LIMIT 50
+"""
+
+
+def _yasgui(site: Site) -> dict[str, Any]:
+    """What the query page needs to start YASGUI: its version, a first query, the examples as JSON."""
+    from importlib import resources
+
+    version = resources.files("evkg.serve").joinpath("static", "yasgui", "VERSION").read_text(encoding="utf-8")
+    data = json.dumps([{"name": e["name"], "query": e["query"]} for e in examples(site)], ensure_ascii=False)
+    return {
+        "version": version.strip(),
+        "default_query": DEFAULT_QUERY,
+        "examples_json": Markup(data.replace("<", "\\u003c")),  # noqa: S704 - JSON in a script block, "<" escaped
+    }
 
 
 @functools.lru_cache(maxsize=4)
