@@ -49,7 +49,7 @@ from evkg.quality.shacl import CompiledEngine, check_shacl
 from evkg.quality.shacl_reference import run_shacl
 from evkg.query.engine import OxigraphEngine
 from evkg.query.knowledge_graph import KnowledgeGraph, load
-from evkg.rdf.parse import Manifest, load_file, sha256, source_files
+from evkg.rdf.parse import Manifest, holds_union, load_file, sha256, source_files, update_union
 from evkg.rdf.store import MANIFEST, OXIGRAPH_DIR
 from evkg.rdf.terms import to_rdflib
 
@@ -226,6 +226,7 @@ def revalidate(
     changed_nodes: set[Node] = set()
     ranged = _range_properties(store)
     entries = dict(manifest.files)
+    union = holds_union(store)  # the default graph is the union of the named graphs: keep it so
     for path in paths:
         source = files[path]
         scratch = ox.Store()
@@ -239,6 +240,8 @@ def revalidate(
         store.clear_graph(graph)
         store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in new)
         store.add_graph(graph)
+        if union:
+            update_union(store, set(old) - set(new), set(new) - set(old))
         entries[source.relpath] = {"sha256": sha256(path), "graph": source.graph}
     store.flush()
     new_manifest = Manifest(dict(sorted(entries.items())), manifest.evkg, manifest.pyoxigraph, manifest.loader)

@@ -28,7 +28,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -217,6 +217,16 @@ def fill_union(store: ox.Store, *, rebuild: bool = False) -> None:
     if rebuild:
         store.clear_graph(ox.DefaultGraph())
     store.update(_UNION)
+
+
+def update_union(store: ox.Store, removed: Iterable[ox.Triple], added: Iterable[ox.Triple]) -> None:
+    """Keep the default graph the union after named graphs changed: ``removed`` triples leave it unless
+    a named graph still states them, ``added`` ones join it."""
+    for t in removed:
+        stated = store.quads_for_pattern(t.subject, t.predicate, t.object)
+        if not any(not isinstance(q.graph_name, ox.DefaultGraph) for q in stated):
+            store.remove(ox.Quad(t.subject, t.predicate, t.object))
+    store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in added)
 
 
 def holds_union(store: ox.Store) -> bool:
