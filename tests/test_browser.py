@@ -144,6 +144,34 @@ def test_a_reader_finds_the_mou_in_japanese_and_reads_it_in_english(server: Serv
         assert (ARTIFACTS / name).stat().st_size > 10_000
 
 
+def test_a_reader_searches_ev_and_reads_its_definitions(server: ServeProcess, browser) -> None:
+    """Search ranks the term and the societies first, says how many hits there are and pages through
+    them; the term's page gives its definitions in full, in both languages, with their source."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(server.url + "/search?q=EV&lang=en")
+        titles = page.locator("a.hit-title")
+        expect(titles.first).to_have_text("extracellular vesicle")
+        first_page = titles.all_inner_texts()
+        assert "International Society for Extracellular Vesicles" in first_page
+        assert int(page.locator("#hit-count").inner_text()) > len(first_page)
+        _shot(page, "browser-7-search-ev-en.png")
+        page.click("#search-next")
+        page.wait_for_url("**page=2*")
+        assert not set(page.locator("a.hit-title").all_inner_texts()) & set(first_page)
+        page.goto(server.url + "/id/term/extracellular-vesicle?lang=en")
+        definitions = page.locator("section.definitions blockquote")
+        assert definitions.count() >= 2
+        expect(page.locator('section.definitions blockquote[lang="ja"]').first).to_be_visible()
+        expect(page.locator("section.definitions figcaption").first).to_contain_text("MISEV2023")
+        _shot(page, "browser-8-term-ev-en.png", full_page=True)
+    finally:
+        context.close()
+
+
 YASGUI_QUERY = """PREFIX agreement: <https://w3id.org/evkg/id/agreement/>
 PREFIX evkg: <https://w3id.org/evkg/ontology/>
 SELECT ?party WHERE { agreement:jsrm-isev-mou-2025 evkg:signatory ?party } ORDER BY ?party"""

@@ -194,3 +194,72 @@ def test_user_text_is_escaped(serve_client) -> None:
 def test_the_health_check(serve_client) -> None:
     r = serve_client.get("/health")
     assert r.json()["status"] == "ok" and r.json()["graphs"] > 10
+
+
+# --- issue 15: pages a researcher reads -----------------------------------------------------------------
+def test_a_term_page_shows_its_definitions_in_full_in_both_languages_with_their_source(serve_client) -> None:
+    """What is an EV? The term page says it in words, in English and Japanese, and who says so."""
+    r = serve_client.get("/id/term/extracellular-vesicle", params={"lang": "en"})
+    assert r.status_code == 200
+    section = r.text[r.text.index('class="definitions"') : r.text.index('id="neigh-h"')]
+    quotes = re.findall(r'<blockquote lang="(\w+)">(.*?)</blockquote>', section, re.DOTALL)
+    assert {lang for lang, _ in quotes} >= {"en", "ja"}
+    assert any("lipid bilayer" in text for _, text in quotes)  # the full text, not "Definition of …"
+    assert section.count("<figcaption>") == len(quotes) and "/id/publication/misev2023" in section
+
+
+def test_source_chips_and_diagram_labels_wrap_instead_of_being_cut(serve_client) -> None:
+    for path in ("/id/term/exosome", "/id/agreement/jsrm-isev-mou-2025", "/id/organization/jsrm"):
+        r = serve_client.get(path, params={"lang": "en"})
+        chips = re.findall(r'class="graph-chip"[^>]*>(.*?)</a>', r.text, re.DOTALL)
+        assert chips and not any("…" in c for c in chips), path
+        svg = r.text[r.text.index("<svg") : r.text.index("</svg>")]
+        assert "…" not in svg, path
+    r = serve_client.get("/id/term/exosome", params={"lang": "en"})
+    assert "Definition of exosome (evkg curators)" in r.text  # the whole label, somewhere on the page
+
+
+def test_two_classes_never_show_the_same_label(serve_client) -> None:
+    """An organisation is an org:FormalOrganization and a schema:Organization, both 組織 in Japanese."""
+    for lang in ("ja", "en"):
+        r = serve_client.get("/id/organization/isev", params={"lang": lang})
+        chips = [re.sub(r"<[^>]+>", "", c) for c in re.findall(r'class="type-chip"[^>]*>(.*?)</a>', r.text, re.DOTALL)]
+        assert len(chips) >= 2 and len(set(chips)) == len(chips), chips
+
+
+def test_japanese_passages_on_an_english_page_say_they_are_japanese(serve_client) -> None:
+    r = serve_client.get("/id/agreement/jsrm-isev-mou-2025", params={"lang": "en"})
+    quotes = re.findall(r"<blockquote([^>]*)>(.*?)</blockquote>", r.text, re.DOTALL)
+    japanese = [(attrs, text) for attrs, text in quotes if re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", text)]
+    assert japanese and all('lang="ja"' in attrs for attrs, _ in japanese)
+    glossary = serve_client.get("/glossary", params={"lang": "en"}).text
+    spans = re.findall(r'<span class="def-text"([^>]*)>([^<]*)</span>', glossary)
+    assert spans and all('lang="ja"' in a for a, t in spans if re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", t))
+
+
+def _hits(serve_client, q: str, page: int = 1) -> tuple[list[str], str]:
+    r = serve_client.get("/search", params={"q": q, "lang": "en", "page": page})
+    assert r.status_code == 200
+    return re.findall(r'<a class="hit-title" href="([^"?]+)', r.text), r.text
+
+
+def test_search_for_ev_ranks_the_societies_before_a_name_that_merely_holds_ev(serve_client) -> None:
+    hits, _ = _hits(serve_client, "EV")
+    assert hits[0] == "/id/term/extracellular-vesicle"
+    assert "/id/organization/isev" in hits and "/id/organization/jsev" in hits  # on the first page
+    kevin = [h for h in hits if "kevin" in h]
+    assert not kevin or hits.index(kevin[0]) > hits.index("/id/organization/jsev")
+
+
+def test_search_folds_english_plurals(serve_client) -> None:
+    assert _hits(serve_client, "exosomes")[0][0] == "/id/term/exosome"
+    assert _hits(serve_client, "extracellular vesicles")[0][0] == "/id/term/extracellular-vesicle"
+
+
+def test_search_pages_through_the_results_and_says_how_many(serve_client) -> None:
+    first, text = _hits(serve_client, "e")
+    total = int(re.search(r'id="hit-count">(\d+)<', text).group(1))
+    assert total > len(first) == 20 and 'id="search-next"' in text
+    second, text2 = _hits(serve_client, "e", 2)
+    assert second and not set(first) & set(second) and 'id="search-prev"' in text2
+    assert f" of {total}" in text2

@@ -260,3 +260,26 @@ def test_the_server_files_declare_only_registry_prefixes_and_parse(path: Path) -
         assert len(list(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE))) > 100
     else:
         ox.Store().query(text)  # parses (an empty store: nothing to evaluate, no SERVICE in these files)
+
+
+def test_search_grades_whole_label_then_word_starts_then_word_insides() -> None:
+    """Exact, label prefix, word prefix (acronym letters count) before a match inside a word."""
+    index = SearchIndex()
+    index.extend(
+        [
+            ("inner", "Kevin W-H Lo", "en", True),
+            ("acronym", "ISEV", "en", True),
+            ("word", "Journal of EV research", "en", True),
+            ("prefix", "EVidence", "en", True),
+            ("exact", "ev", "en", True),
+        ]
+    )
+    assert [r for r, _ in index.search("EV")] == ["exact", "prefix", "acronym", "word", "inner"]
+
+
+@pytest.mark.parametrize(("typed", "label"), [("exosomes", "exosome"), ("vesicles", "Vesicle"), ("studies", "study")])
+def test_search_folds_english_plurals_both_ways(typed: str, label: str) -> None:
+    assert normalize(typed) == normalize(label)
+    index = SearchIndex()
+    index.add("r", label, "en", True)
+    assert [r for r, _ in index.search(typed)] == ["r"]

@@ -20,8 +20,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
 from evkg.serve.negotiation import HeaderTooLarge, negotiate, negotiate_language
-from evkg.serve.site import EntityView, Ref, Site
-from evkg.serve.svg import shorten, shorten_middle
+from evkg.serve.site import SEARCH_PAGE, EntityView, Ref, Site
+from evkg.serve.svg import shorten
 
 MAX_QUERY_TEXT = 200
 
@@ -36,7 +36,6 @@ def templates() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["short"] = lambda text, limit=40: shorten(str(text), int(limit))
-    env.filters["short_middle"] = lambda text, limit=44: shorten_middle(str(text), int(limit))
     return env
 
 
@@ -154,8 +153,28 @@ def glossary(request: Request) -> Response:
 def search(request: Request) -> Response:
     page = Page(request)
     q = (request.query_params.get("q") or "").strip()[:MAX_QUERY_TEXT]
-    hits = page.site.search(q, page.lang) if q else []
-    return render(request, "search.html", q=q, hits=hits, title=f"{page.m['search']}: {q}" if q else page.m["search"])
+    number = request.query_params.get("page", "1")
+    current = int(number) if number.isdigit() and 0 < int(number) < 10_000 else 1
+    hits, total = page.site.search(q, page.lang, current) if q else ([], 0)
+    pages = max(1, -(-total // SEARCH_PAGE))
+    current = min(current, pages)
+
+    def page_url(n: int) -> str:
+        return page.href("/search?" + urlencode({"q": q, "page": n}))
+
+    return render(
+        request,
+        "search.html",
+        q=q,
+        hits=hits,
+        total=total,
+        first=(current - 1) * SEARCH_PAGE + 1,
+        current=current,
+        pages=pages,
+        previous_url=page_url(current - 1) if current > 1 else None,
+        next_url=page_url(current + 1) if current < pages else None,
+        title=f"{page.m['search']}: {q}" if q else page.m["search"],
+    )
 
 
 @functools.lru_cache(maxsize=512)

@@ -6,18 +6,25 @@ language is normalised the same way as the query:
 1. Unicode NFKC: full-width ``ＥＶ`` is ``EV``, half-width ``ｴｸｿｿｰﾑ`` is ``エクソソーム``;
 2. case folding (``ev`` finds ``EV``), hiragana to katakana (``えくそそーむ`` finds ``エクソソーム``);
 3. the katakana spelling variants of ``kana_variants.tsv`` (``エキソソーム`` finds ``エクソソーム``);
-4. spaces, middle dots, hyphens and brackets removed (``extracellular-vesicle`` finds
+4. English plurals folded (``exosomes`` finds ``exosome``, ``vesicles`` ``vesicle``, ``studies``
+   ``study``);
+5. spaces, middle dots, hyphens and brackets removed (``extracellular-vesicle`` finds
    ``extracellular vesicle``).
 
 A hit on any label of a resource returns the resource, whatever the label's language, so that
-``EV`` (an English alternative label) finds 細胞外小胞 on the Japanese page. Hits are ranked:
-the whole label first; then, by the caller's weight (the site puts organisations, agreements,
-documents and terms before the records about them), the start of a label before anywhere in it;
-preferred labels before others.
+``EV`` (an English alternative label) finds 細胞外小胞 on the Japanese page. Hits are ranked by
+where the query matches: the whole label first; then the labels where it starts a word (the start
+of the label, or of a word in it: every letter of an acronym such as ``ISEV`` starts a word, as
+does every character of Japanese text); then those where it sits inside a word (``ev`` in
+``Kevin``). Within each, by the caller's weight (the site puts organisations, agreements,
+documents and terms before the records about them), the start of the label before that of a word,
+preferred labels before others, shorter labels first.
 
 >>> normalize("ｴｷｿｿｰﾑ") == normalize("エクソソーム")
 True
 >>> normalize("Extracellular-Vesicle ") == normalize("extracellular vesicle")
+True
+>>> normalize("Exosomes") == normalize("exosome")
 True
 """
 
@@ -56,13 +63,56 @@ def _base(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold().translate(_HIRAGANA)
 
 
-def normalize(text: str) -> str:
-    """The search key of ``text`` (see the module docstring)."""
-    key = _base(text)
+_WORD = re.compile(r"[a-z]{4,}")
+_PLURALS = (("sses", "ss"), ("ies", "y"), ("xes", "x"), ("ches", "ch"), ("shes", "sh"))
+
+
+def singular(word: str) -> str:
+    """An English word without its plural ending (``vesicles`` -> ``vesicle``; ``analysis``, ``virus``
+    and ``class`` stay): applied alike to labels and queries, so it needs to be consistent, not perfect."""
+    for ending, replacement in _PLURALS:
+        if word.endswith(ending):
+            return word[: -len(ending)] + replacement
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def _folded(key: str) -> str:
     for variant, canonical in variants():
         if variant in key:
             key = key.replace(variant, canonical)
-    return _IGNORED.sub("", key)
+    return _WORD.sub(lambda m: singular(m.group(0)), key)
+
+
+def normalize(text: str) -> str:
+    """The search key of ``text`` (see the module docstring)."""
+    return _IGNORED.sub("", _folded(_base(text)))
+
+
+def _wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in ("W", "F")
+
+
+def key_and_word_starts(text: str) -> tuple[str, frozenset[int]]:
+    """The search key of ``text`` and the offsets in it where a word of ``text`` starts.
+
+    >>> key_and_word_starts("Kevin W-H Lo")
+    ('kevinwhlo', frozenset({0, 5, 6, 7}))
+    >>> sorted(key_and_word_starts("ISEV")[1])
+    [0, 1, 2, 3]
+    """
+    acronyms = {_folded(_base(w)) for w in _IGNORED.split(text) if w.isupper() and 2 <= len(w) <= 12}
+    key, starts = "", set()
+    for word in _IGNORED.split(_folded(_base(text))):
+        if not word:
+            continue
+        acronym = word in acronyms  # ISEV: International Society for Extracellular Vesicles
+        for i, ch in enumerate(word):
+            if i == 0 or acronym or _wide(ch) or (ch.isalpha() != word[i - 1].isalpha()):
+                starts.add(len(key) + i)
+        key += word
+    return key, frozenset(starts)
 
 
 @dataclass(frozen=True)
@@ -72,6 +122,7 @@ class Entry:
     lang: str
     preferred: bool
     key: str
+    starts: frozenset[int] = frozenset({0})  # where words start in ``key``
 
 
 @dataclass
@@ -88,9 +139,9 @@ class SearchIndex:
     _indexed: int = field(default=-1, repr=False)
 
     def add(self, resource: str, text: str, lang: str, preferred: bool) -> None:
-        key = normalize(text)
+        key, starts = key_and_word_starts(text)
         if key:
-            self.entries.append(Entry(resource, text, lang, preferred, key))
+            self.entries.append(Entry(resource, text, lang, preferred, key, starts))
 
     def extend(self, items: Iterable[tuple[str, str, str, bool]]) -> None:
         for resource, text, lang, preferred in items:
@@ -134,8 +185,11 @@ class SearchIndex:
     ) -> list[tuple[str, Entry]]:
         """``(resource, best matching label)`` pairs, best first (at most ``limit``).
 
-        ``weight(resource)`` (smaller first) orders the hits that are not exact matches, e.g.
-        organisations and agreements before the evidence records that quote them.
+        Grades: 0 the whole label, 1 the start of a label, 2 the start of a word in it, 3 inside a
+        word. The whole label first; then the labels where the query starts a word (1 and 2), then
+        those where it sits inside one (3); within each, ``weight(resource)`` (smaller first: e.g.
+        organisations and agreements before the evidence records that quote them), the grade,
+        preferred labels, shorter labels.
         """
         needle = normalize(query)
         if not needle:
@@ -145,9 +199,20 @@ class SearchIndex:
         if len(matches) == MAX_MATCHES:  # a very common needle ("a"): rank what was found, plus exact hits
             matches += list(self._exact(needle))
         for entry, at in matches:
-            grade = 0 if entry.key == needle else 1 if at == 0 else 2
+            if entry.key == needle:
+                grade = 0
+            elif at == 0:
+                grade = 1
+            else:  # the first occurrence may sit inside a word and a later one start a word
+                grade = 3
+                position = at
+                while position >= 0:
+                    if position in entry.starts:
+                        grade = 2
+                        break
+                    position = entry.key.find(needle, position + 1)
             rank = (
-                0 if grade == 0 else 1,
+                grade if grade == 0 else 1 if grade < 3 else 2,  # whole label; a word starts; inside a word
                 weight(entry.resource) if weight else 0,
                 grade,
                 0 if entry.preferred else 1,

@@ -15,6 +15,7 @@ Japanese fallback on an English page with ``lang="ja"``.
 from __future__ import annotations
 
 import functools
+import re
 import tomllib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -30,12 +31,14 @@ from evkg.data.layout import DataDir
 from evkg.data.prefixes import Prefixes
 from evkg.rdf.parse import holds_union
 from evkg.serve import svg
-from evkg.serve.search import SearchIndex
+from evkg.serve.search import MAX_MATCHES, SearchIndex
 
 _RDF_TYPE = str(RDF.type)
 _PREFERRED = ("skos:prefLabel", "rdfs:label", "schema:name", "foaf:name", "dcterms:title")
 _ALTERNATIVE = ("skos:altLabel", "schema:alternateName", "schema:legalName")
 MAX_INCOMING = 60
+#: Search hits per page.
+SEARCH_PAGE = 20
 MAX_NESTING = 4
 PICTURE_SIDE = 9
 #: Which neighbours the picture keeps first when there are more than PICTURE_SIDE on a side.
@@ -77,7 +80,7 @@ class Ref:
 class EvidenceView:
     evidence: Ref
     document: Ref | None
-    quote: str | None
+    quote: Text | None
     translation: Text | None
     graph: Ref
     grade: Ref | None
@@ -136,6 +139,8 @@ class EntityView:
     evidence_count: int
     kind: str
     exists: bool = True
+    #: a term's definitions in full, every language, each with its sources (see Site.term_definitions)
+    definitions: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -195,7 +200,15 @@ def _search_weight(site: Site, iri: str) -> int:
 
 
 def _lang(literal: ox.Literal) -> str:
-    return (literal.language or "").lower().partition("-")[0]
+    """The language of a literal: its tag, else ``ja`` for untagged text written in Japanese script
+    (quotes of Japanese sources are often untagged; the page must still mark them ``lang="ja"``)."""
+    if literal.language:
+        return literal.language.lower().partition("-")[0]
+    return "ja" if _JAPANESE.search(literal.value) else ""
+
+
+#: Hiragana, katakana and CJK ideographs: text holding them is Japanese (evkg's other language is English).
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
 
 
 # --- the site ---------------------------------------------------------------------------------------
@@ -229,6 +242,7 @@ class Site:
             (str(i["kind"]), {str(prefixes.expand(c)) for c in i["classes"]}) for i in self.config["index"]
         ]
         self._graph_set = set(self.graphs)
+        self._definitions: dict[str, dict[str, list[dict[str, Any]]]] = {}
         self._bag_union = not holds_union(store)  # evkg's stores hold the union (a set) as default graph
         self._load()
 
@@ -386,14 +400,14 @@ class Site:
                 view = EvidenceView(
                     evidence=self.ref(row["evidence"].value, lang),
                     document=self.ref(document.value, lang) if isinstance(document, ox.NamedNode) else None,
-                    quote=row["quote"].value if row["quote"] is not None else None,
+                    quote=Text(row["quote"].value, _lang(row["quote"])) if row["quote"] is not None else None,
                     translation=None,
                     graph=self.ref(row["graph"].value, lang),
                     grade=self.ref(grade.value, lang) if isinstance(grade, ox.NamedNode) else None,
                 )
                 by_evidence[key] = view
             tr = row["translation"]
-            if isinstance(tr, ox.Literal) and _lang(tr) == lang and (view.quote or "") != tr.value:
+            if isinstance(tr, ox.Literal) and _lang(tr) == lang and (view.quote.text if view.quote else "") != tr.value:
                 view.translation = Text(tr.value, lang)
         return sorted(by_evidence.values(), key=lambda v: (v.graph.iri, v.evidence.iri))
 
@@ -485,7 +499,7 @@ class Site:
             curie=self.prefixes.curie(iri),
             label=self.label(iri, lang),
             labels=self.labels_of(iri),
-            types=[self.ref(t, lang) for t in types],
+            types=self.distinct_refs(types, lang),
             statements=statements,
             incoming=incoming,
             identifiers=ids,
@@ -495,6 +509,7 @@ class Site:
             evidence_count=evidence_count,
             kind=self.kind(iri),
             exists=bool(statements or incoming or iri in self.graphs),
+            definitions=self.term_definitions(iri, lang),
         )
 
     # --- pictures ----------------------------------------------------------------------------------
@@ -664,17 +679,44 @@ class Site:
         out.sort(key=lambda e: e["ref"].label.text.casefold())
         return self.ref(scheme, lang), out
 
-    def search(self, query: str, lang: str, limit: int = 50) -> list[tuple[Ref, Text, list[Ref]]]:
-        hits = []
+    def term_definitions(self, iri: str, lang: str) -> list[dict[str, Any]]:
+        """The definitions of a glossary term, in full and in every language (the page's first), each
+        with its sources: what the glossary shows for it."""
+        table = self._definitions.get(lang)
+        if table is None:
+            _, entries = self.glossary(lang)
+            table = self._definitions[lang] = {e["ref"].iri: e["definitions"] for e in entries}
+        return list(table.get(iri, []))
+
+    def distinct_refs(self, iris: Sequence[str], lang: str) -> list[Ref]:
+        """Refs to ``iris``, their labels told apart: two classes both called 組織 (org:FormalOrganization,
+        schema:Organization) show their CURIEs beside the label."""
+        refs = [self.ref(i, lang) for i in iris]
+        counts: dict[str, int] = defaultdict(int)
+        for r in refs:
+            counts[r.label.text] += 1
+        out = []
+        for r in refs:
+            if counts[r.label.text] > 1 and r.curie and r.curie != r.label.text:
+                r = Ref(r.iri, Text(f"{r.label.text} ({r.curie})", r.label.lang), r.href, r.local, r.curie)
+            out.append(r)
+        return out
+
+    def search(
+        self, query: str, lang: str, page: int = 1, per_page: int = SEARCH_PAGE
+    ) -> tuple[list[tuple[Ref, Text, list[Ref]]], int]:
+        """One page of the hits for ``query`` (best first, see :mod:`evkg.serve.search`) and how many
+        there are in all (of our resources, at most :data:`evkg.serve.search.MAX_MATCHES` ranked)."""
         weight = functools.partial(_search_weight, self)
-        for iri, entry in self.search_index.search(query, limit * 2, weight=weight):
-            if not self.is_ours(iri):
-                continue
-            types = [self.ref(t, lang) for t in sorted(self.types.get(iri, ()))]
+        ranked = [
+            (iri, e) for iri, e in self.search_index.search(query, MAX_MATCHES, weight=weight) if self.is_ours(iri)
+        ]
+        start = max(0, (page - 1) * per_page)
+        hits = []
+        for iri, entry in ranked[start : start + per_page]:
+            types = self.distinct_refs(sorted(self.types.get(iri, ())), lang)
             hits.append((self.ref(iri, lang), Text(entry.text, entry.lang), types))
-            if len(hits) >= limit:
-                break
-        return hits
+        return hits, len(ranked)
 
     def featured(self, lang: str) -> list[Ref]:
         refs = []

@@ -89,25 +89,38 @@ def shorten(text: str, limit: int = MAX_LABEL) -> str:
     return "".join(out)
 
 
-def shorten_middle(text: str, limit: int = 44) -> str:
-    """``text`` cut in the middle to about ``limit`` half-width characters (keeps both ends).
+def _width(ch: str) -> float:
+    return 2.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 1.0
 
-    >>> shorten_middle("What JSRM's press release of 2025-08-28 says, translated into English", 40)
-    "What JSRM's press release of…into English"
+
+def wrap(text: str, limit: int = MAX_LABEL) -> list[str]:
+    """``text`` in lines of about ``limit`` half-width characters, never cut: broken at spaces, and
+    anywhere in a run of wide (CJK) characters or in a word longer than a line.
+
+    >>> wrap("Definition of exosome (evkg curators)", 24)
+    ['Definition of exosome', '(evkg curators)']
+    >>> wrap("日本再生医療学会と国際細胞外小胞学会の覚書", 20)
+    ['日本再生医療学会と国', '際細胞外小胞学会の覚', '書']
     """
-    text = " ".join(text.split())
-    if sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text) <= limit:
-        return text
-    head = shorten(text, limit * 2 // 3).rstrip("…").rstrip()
-    tail_budget = limit - limit * 2 // 3
-    tail, width = [], 0
-    for ch in reversed(text):
-        w = 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-        if width + w > tail_budget:
-            break
-        tail.append(ch)
-        width += w
-    return head + "…" + "".join(reversed(tail)).lstrip()
+    lines: list[str] = []
+    line, width = "", 0.0
+    for word in " ".join(text.split()).split(" "):
+        w = sum(_width(c) for c in word)
+        if line and width + 1 + w <= limit:
+            line, width = f"{line} {word}", width + 1 + w
+            continue
+        if line:
+            lines.append(line)
+        line, width = "", 0.0
+        for ch in word:  # a word (or CJK run) that does not fit a line is broken where it must be
+            cw = _width(ch)
+            if line and width + cw > limit:
+                lines.append(line)
+                line, width = "", 0.0
+            line, width = line + ch, width + cw
+    if line or not lines:
+        lines.append(line)
+    return lines
 
 
 # --- graphviz ---------------------------------------------------------------------------------------
@@ -139,7 +152,7 @@ def neighbourhood_dot(center: SvgNode, nodes: Sequence[SvgNode], edges: Sequence
     ]
     for node in [center, *nodes]:
         attrs = [
-            f"label={dot_string(shorten(node.label, 48 if node is center else MAX_LABEL))}",
+            f"label={dot_lines(wrap(node.label, 40 if node is center else MAX_LABEL))}",
             f"tooltip={dot_string(node.label)}",
             f'fillcolor="{COLOURS["center"] if node is center else COLOURS.get(node.kind, COLOURS["other"])}"',
         ]
@@ -150,10 +163,15 @@ def neighbourhood_dot(center: SvgNode, nodes: Sequence[SvgNode], edges: Sequence
         lines.append(f"  {dot_string(node.key)} [{', '.join(attrs)}];")
     for edge in edges:
         lines.append(
-            f"  {dot_string(edge.source)} -> {dot_string(edge.target)} [label={dot_string(shorten(edge.label, 24))}];"
+            f"  {dot_string(edge.source)} -> {dot_string(edge.target)} [label={dot_lines(wrap(edge.label, 24))}];"
         )
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def dot_lines(lines: Sequence[str]) -> str:
+    """Lines as one DOT string, each centred on its own line (``\\n``)."""
+    return "\\n".join(dot_string(line)[1:-1] for line in lines).join('""')
 
 
 _PROLOG = re.compile(r"^.*?(?=<svg\b)", re.DOTALL)
@@ -184,15 +202,24 @@ def render_dot(source: str, label: str) -> str | None:
 
 
 # --- pure Python: three columns ----------------------------------------------------------------------------
+LINE = 15.0  # px between the lines of a wrapped label
+
+
+def _tspans(lines: Sequence[str], x: float, first_y: float) -> str:
+    return "".join(
+        f'<tspan x="{x:.1f}" y="{first_y + i * LINE:.1f}">{escape(line)}</tspan>' for i, line in enumerate(lines)
+    )
+
+
 def _box(x: float, y: float, w: float, h: float, node: SvgNode, fill: str, bold: bool = False) -> str:
-    text = escape(shorten(node.label))
+    lines = wrap(node.label)
     lang = f" xml:lang={quoteattr(node.lang)}" if node.lang else ""
     weight = ' font-weight="600"' if bold else ""
+    first = y + h / 2 + 4 - (len(lines) - 1) * LINE / 2
     shape = (
         f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" rx="6" fill="{fill}" '
         f'stroke="{STROKE}" stroke-width="{1.6 if bold else 0.8}"/>'
-        f'<text x="{x + w / 2:.1f}" y="{y + h / 2 + 4:.1f}" text-anchor="middle" font-size="12"{weight}{lang}>'
-        f"{text}</text>"
+        f'<text text-anchor="middle" font-size="12"{weight}{lang}>{_tspans(lines, x + w / 2, first)}</text>'
     )
     title = f"<title>{escape(node.label)}</title>"
     if node.href:
@@ -207,10 +234,13 @@ def layout_columns(
 
     ``outgoing`` and ``incoming`` are ``(property label, node)`` pairs.
     """
-    row, box_h, gap = 30.0, 22.0, 150.0
+    nodes = [center, *(n for _, n in outgoing), *(n for _, n in incoming)]
+    most = max(len(wrap(n.label)) for n in nodes)  # every box as tall as the tallest wrapped label
+    box_h = 22.0 + (most - 1) * LINE
+    row, gap = box_h + 8 + 12, 150.0  # room for the property label above each box
 
     def width(node: SvgNode) -> float:
-        return text_width(shorten(node.label)) + 20
+        return max(text_width(line) for line in wrap(node.label)) + 20
 
     left_w = max((width(n) for _, n in incoming), default=0.0)
     right_w = max((width(n) for _, n in outgoing), default=0.0)
@@ -245,8 +275,8 @@ def layout_columns(
             lx = x - 6 if right else x + w + 6
             anchor = "end" if right else "start"
             parts.append(
-                f'<text x="{lx:.1f}" y="{ny - 5:.1f}" text-anchor="{anchor}" font-size="9.5" fill="#4a5568">'
-                f"{escape(shorten(label, 26))}</text>"
+                f'<text x="{lx:.1f}" y="{y - 3:.1f}" text-anchor="{anchor}" font-size="9.5" fill="#4a5568">'
+                f"{escape(label)}</text>"
             )
             parts.append(_box(x, y, w, box_h, node, COLOURS.get(node.kind, COLOURS["other"])))
 
@@ -369,9 +399,9 @@ def timeline(
             ty = y + 20 if below else y - 11
             lang_attr = f" xml:lang={quoteattr(item.lang)}" if item.lang else ""
             fill = "#b5651d" if item.highlight else "#2f6db5"
-            caption = escape(shorten(item.label, 30))
-            if item.date[:4] not in item.label:
-                caption += " · " + escape(item.date)
+            words = item.label if item.date[:4] in item.label else f"{item.label} · {item.date}"
+            lines = wrap(words, 30)
+            caption = _tspans(lines, x, ty if below else ty - (len(lines) - 1) * 12.5)
             dot = (
                 f"<title>{escape(item.label)} ({escape(item.date)})</title>"
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="6" fill="{fill}" stroke="#fff" stroke-width="1.5"/>'
