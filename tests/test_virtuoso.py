@@ -132,6 +132,8 @@ def _test_data(tmp_path: Path, name: str, files: dict[str, str]) -> Path:
     shutil.copytree(REPO / "tests" / "fixtures" / "data", root)
     for draft in root.glob("graph/**/*.ttl"):
         draft.unlink()
+    shutil.rmtree(root / "queries")
+    shutil.copytree(REPO / "queries", root / "queries")  # the helpers themselves
     prefixes = (REPO / "ontology" / "prefixes.ttl").read_text(encoding="utf-8")
     (root / "ontology" / "prefixes.ttl").write_text(
         prefixes.replace('"https://w3id.org/evkg/graph/"', f'"{TEST_NS}"'), encoding="utf-8"
@@ -193,6 +195,37 @@ def test_a_literal_virtuoso_does_not_keep_as_written_fails_the_load(virtuoso, tm
         assert done.returncode == 1
         assert "not hold 1 typed literal(s) as written" in done.stderr and "10:00:00.5Z" in done.stderr
         assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+    finally:
+        _drop_test_graphs(virtuoso)
+
+
+ARTICLE = """@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix fabio: <http://purl.org/spar/fabio/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix schema: <https://schema.org/> .
+<https://w3id.org/evkg/id/publication/misev2023> a fabio:JournalArticle , schema:ScholarlyArticle ;
+    dcterms:title "Minimal information for studies of extracellular vesicles (MISEV2023)"@en ;
+    dcterms:isPartOf <https://example.org/evkg-test/id/journal> .
+<https://example.org/evkg-test/id/journal> rdfs:label "Journal of Extracellular Vesicles"@en , "細胞外小胞誌"@ja .
+"""
+
+
+def test_a_record_of_two_types_gets_one_label_per_language_as_embedded(virtuoso, tmp_path):
+    """Does `publication_details` of an article typed twice give Virtuoso one row, the label in the language asked?"""
+    from evkg.publish.servers import Credentials, publish
+
+    data = _test_data(tmp_path, "article", {"article.ttl": ARTICLE})
+    local = evkg.load(data)
+    try:
+        publish(local, virtuoso.endpoint, credentials=Credentials("dba", virtuoso.password))
+        remote = evkg.connect(virtuoso.endpoint, data_dir=data)
+        for lang in ("en", "ja"):
+            args = {"publication": "https://w3id.org/evkg/id/publication/misev2023", "lang": lang}
+            served = remote.queries.publication_details(**args)
+            assert len(served) == 1 and Counter(served.canonical()) == Counter(
+                local.queries.publication_details(**args).canonical()
+            )
+        remote.engine.close()
     finally:
         _drop_test_graphs(virtuoso)
 

@@ -117,10 +117,12 @@ class VirtuosoFlavour(Flavour):
     def rewrite(self, query: str, bindings: Mapping[str, Any]) -> str:
         """Virtuoso 7.2's forms for what it evaluates wrongly as written (each is the same query):
 
-        - a triple pattern whose predicate is an alternative path (``a|^b``) is evaluated on its
-          own, in a sub-select of its two ends: Virtuoso joins the UNION it makes of the path
-          with the OPTIONALs of the same group wrongly (rows with an OPTIONAL's variable unbound
-          that the embedded store does not give, or one column's value in another's place);
+        - a triple pattern of the WHERE group whose predicate is an alternative path (``a|^b``)
+          is evaluated on its own, in a sub-select of its two ends: Virtuoso joins the UNION it
+          makes of the path with the OPTIONALs of the same group wrongly (rows with an
+          OPTIONAL's variable unbound that the embedded store does not give);
+        - a plain sub-select that starts an OPTIONAL's group is written out as its pattern
+          (:func:`_inlined_subselects`): Virtuoso matches it for the first row only;
         - a boolean expression bound to a variable (``BIND(BOUND(?x) AS ?y)``, ``(?a = ?b AS ?c)``)
           is cast with ``xsd:boolean(…)``: Virtuoso answers a boolean it computed as an
           ``xsd:integer`` 1 or 0, a cast one as an ``xsd:boolean``;
@@ -138,7 +140,12 @@ class VirtuosoFlavour(Flavour):
         """
         tokens = list(lexer_tokens(query))
         simple = {name for name, term in bindings.items() if _is_simple_literal(term)}
-        edits = _boolean_casts(tokens) + _isolated_alternative_paths(tokens) + _typed_str(tokens, simple)
+        edits = (
+            _boolean_casts(tokens)
+            + _isolated_alternative_paths(tokens)
+            + _typed_str(tokens, simple)
+            + _inlined_subselects(tokens)
+        )
         for start, end, text in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
             query = query[:start] + text + query[end:]
         return _ORDERED + query
@@ -270,12 +277,48 @@ def _is_path_token(tok: Token) -> bool:
     return tok.kind in _PATH_TOKEN_KINDS or (tok.kind == "punct" and tok.text in _PATH_PUNCT) or tok.text == "a"
 
 
+def _groups(tokens: list[Token]) -> list[tuple[str, ...]]:
+    """For each token, the kinds of the groups it is in, outermost first: ``WHERE`` (the query's
+    pattern), ``OPTIONAL``, ``MINUS``, ``GRAPH``, ``EXISTS``, ``SELECT`` (a sub-select), ``VALUES``,
+    ``{`` (a plain group: UNION branches, nested groups), ``CONSTRUCT``."""
+    out: list[tuple[str, ...]] = []
+    stack: list[str] = []
+    for i, tok in enumerate(tokens):
+        if tok.text == "{" and tok.kind == "punct":
+            before = [t.keyword or t.text for t in tokens[max(0, i - 3) : i]]
+            kind = "{"
+            if before and before[-1] in ("WHERE", "OPTIONAL", "MINUS", "EXISTS", "CONSTRUCT", "ASK", "SERVICE"):
+                kind = before[-1]
+            elif len(before) >= 2 and before[-2] == "GRAPH":
+                kind = "GRAPH"
+            elif i + 1 < len(tokens) and tokens[i + 1].keyword == "SELECT":
+                kind = "SELECT"
+            elif ")" in before[-1:] and any(t.keyword == "VALUES" for t in tokens[max(0, i - 12) : i]):
+                kind = "VALUES"
+            elif before and before[-1].startswith("?") and len(before) >= 2 and before[-2] == "VALUES":
+                kind = "VALUES"
+            stack.append(kind)
+            out.append(tuple(stack))
+        elif tok.text == "}" and tok.kind == "punct":
+            out.append(tuple(stack))
+            if stack:
+                stack.pop()
+        else:
+            out.append(tuple(stack))
+    return out
+
+
 def _isolated_alternative_paths(tokens: list[Token]) -> list[tuple[int, int, str]]:
-    """Edits that put each ``subject a|b object`` triple pattern in a sub-select of its variables."""
+    """Edits that put each ``subject a|b object`` triple pattern of the WHERE group itself in a
+    sub-select of its variables (inside an OPTIONAL a sub-select is no help: see
+    :func:`_inlined_subselects`, so those are left as written)."""
     edits: list[tuple[int, int, str]] = []
     done_until = -1
+    groups = _groups(tokens)
     for i, tok in enumerate(tokens):
         if tok.text != "|" or tok.kind != "punct" or i <= done_until:
+            continue
+        if groups[i] != ("WHERE",):
             continue
         start = i  # the path: a run of path tokens around the "|"
         while start > 0 and _is_path_token(tokens[start - 1]):
@@ -313,6 +356,51 @@ def _isolated_alternative_paths(tokens: list[Token]) -> list[tuple[int, int, str
         else:
             edits.append((subject.at, obj.at + len(obj.text), group))
         done_until = object_at
+    return edits
+
+
+def _inlined_subselects(tokens: list[Token]) -> list[tuple[int, int, str]]:
+    """Edits that write ``OPTIONAL { { SELECT DISTINCT ?a ?b WHERE { P } } Q }`` as ``OPTIONAL { P . Q }``.
+
+    Virtuoso 7.2 matches a sub-select that starts an OPTIONAL's group (followed by more patterns)
+    for the first row of the group it extends only: ``publication_details`` at 100 k triples gave a
+    second row, whose journal label fell back to Japanese. Only a plain sub-select is inlined (its
+    projection is its pattern's variables, no modifiers), and only when the whole query is a
+    ``SELECT DISTINCT``, for which the two forms give the same rows.
+    """
+    form = next((i for i, t in enumerate(tokens) if t.keyword in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")), None)
+    if form is None or tokens[form].keyword != "SELECT" or tokens[form + 1].keyword != "DISTINCT":
+        return []
+    edits: list[tuple[int, int, str]] = []
+    for i in range(len(tokens) - 4):
+        if not (tokens[i].keyword == "OPTIONAL" and tokens[i + 1].text == "{" and tokens[i + 2].text == "{"):
+            continue
+        if tokens[i + 3].keyword != "SELECT":
+            continue
+        j = i + 4
+        if tokens[j].keyword == "DISTINCT":
+            j += 1
+        projected = []
+        while j < len(tokens) and tokens[j].kind == "var":
+            projected.append(tokens[j].text)
+            j += 1
+        if not projected or tokens[j].keyword != "WHERE" or tokens[j + 1].text != "{":
+            continue
+        depth, k = 0, j + 1  # the sub-select's pattern: from its "{" to the matching "}"
+        while k < len(tokens):
+            depth += {"{": 1, "}": -1}.get(tokens[k].text, 0) if tokens[k].kind == "punct" else 0
+            if depth == 0:
+                break
+            k += 1
+        body = tokens[j + 2 : k]
+        if k + 1 >= len(tokens) or tokens[k + 1].text != "}" or any(t.text in "{}" for t in body if t.kind == "punct"):
+            continue  # modifiers after the pattern, or a nested group: not a plain sub-select
+        if {t.text for t in body if t.kind == "var"} - set(projected):
+            continue  # a variable the sub-select hides would become visible
+        if k + 2 < len(tokens) and tokens[k + 2].text == "}":
+            continue  # the sub-select is the OPTIONAL's whole group: Virtuoso answers that one right
+        text = " ".join(t.text for t in body).rstrip(" .")
+        edits.append((tokens[i + 2].at, tokens[k + 1].at + 1, text + " ."))
     return edits
 
 
