@@ -57,3 +57,31 @@ def test_bench_measures_and_writes_only_its_section(tmp_path: Path) -> None:
     assert ops["evkg-load"][0]["seconds"] > 0 and ops["plain-parse"][0]["maxrss_mb"] > 0
     helpers = ops["evkg-helpers"][0]["helpers"]
     assert helpers["organization_profile"]["rows"] > 0  # the synthetic anchors answer the examples
+
+
+def test_bench_servers_sets_virtuoso_up_from_the_deploy_page_and_writes_only_its_section(tmp_path: Path) -> None:
+    """Does scripts/bench_servers.py take Virtuoso's settings from docs/deploy.md and replace only '## Servers'?"""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import bench_servers
+
+    ini = bench_servers.virtuoso_ini(tmp_path, 18890, 11111, 2.0, 500_000)
+    assert "ServerPort           = 127.0.0.1:18890" in ini and "127.0.0.1:11111" in ini
+    assert f"DirsAllowed          = ., {tmp_path}/load" in ini and "/srv/evkg" not in ini
+    assert "NumberOfBuffers      = 170000" in ini and "ResultSetMaxRows           = 500000" in ini
+    helper = {"ms": {"embedded": 1.0, "oxigraph": 20.0, "virtuoso": 30.0}, "runs": {}, "rows": 2,
+              "same": {"oxigraph": True, "virtuoso": False}, "errors": {}}  # fmt: skip
+    load = {"seconds": 1.0, "steps": {"upload": 0.5, "union": 0.2, "verify": 0.3}, "statements": 10, "triples": 9}
+    results = {
+        "env": {"command": "python scripts/bench_servers.py", "date": "2026-12-04", "machine": "m",
+                "versions": {"evkg": "0", "pyoxigraph": "0", "oxigraph": "0"}},  # fmt: skip
+        "runs": 3, "slow": 10, "note": "Smoke run.",
+        "sizes": {"1500": {"virtuoso_version": "Virtuoso/7", "helpers": {"label_search": helper},
+                           "load": {"embedded": {"seconds": 0.1}, "oxigraph": load, "virtuoso": load}}},
+    }  # fmt: skip
+    doc = tmp_path / "benchmarks.md"
+    doc.write_text("# Benchmarks\n\n## Servers\n\nold\n\n## Scale\n\nkept\n", encoding="utf-8")
+    bench_servers.write_section(doc, bench_servers.render(results))
+    text = doc.read_text(encoding="utf-8")
+    assert "\nold\n" not in text and "## Scale\n\nkept" in text and "Smoke run." in text
+    assert "| `label_search` | 2 | 1.0 ms | 20.0 ms | 30.0 ms | no: virtuoso |" in text
+    assert "Rows that differ from the embedded store: label_search." in text
