@@ -243,7 +243,7 @@ def measure_size(n: int, out: Path, args: argparse.Namespace, log: Any) -> dict[
 
     with contextlib.ExitStack() as stack:
         ox_url, ox_proc = stack.enter_context(oxigraph_server(work / "oxigraph"))
-        entry["load"]["oxigraph"] = _time_publish(kg, ox_url, flavour="sparql11")
+        entry["load"]["oxigraph"] = _time_publish(kg, ox_url, flavour="oxigraph")
         log(f"  oxigraph server: evkg load (GSP) {entry['load']['oxigraph']['seconds']:.1f} s")
 
         vt_url, vt_proc, password, server = stack.enter_context(
@@ -265,7 +265,7 @@ def measure_size(n: int, out: Path, args: argparse.Namespace, log: Any) -> dict[
 
         engines = {
             "embedded": kg,
-            "oxigraph": evkg.connect(ox_url, timeout=args.slow * 4, data_dir=data, flavour="sparql11"),
+            "oxigraph": evkg.connect(ox_url, timeout=args.slow * 4, data_dir=data, flavour="oxigraph"),
             "virtuoso": evkg.connect(vt_url, timeout=args.slow * 4, data_dir=data, flavour="virtuoso"),
         }
         entry["helpers"] = _helpers(engines, args.runs, args.slow, log)

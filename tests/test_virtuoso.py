@@ -230,6 +230,26 @@ def test_a_record_of_two_types_gets_one_label_per_language_as_embedded(virtuoso,
         _drop_test_graphs(virtuoso)
 
 
+def test_a_server_without_the_union_graph_is_an_error_not_empty_answers(virtuoso, tmp_path):
+    """Are queries refused with one line, rather than answered empty, when the union graph is missing?"""
+    from evkg.errors import EvkgError
+    from evkg.publish.servers import Credentials, publish
+
+    data = _test_data(tmp_path, "article", {"article.ttl": ARTICLE})
+    credentials = Credentials("dba", virtuoso.password)
+    try:
+        publish(evkg.load(data), virtuoso.endpoint, credentials=credentials)
+        with httpx.Client(auth=credentials.auth(), timeout=60) as http:
+            http.post(virtuoso.endpoint + "-auth", data={"query": f"DROP SILENT GRAPH <{TEST_NS}>"}).raise_for_status()
+        remote = evkg.connect(virtuoso.endpoint, data_dir=data)
+        with pytest.raises(EvkgError, match="not their union") as error:
+            remote.queries.publication_details(publication="https://w3id.org/evkg/id/publication/misev2023")
+        assert "evkg load --endpoint" in str(error.value) and "\n" not in str(error.value)
+        remote.engine.close()
+    finally:
+        _drop_test_graphs(virtuoso)
+
+
 def test_a_partial_answer_from_virtuoso_is_refused_not_read_as_the_whole():
     """Is an answer Virtuoso marks as cut (ResultSetMaxRows) or incomplete (anytime query) an error?"""
     from evkg.query.flavours import VirtuosoFlavour

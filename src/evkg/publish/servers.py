@@ -287,17 +287,8 @@ def publish(
         if fl.needs_union_graph:
             started = time.perf_counter()
             upd = update or _default_update(endpoint, fl)
-            union, ns = fl.union_graph, fl.graph_namespace.replace('"', '\\"')
-            _update(http, upd, f"DROP SILENT GRAPH <{union}>", "replace the union graph")
-            # one statement, on the server (blank nodes stay the ones of the named graphs); no
-            # transaction log for it (Virtuoso: sql:log-enable 3), as its bulk loader does
-            _update(
-                http,
-                upd,
-                f"define sql:log-enable 3 INSERT {{ GRAPH <{union}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
-                f'FILTER(STRSTARTS(STR(?g), "{ns}") && ?g != <{union}>) }}',
-                "build the union graph",
-            )
+            _update(http, upd, f"DROP SILENT GRAPH <{fl.union_graph}>", "replace the union graph")
+            _update(http, upd, fl.union_update(), "build the union graph")  # one statement, on the server
             seconds["union"] = time.perf_counter() - started
 
         started = time.perf_counter()

@@ -173,7 +173,7 @@ class RemoteEngine:
         union: bool = True,
         client: httpx.Client | None = None,
         prefixes: Prefixes | None = None,
-        flavour: str | Flavour = "sparql11",
+        flavour: str | Flavour = "auto",
     ) -> None:
         if not re.match(r"^https?://", url):
             raise UsageError(f"endpoint {url!r} is not an http(s) URL")
@@ -182,6 +182,7 @@ class RemoteEngine:
         self.timeout = httpx.Timeout(timeout, connect=min(timeout, 10.0))
         self.client = client or httpx.Client(timeout=self.timeout, follow_redirects=False)
         self._graphs: list[str] | None = None
+        self._union_checked = False
         self.prefixes = prefixes
         self._flavour: Flavour | None = None
         self._flavour_name = "auto"
@@ -239,6 +240,7 @@ class RemoteEngine:
     def refresh(self) -> None:
         """Forget the cached list of named graphs (after uploading new ones)."""
         self._graphs = None
+        self._union_checked = False
 
     def named_graphs(self) -> list[str]:
         if self._graphs is None:
@@ -253,7 +255,17 @@ class RemoteEngine:
     def _dataset(self) -> list[tuple[str, str]]:
         if not self.union:
             return []
-        return self.flavour.dataset(self.named_graphs())
+        graphs = self.named_graphs()
+        if self.flavour.needs_union_graph and graphs and not self._union_checked:
+            # the default graph is the union evkg load stores: without it every answer would be empty
+            ask = f"ASK {{ GRAPH <{self.flavour.union_graph}> {{ ?s ?p ?o }} }}"
+            if not bool(self._parse(self._post([("query", ask)]))):
+                raise EndpointError(
+                    f"{self.url}: the server holds evkg's named graphs but not their union "
+                    f"<{self.flavour.union_graph}>: publish with `evkg load --endpoint {self.url}` (it stores it)"
+                )
+            self._union_checked = True
+        return self.flavour.dataset(graphs)
 
     def query(self, query: str, bindings: Mapping[str, OxTerm] | None = None) -> QueryResult:
         check_query(query)
