@@ -236,3 +236,26 @@ def test_a_literal_focus_node_is_reported(tmp_path: Path) -> None:
     code, out, _ = evkg("validate", data, "--shapes", shapes)
     assert code == 1
     assert '"Hello"' in out and "DatatypeConstraintComponent" in out
+
+
+def test_a_store_whose_default_graph_holds_the_union_gives_each_result_once(tmp_path: Path) -> None:
+    """evkg's stores keep the union of their named graphs as the default graph: asking for the union
+    again would see every triple twice, and a SPARQL constraint without DISTINCT report twice."""
+    from evkg.quality import shacl_compiled
+    from evkg.quality.inputs import load_data_files, shapes_files_graph
+    from evkg.rdf.parse import fill_union, holds_union
+
+    data = write(tmp_path, "data.ttl", DATA)
+    shapes = write(
+        tmp_path,
+        "shapes.ttl",
+        PREFIXES
+        + 'ex:S a sh:NodeShape ; sh:targetClass ex:Person ; sh:sparql [ sh:select """'
+        + 'SELECT $this ?value WHERE { $this <http://example.org/ns#name> ?value }""" ] .',
+    )
+    store = load_data_files([data]).store
+    fill_union(store)
+    assert holds_union(store)
+    program = shacl_compiled.compile_shapes(shapes_files_graph([shapes]), shacl_compiled.Schema.of(store, "none"))
+    _, report = shacl_compiled.run(program, store)
+    assert len(_roots(report)) == 1  # alice's name, once

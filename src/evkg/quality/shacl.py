@@ -44,6 +44,7 @@ from evkg.quality.findings import Finding, shacl_findings
 from evkg.quality.inputs import union_triples
 from evkg.quality.shacl_reference import run_prepared, shacl_data
 from evkg.quality.shacl_shapes import check_shapes
+from evkg.rdf.parse import holds_union, update_union
 
 log = logging.getLogger(__name__)
 
@@ -108,13 +109,18 @@ class CompiledEngine:
         closure = ctx.closure if ctx.options.shacl_on_closure else None
         store = ctx.kg.store
         inferred = None
+        union = holds_union(store)  # the default graph holds the union: the closure joins it for the run
         if closure is not None:
             inferred = ox.NamedNode(owl2rl.materialize(store, closure, ctx.kg.prefixes))
+            if union:
+                update_union(store, (), closure.oxigraph_triples())
         try:
             _, report = shacl_compiled.run(program, store, focus)
         finally:  # findings name the source graphs of a node: the closure is none of them
             if inferred is not None:
                 store.remove_graph(inferred)
+                if union:
+                    update_union(store, closure.oxigraph_triples(), ())  # type: ignore[union-attr]
         if focus is not None and program.fallback:
             shape, why = next(iter(program.fallback.items()))
             raise shacl_compiled.Unsupported(f"{shape}: {why}")

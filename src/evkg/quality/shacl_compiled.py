@@ -1098,6 +1098,7 @@ class _Focus:
 
     def __init__(self, program: Program, store: ox.Store, nodes: list[ox.NamedNode | ox.BlankNode]) -> None:
         self.program, self.store, self.nodes = program, store, nodes
+        self.union = bag_union(store)
         schema = program.schema
         incoming = set().union(*schema.range_props.values()) if schema.range_props else set()
         incoming |= {p for c in program.checks for p in c.spec.objects_of}
@@ -1128,13 +1129,15 @@ class _Focus:
                     query = f"SELECT DISTINCT ?this WHERE {{ {values} {{ {check.target} }} }}"
                     hits += [
                         row["this"]
-                        for row in self.store.query(self.program.prefixes + query, use_default_graph_as_union=True)
+                        for row in self.store.query(
+                            self.program.prefixes + query, use_default_graph_as_union=self.union
+                        )
                     ]
                 query = f"SELECT ?this WHERE {{ {check.target} }} LIMIT 1"
                 for blank in (n for n in self.nodes if isinstance(n, ox.BlankNode)):
                     found = self.store.query(
                         self.program.prefixes + query,
-                        use_default_graph_as_union=True,
+                        use_default_graph_as_union=self.union,
                         substitutions={ox.Variable("this"): blank},
                     )
                     if next(iter(found), None) is not None:
@@ -1168,6 +1171,7 @@ def run(
     each shape's targets are first tested on those nodes alone, then its checks run on the targeted ones.
     """
     started = time.perf_counter()
+    union = bag_union(store)
     rows_of: list[tuple[Check, list[str], list[ox.QuerySolution]]] = []
     chosen: _Focus | None = None
     if focus is not None:
@@ -1181,7 +1185,8 @@ def run(
             binder = f"{{ SELECT DISTINCT ?this{''.join(' ' + k for k in check.keys)} WHERE {{ {check.target} }} }}"
             query = check.full_query or check.query
             texts.append(program.prefixes + query.replace(MARK, binder))
-        for check, text, (variables, rows) in zip(batch, texts, parallel_select(store, texts, workers), strict=True):
+        answers = parallel_select(store, texts, workers, union=union)
+        for check, text, (variables, rows) in zip(batch, texts, answers, strict=True):
             if isinstance(rows, Exception):
                 raise EvkgError(f"compiled SHACL query for {check.shape} failed: {rows}\n{text}")
             rows_of.append((check, variables, rows))
@@ -1190,14 +1195,14 @@ def run(
                 nodes = [
                     row["this"]
                     for row in store.query(
-                        f"SELECT DISTINCT ?this WHERE {{ {check.target} }}", use_default_graph_as_union=True
+                        f"SELECT DISTINCT ?this WHERE {{ {check.target} }}", use_default_graph_as_union=union
                     )  # type: ignore[union-attr]
                 ]
-                _per_node(program, store, check, nodes, rows_of)
+                _per_node(program, store, check, nodes, rows_of, union)
     for check in program.checks if chosen is not None else ():  # focus nodes: few, one query at a time
         hits = chosen.targeted(check)
         if check.per_node:
-            _per_node(program, store, check, hits, rows_of)
+            _per_node(program, store, check, hits, rows_of, union)
             continue
         runs: list[tuple[str, dict]] = []
         named = [n for n in hits if isinstance(n, ox.NamedNode)]
@@ -1209,7 +1214,7 @@ def run(
         for query, subs in runs:
             text = program.prefixes + query
             try:
-                found = store.query(text, use_default_graph_as_union=True, substitutions=subs or None)
+                found = store.query(text, use_default_graph_as_union=union, substitutions=subs or None)
                 rows_of.append((check, [v.value for v in found.variables], list(found)))  # type: ignore[union-attr]
             except (SyntaxError, RuntimeError) as exc:
                 raise EvkgError(f"compiled SHACL query for {check.shape} failed: {exc}\n{text}") from None
@@ -1234,6 +1239,7 @@ def _per_node(
     check: Check,
     nodes: list[Term],
     rows_of: list[tuple[Check, list[str], list[ox.QuerySolution]]],
+    union: bool = True,
 ) -> None:
     """A SPARQL constraint whose modifiers mix focus nodes: one query per focus node (``$this`` bound
     by a VALUES block in every group that mentions it); a blank focus node cannot be written in a query:
@@ -1247,7 +1253,7 @@ def _per_node(
             return
         text = program.prefixes + check.query.replace(MARK, f"VALUES ?this {{ {node} }}")
         try:
-            found = store.query(text, use_default_graph_as_union=True)
+            found = store.query(text, use_default_graph_as_union=union)
         except (SyntaxError, RuntimeError) as exc:
             raise EvkgError(f"SPARQL constraint of {check.shape} failed: {exc}") from None
         variables = [v.value for v in found.variables]  # type: ignore[union-attr]
@@ -1268,8 +1274,16 @@ def _with_this(row: ox.QuerySolution, variables: list[str], node: Term) -> ox.Qu
     return out  # type: ignore[return-value]
 
 
+def bag_union(store: ox.Store) -> bool:
+    """Whether queries must ask for the union of the named graphs (``use_default_graph_as_union``):
+    not on a store whose default graph already holds it (evkg's loader fills it, each triple once)."""
+    from evkg.rdf.parse import holds_union
+
+    return not holds_union(store)
+
+
 def parallel_select(
-    store: ox.Store, texts: list[str], workers: int | None = None
+    store: ox.Store, texts: list[str], workers: int | None = None, *, union: bool = True
 ) -> list[tuple[list[str], list[ox.QuerySolution] | Exception]]:
     """Run SELECT queries on ``store`` (union default graph) in ``workers`` threads, results in order.
 
@@ -1280,7 +1294,7 @@ def parallel_select(
 
     def one(text: str) -> tuple[list[str], list[ox.QuerySolution] | Exception]:
         try:
-            rows = store.query(text, use_default_graph_as_union=True)
+            rows = store.query(text, use_default_graph_as_union=union)
             return [v.value for v in rows.variables], list(rows)  # type: ignore[union-attr]
         except (SyntaxError, RuntimeError) as exc:
             return [], exc
