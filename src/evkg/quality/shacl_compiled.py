@@ -1186,19 +1186,21 @@ def run(
             query = check.full_query or check.query
             texts.append(program.prefixes + query.replace(MARK, binder))
         answers = parallel_select(store, texts, workers, union=union)
-        for check, text, (variables, rows) in zip(batch, texts, answers, strict=True):
-            if isinstance(rows, Exception):
-                raise EvkgError(f"compiled SHACL query for {check.shape} failed: {rows}\n{text}")
+        for check, (variables, rows) in zip(batch, answers, strict=True):
+            if isinstance(rows, Exception):  # the store cannot run what was compiled: the fallback can
+                _failed(program, check, rows)
+                continue
             rows_of.append((check, variables, rows))
         for check in program.checks:
             if check.per_node:
-                nodes = [
-                    row["this"]
-                    for row in store.query(
+                try:
+                    found = store.query(
                         f"SELECT DISTINCT ?this WHERE {{ {check.target} }}", use_default_graph_as_union=union
-                    )  # type: ignore[union-attr]
-                ]
-                _per_node(program, store, check, nodes, rows_of, union)
+                    )
+                except (SyntaxError, RuntimeError) as exc:
+                    _failed(program, check, exc)
+                    continue
+                _per_node(program, store, check, [row["this"] for row in found], rows_of, union)  # type: ignore[union-attr]
     for check in program.checks if chosen is not None else ():  # focus nodes: few, one query at a time
         hits = chosen.targeted(check)
         if check.per_node:
@@ -1217,7 +1219,7 @@ def run(
                 found = store.query(text, use_default_graph_as_union=union, substitutions=subs or None)
                 rows_of.append((check, [v.value for v in found.variables], list(found)))  # type: ignore[union-attr]
             except (SyntaxError, RuntimeError) as exc:
-                raise EvkgError(f"compiled SHACL query for {check.shape} failed: {exc}\n{text}") from None
+                _failed(program, check, exc)
     report = Graph(bind_namespaces="none")
     root = BNode()
     report.add((root, RDF.type, SH.ValidationReport))
@@ -1231,6 +1233,12 @@ def run(
     report.add((root, SH.conforms, Literal(conforms)))
     log.info("shacl_compiled: %d checks in %.2f s", len(program.checks), time.perf_counter() - started)
     return conforms, report
+
+
+def _failed(program: Program, check: Check, exc: Exception) -> None:
+    """A compiled query the store refused to run: its shape goes to the fallback, never unreported."""
+    log.info("compiled SHACL query for %s failed (%s): the shape goes to the fallback", check.shape, exc)
+    program.fallback.setdefault(check.top or check.shape, f"the store cannot run its compiled query ({exc})")
 
 
 def _per_node(
@@ -1255,7 +1263,8 @@ def _per_node(
         try:
             found = store.query(text, use_default_graph_as_union=union)
         except (SyntaxError, RuntimeError) as exc:
-            raise EvkgError(f"SPARQL constraint of {check.shape} failed: {exc}") from None
+            _failed(program, check, exc)
+            return
         variables = [v.value for v in found.variables]  # type: ignore[union-attr]
         rows = list(found)  # type: ignore[arg-type]
         if "this" not in variables:

@@ -31,7 +31,7 @@ from rdflib.query import Result as RdflibResult
 from rdflib.term import Node
 
 from evkg.data.prefixes import Prefixes
-from evkg.errors import EvkgError
+from evkg.errors import EvkgError, ShapesError
 
 log = logging.getLogger(__name__)
 
@@ -245,7 +245,7 @@ def run_prepared(work: ShaclDataGraph, shapes: Graph) -> tuple[bool, Graph]:
     except EvkgError:
         raise
     except Exception as exc:  # noqa: BLE001 - pySHACL's errors on shapes it cannot run, as one line
-        raise EvkgError(f"pySHACL cannot validate these shapes: {type(exc).__name__}: {exc}") from None
+        raise ShapesError(f"pySHACL cannot validate these shapes: {type(exc).__name__}: {exc}") from None
     log.info(
         "pyshacl: %d triples (%d with the ontology and RDFS) in %.2f s",
         work.data_triples,
