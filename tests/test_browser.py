@@ -214,3 +214,49 @@ def test_the_query_page_is_yasgui_and_posts_a_query(server: ServeProcess, browse
     assert posts and all(urlsplit(u).path == "/sparql" for u in posts)
     assert elsewhere == [], f"the query page tried to load from other hosts: {elsewhere}"
     assert problems == [], problems  # no script errors, no Content-Security-Policy refusals
+
+
+def test_a_reader_goes_from_a_fact_to_its_words_in_the_archived_source_and_back(server: ServeProcess, browser) -> None:
+    """One click from a fact to the source's words (marked in the archived text) and one back (issue 14)."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        # the MOU's signing date, and the evidence card under it
+        page.goto(server.url + "/id/agreement/jsrm-isev-mou-2025")
+        evidence = page.locator("details.evidence").first
+        evidence.locator("summary").click()
+        to_source = evidence.locator("a.to-source").first
+        expect(to_source).to_have_text("出典の文言")
+        to_source.click()
+        # the archived text of the press release, the quoted sentence marked and scrolled to
+        page.wait_for_url("**/source/jsrm-press-release-2025-08-28#e-*")
+        anchor = urlsplit(page.url).fragment
+        expect(page.locator("html")).to_have_attribute("lang", "ja")
+        text = page.locator("#archive")
+        expect(text).to_have_attribute("lang", "ja")
+        mark = page.locator(f"#{anchor} + mark.quoted")
+        expect(mark).to_be_visible()
+        expect(mark).to_be_in_viewport()
+        assert page.locator("#archive mark.quoted").count() >= 20
+        expect(page.locator("#tallies")).to_contain_text("34/34")
+        _shot(page, "browser-9-source-ja.png")
+        # the mark leads to the statements it supports, which lead back to the fact's page
+        mark.locator("a").click()
+        page.wait_for_url(f"**#s-{anchor}")
+        entry = page.locator(f"#s-{anchor}")
+        expect(entry.locator("blockquote")).to_have_attribute("lang", "ja")
+        expect(entry.locator("ul.statements")).to_contain_text(MOU_JA)
+        entry.locator("ul.statements a", has_text="覚書").first.click()
+        page.wait_for_url("**/id/agreement/jsrm-isev-mou-2025*")
+        expect(page.locator("h1#entity-title")).to_have_text(MOU_JA)
+
+        # an English source read on a Japanese page: its text keeps its own language
+        page.goto(server.url + "/source/pmc-misev2023")
+        expect(page.locator("#archive")).to_have_attribute("lang", "en")
+        expect(page.locator("#archive mark.quoted").first).to_contain_text("Particles that are released from cells")
+        expect(page.locator("table.checked")).to_contain_text("PMC10850029")
+        _shot(page, "browser-10-source-en-text-ja-page.png", full_page=True)
+    finally:
+        context.close()

@@ -263,3 +263,39 @@ def test_search_pages_through_the_results_and_says_how_many(serve_client) -> Non
     second, text2 = _hits(serve_client, "e", 2)
     assert second and not set(first) & set(second) and 'id="search-prev"' in text2
     assert f" of {total}" in text2
+
+
+# --- the source pages (issue 14): the archived text, its quoted passages marked, linked both ways ---------------
+def test_every_source_page_marks_every_quote_found_and_every_link_to_it_lands(serve_client) -> None:
+    """Each source graph's page marks its quotes; each 'words in the source' link of any page has its anchor."""
+    from evkg.quality.pipeline import audit_sources
+    from evkg.query.knowledge_graph import load
+
+    audits = audit_sources(load())
+    anchors: dict[str, set[str]] = {}
+    for a in audits:
+        if a.source.path is None:
+            continue
+        path = "/source/" + a.source.slug
+        page = serve_client.get(path, headers={"Accept": "text/html"})
+        assert page.status_code == 200, path
+        ids = set(re.findall(r'id="([^"]+)"', page.text))
+        anchors[path] = ids
+        verified, total = a.quotes_tally
+        assert page.text.count('class="quoted-entry') <= total
+        assert (page.text.count("<mark") > 0) == (verified > 0), path
+        assert f'lang="{a.source.language}"' in page.text
+    assert len(anchors) >= 20
+    links = []
+    for entity in (MOU, "/id/organization/jsrm", "/id/publication/misev2014", "/id/term/extracellular-vesicle"):
+        html = serve_client.get(entity + "?lang=ja", headers={"Accept": "text/html"}).text
+        links += re.findall(r'class="to-source" href="(/source/[^"#?]+)\?lang=ja#([^"]+)"', html)
+    assert len(links) >= 10
+    for path, anchor in links:
+        assert anchor in anchors[path], f"{path}#{anchor} leads nowhere"
+
+
+def test_a_source_page_that_is_not_there_or_has_no_source_text_says_so(serve_client) -> None:
+    assert serve_client.get("/source/no-such-graph", headers={"Accept": "text/html"}).status_code == 404
+    own = serve_client.get("/source/evkg-curation?lang=en", headers={"Accept": "text/html"})
+    assert own.status_code == 200 and "the curators' own work" in text_of(own.text)

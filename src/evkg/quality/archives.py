@@ -26,14 +26,26 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import pyoxigraph as ox
 
 from evkg.quality.forms import printed_dates, printed_numbers
 
 if TYPE_CHECKING:
-    from evkg.query.knowledge_graph import KnowledgeGraph
+    from evkg.data.layout import DataDir
+
+
+class Dataset(Protocol):
+    """What the audit reads: a store of named graphs and the data folder it was loaded from (a
+    :class:`~evkg.query.knowledge_graph.KnowledgeGraph`, or the site of ``evkg serve``)."""
+
+    @property
+    def store(self) -> ox.Store: ...
+
+    @property
+    def data(self) -> DataDir: ...
+
 
 #: Where archived copies live, inside a data folder's ``graph/`` (and beside a curator's file).
 SOURCES_FOLDER = "_sources"
@@ -188,7 +200,7 @@ def _value(term: object) -> str:
     return str(getattr(term, "value", term))
 
 
-def sources(kg: KnowledgeGraph, search: Sequence[Path] = ()) -> list[Source]:
+def sources(kg: Dataset, search: Sequence[Path] = ()) -> list[Source]:
     """Every named graph that describes itself (source and translation graphs), sorted by IRI.
 
     Archived copies are looked for in ``search`` (e.g. ``_sources/`` beside curator files) and then in
@@ -269,4 +281,4 @@ def locate(src: Source, graph_dir: Path, folders: Iterable[Path]) -> Path | None
     return None
 
 
-__all__ = ["RAW_SUFFIXES", "SOURCES_FOLDER", "FoldedText", "Source", "fold", "locate", "sources"]
+__all__ = ["RAW_SUFFIXES", "SOURCES_FOLDER", "Dataset", "FoldedText", "Source", "fold", "locate", "sources"]

@@ -53,7 +53,7 @@ from evkg.quality.qc import check_qc
 from evkg.quality.reasoning import check_owl_rl
 from evkg.quality.rendering import format_json, format_text, format_turtle
 from evkg.quality.shacl import check_shacl
-from evkg.quality.truth import SourceAudit, check_truth
+from evkg.quality.truth import QUOTED_PROPERTIES, SourceAudit, check_truth
 from evkg.quality.truth import audit as audit_sources
 
 if TYPE_CHECKING:
@@ -244,6 +244,7 @@ def reason(
 __all__ = [
     "ENGINES",
     "OWL_RL",
+    "QUOTED_PROPERTIES",
     "QC",
     "REASONERS",
     "SHACL",

@@ -50,13 +50,12 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from evkg.data import identifiers as ids
-from evkg.quality.archives import EVKG, FoldedText, Source, sources
+from evkg.quality.archives import EVKG, Dataset, FoldedText, Source, sources
 from evkg.quality.forms import date_key
 
 if TYPE_CHECKING:
     from evkg.quality.context import Context
     from evkg.quality.findings import Describer, Finding
-    from evkg.query.knowledge_graph import KnowledgeGraph
 
 OWN = "https://w3id.org/evkg/"
 PRISM = "http://prismstandard.org/namespaces/basic/2.0/"
@@ -79,6 +78,16 @@ IDENTIFIER_PROPERTIES = {
     PRISM + "eIssn": "issn",
 }
 _DATE_TYPES = {XSD + t: t for t in ("date", "dateTime", "gYear", "gYearMonth")}
+#: The properties whose literals quote their graph's source (``queries/quoted.rq`` asks for these).
+QUOTED_PROPERTIES = frozenset(
+    {
+        OA_EXACT,
+        EVKG + "nameAsPrinted",
+        "http://purl.org/dc/terms/title",
+        "http://www.w3.org/1999/02/22-rdf-syntax-ns#value",
+        "http://www.w3.org/2004/02/skos/core#definition",
+    }
+)
 
 
 # --- what the audit finds ----------------------------------------------------------------------------------
@@ -101,6 +110,7 @@ class Quote:
     property: str
     value: str
     found: bool = False
+    language: str = ""  # the literal's language tag ("" when it has none)
     evidence: str | None = None  # the evidence IRI of an oa:exact
     statements: list[tuple[Any, Any, Any]] = field(default_factory=list)  # what the evidence backs
 
@@ -185,7 +195,7 @@ def _query(name: str) -> str:
     return resources.files("evkg.quality").joinpath("queries", f"{name}.rq").read_text(encoding="utf-8")
 
 
-def _rows(kg: KnowledgeGraph, name: str) -> Iterable[Any]:
+def _rows(kg: Dataset, name: str) -> Iterable[Any]:
     return kg.store.query(_query(name), use_default_graph_as_union=False)  # type: ignore[return-value]
 
 
@@ -254,7 +264,7 @@ def _printed(source: Source, kind: str, value: str) -> bool:
 
 
 # --- the audit ---------------------------------------------------------------------------------------------
-def audit(kg: KnowledgeGraph, search: Sequence[Path] = ()) -> list[SourceAudit]:
+def audit(kg: Dataset, search: Sequence[Path] = ()) -> list[SourceAudit]:
     """Every named graph that describes itself, checked against its archived source (see the module doc)."""
     audits = {s.graph: SourceAudit(s) for s in sources(kg, search)}
     _check_copies(audits.values())
@@ -331,7 +341,7 @@ class _Evidence:
     selector: Any = None
 
 
-def _evidence(kg: KnowledgeGraph, audits: dict[str, SourceAudit]) -> dict[tuple[str, Any], _Evidence]:
+def _evidence(kg: Dataset, audits: dict[str, SourceAudit]) -> dict[tuple[str, Any], _Evidence]:
     """Evidence quotes of every graph, keyed by (graph, selector key)."""
     out: dict[tuple[str, Any], _Evidence] = {}
     for row in _rows(kg, "evidence"):
@@ -353,9 +363,7 @@ def _same_page(a: str, b: str) -> bool:
     return a.rstrip("/") == b.rstrip("/")
 
 
-def _check_quotes(
-    kg: KnowledgeGraph, audits: dict[str, SourceAudit], evidence: dict[tuple[str, Any], _Evidence]
-) -> None:
+def _check_quotes(kg: Dataset, audits: dict[str, SourceAudit], evidence: dict[tuple[str, Any], _Evidence]) -> None:
     for row in _rows(kg, "quoted"):
         g = _v(row["graph"])
         a = audits.get(g)
@@ -363,7 +371,7 @@ def _check_quotes(
         if a is None or _own_work(a):
             continue
         prop, value = _v(row["property"]), _v(row["value"])
-        quote = Quote(row["subject"], prop, value)
+        quote = Quote(row["subject"], prop, value, language=row["value"].language or "")
         if prop == OA_EXACT:
             e = evidence.get((g, _key(row["subject"])))
             if e is not None:
@@ -385,7 +393,7 @@ def _check_quotes(
             a.problems.append(Problem("quote-not-in-source", g, row["subject"], prop, row["value"]))
 
 
-def _check_identifiers(kg: KnowledgeGraph, audits: dict[str, SourceAudit], statements: set[tuple[str, Any]]) -> None:
+def _check_identifiers(kg: Dataset, audits: dict[str, SourceAudit], statements: set[tuple[str, Any]]) -> None:
     seen: set[tuple[str, str, str, str]] = set()
     for row in _rows(kg, "identifiers"):
         g = _v(row["graph"])
@@ -428,13 +436,13 @@ _NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "l
 }
 
 
-def _statements(kg: KnowledgeGraph) -> set[tuple[str, Any]]:
+def _statements(kg: Dataset) -> set[tuple[str, Any]]:
     """(graph, key) of every reified statement: evidence bodies, which state nothing of their own."""
     return {(_v(row["graph"]), _key(row["subject"])) for row in _rows(kg, "statements")}
 
 
 def _check_dated(
-    kg: KnowledgeGraph,
+    kg: Dataset,
     audits: dict[str, SourceAudit],
     evidence: dict[tuple[str, Any], _Evidence],
     statements: set[tuple[str, Any]],
@@ -478,7 +486,7 @@ def _check_dated(
             a.problems.append(Problem("date-or-number-not-in-source", g, subject, prop, value))
 
 
-def _check_tags(kg: KnowledgeGraph, audits: dict[str, SourceAudit]) -> None:
+def _check_tags(kg: Dataset, audits: dict[str, SourceAudit]) -> None:
     for row in _rows(kg, "tagged"):
         g = _v(row["graph"])
         a = audits.get(g)
@@ -566,6 +574,7 @@ def by_graph(audits: Iterable[SourceAudit]) -> dict[str, list[Problem]]:
 
 __all__ = [
     "IDENTIFIER_PROPERTIES",
+    "QUOTED_PROPERTIES",
     "Checked",
     "Problem",
     "Quote",

@@ -10,6 +10,7 @@ Routes::
     /                      home page              /search?q=…          label search
     /browse/<kind>         index per kind         /glossary            term glossary
     /graph/                the named graphs       /sparql              SPARQL 1.1 Protocol + query page
+    /source/<graph>        a source's archived text, its quoted passages marked and linked
     /id/…  /ontology/…  /graph/<path>             dereferenceable IRIs (content negotiation)
     /static/…              CSS, icon              /health              liveness (JSON)
 
@@ -194,6 +195,7 @@ def create_app(config: ServeConfig | None = None) -> EvkgApp:
         Route("/glossary", pages.glossary, name="glossary"),
         Route("/browse/{slug}", pages.browse, name="browse"),
         Route("/graph/", pages.graph_index, name="graphs"),
+        Route("/source/{path:path}", pages.source, name="source"),
         Route("/sparql", sparql.routed, methods=["GET", "POST"], name="sparql"),  # other methods: 405
         Route("/health", health, name="health"),
         Route("/ontology", deref.redirect_slash),

@@ -79,8 +79,9 @@ class Page:
             path = target
         if not self.explicit:
             return path
+        path, hash_, fragment = path.partition("#")  # the query goes before a fragment (…?lang=ja#quote)
         joiner = "&" if "?" in path else "?"
-        return f"{path}{joiner}lang={self.lang}"
+        return f"{path}{joiner}lang={self.lang}{hash_}{fragment}"
 
     def switch_url(self) -> str:
         params = [(k, v) for k, v in self.request.query_params.multi_items() if k != "lang"]
@@ -144,6 +145,20 @@ def graph_index(request: Request) -> Response:
     return render(request, "graphs.html", rows=rows, title=page.m["graphs"])
 
 
+def source(request: Request) -> Response:
+    """The archived text of a source graph, its quoted passages marked and linked (:mod:`evkg.serve.sources`)."""
+    from evkg.serve import sources
+
+    page = Page(request)
+    site = page.site
+    graph = site.base + "graph/" + request.path_params["path"].strip("/")
+    audit = site.source_audits.get(graph)
+    if audit is None:
+        raise HTTPException(404)
+    view = sources.page(site, audit, page.lang)
+    return render(request, "source.html", src=view, title=f"{page.m['archived_source']}: {view.graph.label.text}")
+
+
 def glossary(request: Request) -> Response:
     page = Page(request)
     scheme, terms = page.site.glossary(page.lang)
@@ -193,7 +208,11 @@ def entity_page(
     timeline_svg = site.timeline(view, page.lang)
     graph = None
     if view.iri in site.graphs:
-        graph = {"size": site.graph_size(view.iri), "subjects": site.graph_subjects(view.iri, page.lang)}
+        graph = {
+            "size": site.graph_size(view.iri),
+            "subjects": site.graph_subjects(view.iri, page.lang),
+            "source_href": site.source_href(view.iri),
+        }
     return render(
         request,
         "entity.html",

@@ -84,6 +84,7 @@ class EvidenceView:
     translation: Text | None
     graph: Ref
     grade: Ref | None
+    source_href: str | None = None  # the quote's words on the source page of its graph
 
 
 @dataclass
@@ -97,6 +98,7 @@ class Value:
     graphs: list[Ref] = field(default_factory=list)
     evidence: list[EvidenceView] = field(default_factory=list)
     nested: list[Group] = field(default_factory=list)
+    quoted_in: list[tuple[Ref, str]] = field(default_factory=list)  # (graph, its source page at these words)
 
     @property
     def sort_key(self) -> str:
@@ -404,6 +406,7 @@ class Site:
                     translation=None,
                     graph=self.ref(row["graph"].value, lang),
                     grade=self.ref(grade.value, lang) if isinstance(grade, ox.NamedNode) else None,
+                    source_href=self.quote_href(row["graph"].value, "", "", "", row["evidence"].value),
                 )
                 by_evidence[key] = view
             tr = row["translation"]
@@ -420,8 +423,18 @@ class Site:
             datatype = None
             if not obj.language and obj.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
                 datatype = self.prefixes.curie(obj.datatype.value) or obj.datatype.value
+            quoted_in = [
+                (self.ref(g, lang), where)
+                for g in sorted(set(graphs))
+                if (where := self.quote_href(g, subject, predicate, obj.value)) is not None
+            ]
             return Value(
-                "literal", text=Text(obj.value, _lang(obj)), datatype=datatype, graphs=graph_refs, evidence=evidence
+                "literal",
+                text=Text(obj.value, _lang(obj)),
+                datatype=datatype,
+                graphs=graph_refs,
+                evidence=evidence,
+                quoted_in=quoted_in,
             )
         nested = self._groups(obj, lang, depth + 1) if depth < MAX_NESTING else []
         return Value("bnode", graphs=graph_refs, evidence=evidence, nested=nested)
@@ -734,6 +747,37 @@ class Site:
 
         return QueryHelpers(OxigraphEngine(self.store, self.prefixes), discover(self.data.root), self.prefixes)
 
+    # --- sources and their archived texts (evkg.serve.sources) --------------------------------------------
+    @functools.cached_property
+    def source_audits(self) -> dict[str, Any]:
+        """The truth audit of every graph that describes itself, by graph IRI (run once: the data do not change)."""
+        from evkg.quality.pipeline import audit_sources
+
+        return {a.source.graph: a for a in audit_sources(self)}
+
+    @functools.cached_property
+    def archived_graphs(self) -> frozenset[str]:
+        """The graphs that describe an archived copy of their source (cheap: no audit)."""
+        query = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?g <https://w3id.org/evkg/ontology/archivedCopy> ?copy } }"
+        return frozenset(row["g"].value for row in self.store.query(query))
+
+    def source_href(self, graph: str) -> str | None:
+        """The source page of a graph that keeps an archived copy of its source."""
+        from evkg.serve import sources
+
+        return sources.href(graph) if graph in self.archived_graphs else None
+
+    def quote_href(
+        self, graph: str, subject: str, predicate: str, value: str, evidence: str | None = None
+    ) -> str | None:
+        """Where the source page of ``graph`` shows these quoted words (an evidence's, or a quoted literal's)."""
+        from evkg.quality.pipeline import QUOTED_PROPERTIES
+        from evkg.serve import sources
+
+        if graph not in self.archived_graphs or not (evidence or predicate in QUOTED_PROPERTIES):
+            return None
+        return sources.href(graph, sources.anchor(subject, predicate, value, evidence))
+
     def graph_rows(self, lang: str) -> list[dict[str, Any]]:
         """The named graphs with their provenance (query ``source_graphs``, CQ-23), and sizes."""
         rows: dict[str, dict[str, Any]] = {
@@ -746,6 +790,7 @@ class Site:
                 "license": None,
                 "grade": None,
                 "translation_of": None,
+                "source_href": self.source_href(g),
             }
             for g in self.graphs
         }
