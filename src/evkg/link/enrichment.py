@@ -39,16 +39,31 @@ class Registry:
     extension: str
     license: str
     label: str
+    label_ja: str
     fetch: Callable[[PoliteClient, str], Fetched]
     parse: Callable[[bytes, str], Work]
 
 
 REGISTRIES: dict[str, Registry] = {
     "crossref": Registry(
-        "crossref", "doi", "json", crossref.LICENSE, "Crossref REST API record of {id}", crossref.fetch, crossref.parse
+        "crossref",
+        "doi",
+        "json",
+        crossref.LICENSE,
+        "Crossref REST API record of {id}",
+        "Crossref REST API による {id} の書誌レコード",
+        crossref.fetch,
+        crossref.parse,
     ),
     "doi": Registry(
-        "doi", "doi", "json", csl.LICENSE, "CSL-JSON record of {id} (DOI content negotiation)", csl.fetch, csl.parse
+        "doi",
+        "doi",
+        "json",
+        csl.LICENSE,
+        "CSL-JSON record of {id} (DOI content negotiation)",
+        "DOI コンテントネゴシエーションによる {id} の CSL-JSON 書誌レコード",
+        csl.fetch,
+        csl.parse,
     ),
     "pubmed": Registry(
         "pubmed",
@@ -56,6 +71,7 @@ REGISTRIES: dict[str, Registry] = {
         "json",
         pubmed.LICENSE,
         "PubMed ESummary record of PMID {id}",
+        "PubMed ESummary による PMID {id} の書誌レコード",
         pubmed.fetch_summary,
         lambda content, what: pubmed.parse_summary(content, what=what),
     ),
@@ -65,6 +81,7 @@ REGISTRIES: dict[str, Registry] = {
         "xml",
         pubmed.LICENSE,
         "PubMed EFetch record of PMID {id}",
+        "PubMed EFetch による PMID {id} の書誌レコード",
         pubmed.fetch_article,
         lambda content, what: pubmed.parse_article(content, what=what),
     ),
@@ -218,7 +235,14 @@ class Enricher:
         try:
             raw, record = self._answer(registry, identifier, snapshot)
             work = registry.parse(raw, f"{registry.name} {identifier}")
-            graph_iri = self.vocab.graph[f"external/{registry.name}/{target.slug}"]
+            publication = target.publication or publication_iri(work, self.lookup, self.vocab)
+            slug = slug_of(publication)
+            if slug != target.slug:
+                # a new publication: its snapshots are named after the IRI it gets (by DOI first), the
+                # name the next run finds it under, so that run (and --offline) reads this snapshot
+                snapshot = Snapshot.of(self.data, registry.name, slug, registry.extension)
+                rel = self.data.relative(snapshot.ttl)
+            graph_iri = self.vocab.graph[f"external/{registry.name}/{slug}"]
             provenance = Provenance(
                 registry=registry.name,
                 request_url=record.request_url,
@@ -226,8 +250,8 @@ class Enricher:
                 sha256=record.sha256,
                 license=registry.license,
                 label=registry.label.format(id=identifier),
+                label_ja=registry.label_ja.format(id=identifier),
             )
-            publication = target.publication or publication_iri(work, self.lookup, self.vocab)
             g = work_graph(
                 work,
                 prefixes=self.prefixes,

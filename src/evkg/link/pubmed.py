@@ -206,6 +206,10 @@ def parse_article(content: bytes, what: str = "pubmed XML answer") -> Work:
     author_list = article.find("AuthorList")
     if work.authors and (author_list is None or author_list.get("CompleteYN", "Y") == "Y"):
         work.author_count = len(work.authors)  # NLM marks a list it did not take whole with CompleteYN="N"
+    for heading in cit.findall("MeshHeadingList/MeshHeading/DescriptorName"):
+        ui = safe("mesh", heading.get("UI"))
+        if ui and ui not in work.mesh:
+            work.mesh.append(ui)
     for aid in art.findall("PubmedData/ArticleIdList/ArticleId"):
         kind, value = aid.get("IdType"), _text(aid)
         if kind == "doi":

@@ -19,6 +19,8 @@ Modelling (see docs/linking.md):
   IRI; group authors ``foaf:Organization``;
 - journal ``fabio:Journal, schema:Periodical`` with ``dcterms:title``, ``prism:issn``,
   ``prism:eIssn``, ``fabio:hasNLMJournalTitleAbbreviation``;
+- ``dcterms:subject`` MeSH descriptors (PubMed EFetch), ``evkg:authorCount`` when the record lists
+  every author;
 - ``cito:cites`` when the cited DOI is a publication of the graph, else ``evkg:citesDoi``;
   ``cito:corrects`` for corrections whose target is in the graph.
 """
@@ -76,6 +78,7 @@ class Provenance:
     sha256: str
     license: str
     label: str
+    label_ja: str = ""  # the source graph's Japanese label (every evkg:SourceGraph has one, SHACL checks it)
 
 
 def date_literal(parts: tuple[int, ...]) -> Literal | None:
@@ -157,11 +160,23 @@ class Lookup:
             (self.v.prism.issn, work.issn_electronic),
             (self.v.prism.eIssn, work.issn_print),
             (self.v.fabio.hasNLMJournalTitleAbbreviation, work.nlm_abbreviation),
+            (DCTERMS.title, Literal(work.container_title, lang="en") if work.container_title else None),
         ):
             if value:
-                hits = self._subjects(prop, Literal(value))
+                hits = self._subjects(prop, value if isinstance(value, Literal) else Literal(value))
                 if hits:
                     return hits[0]
+        return None
+
+    def journal_of(self, publication: URIRef) -> URIRef | None:
+        """The journal a curated graph says ``publication`` is part of (one name for one journal)."""
+        for _s, _p, journal, g in self.ds.quads((publication, DCTERMS.isPartOf, None, None)):
+            if (
+                g in self._curated
+                and isinstance(journal, URIRef)
+                and (journal, RDF.type, self.v.fabio.Journal) in self.ds
+            ):
+                return journal
         return None
 
     def curated_agent(self, publication: URIRef, position: int, family: str | None) -> URIRef | None:
@@ -241,7 +256,9 @@ def journal_iri(work: Work, lookup: Lookup | None, vocab: Vocab) -> URIRef | Non
     issn = work.issn_electronic or work.issn_print
     if issn:
         return vocab.journal[f"issn-{issn.lower()}"]
-    name = work.nlm_abbreviation or work.container_title
+    # the full title first: registries agree on it more often than on an abbreviation (Crossref gives
+    # the publisher's, PubMed NLM's), so two records of one article name one journal
+    name = work.container_title or work.nlm_abbreviation
     return vocab.journal[ascii_slug(name)] if name else None
 
 
@@ -278,6 +295,7 @@ def work_graph(
     if provenance is not None:
         g.add((graph_iri, RDF.type, v.evkg.SourceGraph))
         g.add((graph_iri, RDFS.label, Literal(provenance.label, lang="en")))
+        g.add((graph_iri, RDFS.label, Literal(provenance.label_ja or provenance.label, lang="ja")))
         g.add((graph_iri, PROV.wasDerivedFrom, URIRef(provenance.request_url)))
         g.add(
             (
@@ -325,7 +343,9 @@ def work_graph(
     if work.pii:
         g.add((pub, v.evkg.pii, Literal(work.pii)))
 
-    journal = journal_iri(work, lookup, v) if (work.container_title or work.nlm_abbreviation) else None
+    journal = None
+    if work.container_title or work.nlm_abbreviation:
+        journal = (lookup.journal_of(pub) if lookup is not None else None) or journal_iri(work, lookup, v)
     if journal is not None:
         g.add((pub, DCTERMS.isPartOf, journal))
         g.add((journal, RDF.type, v.fabio.Journal))
@@ -350,6 +370,7 @@ def work_graph(
         g.add((attribution, PROV.agent, agent))
         g.add((attribution, v.evkg.authorPosition, Literal(position, datatype=XSD.positiveInteger)))
         g.add((attribution, v.evkg.nameAsPrinted, Literal(author.name_as_printed)))
+        g.add((agent, RDF.type, PROV.Agent))  # an authorship's prov:agent is a prov:Agent (SHACL checks it)
         if author.is_group:
             g.add((agent, RDF.type, FOAF.Organization))
             g.add((agent, RDF.type, v.schema.Organization))
@@ -366,6 +387,9 @@ def work_graph(
         name = author.full_name if author.given or author.is_group else author.name_as_printed
         g.add((agent, FOAF.name, Literal(name)))
         _bilingual(g, agent, name)
+
+    for ui in work.mesh:  # MeSH headings NLM indexed it with
+        g.add((pub, DCTERMS.subject, ids.mesh_iri(ui)))
 
     if work.author_count is not None and len(work.authors) >= work.author_count:
         g.add((pub, v.evkg.authorCount, Literal(work.author_count, datatype=XSD.nonNegativeInteger)))

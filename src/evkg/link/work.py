@@ -89,6 +89,7 @@ class Work:
     url: str | None = None
     more_authors: int = 0  # authors known to exist whose position in the list is unknown
     author_count: int | None = None  # how many authors the source says there are (None: it does not say)
+    mesh: list[str] = field(default_factory=list)  # MeSH descriptor IDs indexing the work (PubMed)
 
     @property
     def authors_complete(self) -> bool:
