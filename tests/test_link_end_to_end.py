@@ -105,7 +105,7 @@ def test_enrich_then_validate_then_cite_then_replay_offline(tmp_path: Path, evkg
 @pytest.mark.parametrize("registry", ["crossref", "pubmed-efetch", "pubmed"])
 def test_the_rich_answers_map_every_author(registry: str) -> None:
     """Do the parsers read all nine authors (sequence, affiliations and all) of the rich answers?"""
-    from evkg.link import enrich
+    from evkg.link import enrichment as enrich
 
     folder = ROOT / "tests" / "fixtures" / "registries"
     raw = {
