@@ -14,7 +14,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from evkg.data import identifiers as ids
-from evkg.link.crossref import load_json
+from evkg.link.crossref import as_printed, load_json
 from evkg.link.http import Fetched, MalformedResponse, PoliteClient
 from evkg.link.work import Work, safe, work_from_csl
 
@@ -39,5 +39,4 @@ def parse(content: bytes, what: str = "CSL-JSON answer") -> Work:
         raise MalformedResponse(f'{what}: not a CSL-JSON item (an object with a "type")')
     if not safe("doi", data.get("DOI")):
         raise MalformedResponse(f"{what}: the CSL-JSON item has no valid DOI")
-    work = work_from_csl(data)
-    return work
+    return as_printed(work_from_csl(data), content)

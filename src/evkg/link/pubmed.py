@@ -201,8 +201,9 @@ def parse_article(content: bytes, what: str = "pubmed XML answer") -> Work:
         family, given, initials = (_text(author.find(t)) for t in ("LastName", "ForeName", "Initials"))
         if not family:
             continue
-        printed = " ".join(p for p in (family, initials) if p)
-        work.authors.append(Contributor(family=family, given=given, orcid=orcid, printed=printed))
+        # PubMed XML prints LastName, ForeName and Initials apart ("Welsh JA" is not in it): the family
+        # name is the name as printed (evkg validate checks it against the raw answer)
+        work.authors.append(Contributor(family=family, given=given, orcid=orcid, printed=family))
     author_list = article.find("AuthorList")
     if work.authors and (author_list is None or author_list.get("CompleteYN", "Y") == "Y"):
         work.author_count = len(work.authors)  # NLM marks a list it did not take whole with CompleteYN="N"

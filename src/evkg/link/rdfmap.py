@@ -27,6 +27,7 @@ Modelling (see docs/linking.md):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -273,9 +274,17 @@ _CSL_CLASSES = {
 }
 
 
-def _bilingual(g: Graph, s: URIRef, text: str) -> None:
-    g.add((s, RDFS.label, Literal(text, lang="en")))
-    g.add((s, RDFS.label, Literal(text, lang="ja")))
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
+
+
+def _bilingual(g: Graph, s: URIRef, text: str, japanese: str | None = None) -> None:
+    """The label as the registry writes it, tagged by its script: @ja if it has Japanese characters,
+    else @en (a name in Latin script is not tagged @ja because it reads the same: evkg validate's
+    truth checks refuse that); ``japanese``, our Japanese label of a Latin-script text, where the
+    kind of thing needs one (a publication, the software agent)."""
+    g.add((s, RDFS.label, Literal(text, lang="ja" if _JAPANESE.search(text) else "en")))
+    if japanese and not _JAPANESE.search(text):
+        g.add((s, RDFS.label, Literal(japanese, lang="ja")))
 
 
 def work_graph(
@@ -309,14 +318,14 @@ def work_graph(
         g.add((graph_iri, DCTERMS.license, URIRef(provenance.license)))
         g.add((graph_iri, v.evkg.evidenceGrade, v.evkg.primarySource))
         g.add((v.agent[AGENT_SLUG], RDF.type, PROV.SoftwareAgent))
-        _bilingual(g, v.agent[AGENT_SLUG], "evkg link")
+        _bilingual(g, v.agent[AGENT_SLUG], "evkg link", "evkg の書誌リンク機能（evkg link）")
 
     cls = _CORRECTION_CLASSES.get(work.correction_type or "") or _CSL_CLASSES.get(work.type, "Expression")
     g.add((pub, RDF.type, v.fabio[cls]))
     g.add((pub, RDF.type, v.schema.ScholarlyArticle if cls != "Book" else v.schema.Book))
     if work.title:
         g.add((pub, DCTERMS.title, Literal(work.title, lang=work.title_language or "en")))
-        _bilingual(g, pub, work.title)
+        _bilingual(g, pub, work.title, f"論文「{work.title}」")
     issued = date_literal(work.issued)
     if issued is not None:
         g.add((pub, DCTERMS.issued, issued))
