@@ -381,6 +381,7 @@ def _results_page(request: Request, query: str, answer: Answer) -> Response:
         result["rows"] = [
             [_cell(site, b.get(v), page.lang) for v in result["vars"]] for b in doc["results"]["bindings"]
         ]
+        result["count"] = len(result["rows"])
     else:
         result["vars"] = ["subject", "predicate", "object"]
         rows = []
