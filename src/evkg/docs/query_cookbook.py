@@ -38,8 +38,9 @@ evkg query agreements_of_organization -p org=organization:isev --endpoint http:/
 Parameters are typed (`iri`: a full IRI or a CURIE of `ontology/prefixes.ttl`, `string`, `langtag`,
 `integer`, `decimal`, `date`, `boolean`), checked, and bound as RDF terms: never pasted into the
 query text. Labels come in the requested `lang` (default `en`), else Japanese, else English, else
-any label. The default graph is the union of the named graphs; queries that report provenance use
-`GRAPH ?graph`. Results (`--format json|csv|tsv`) follow the SPARQL 1.1 result formats.
+any label. The default graph is the union of the named graphs as a set (a triple stated by several
+sources is one row; the store keeps it as its real default graph, see decision 0016); queries that
+report provenance use `GRAPH ?graph`. Results (`--format json|csv|tsv`) follow the SPARQL 1.1 result formats.
 """
 
 
