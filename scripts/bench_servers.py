@@ -169,7 +169,7 @@ def _time_publish(kg: Any, url: str, **kw: Any) -> dict[str, Any]:
     return {
         "seconds": time.perf_counter() - started,
         "steps": {k: round(v, 3) for k, v in done.seconds.items()},
-        "statements": done.triples,
+        "statements": done.statements,
         "triples": done.union,
         "literals": done.literals,
         "method": done.method,

@@ -181,6 +181,11 @@ def test_bulk_load_replaces_and_graphs_the_data_no_longer_has_are_removed(virtuo
         assert after.removed == [TEST_NS + "b"] and set(after.graphs) == set(first.graphs) - {TEST_NS + "b"}
         assert after.union < first.union  # the union no longer holds b's triples
         assert not list(bulk.glob("*.nq"))  # the N-Quads file is removed once loaded
+        from evkg.errors import EvkgError
+
+        with pytest.raises(EvkgError, match="does not see .*--server-dir"):  # a server that cannot read the folder
+            publish(evkg.load(one), virtuoso.endpoint, credentials=credentials, bulk_dir=bulk, server_dir="/nowhere")
+        assert evkg.connect(virtuoso.endpoint, data_dir=one).named_graphs() == sorted(after.graphs)  # nothing dropped
     finally:
         _drop_test_graphs(virtuoso)
 

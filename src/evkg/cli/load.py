@@ -54,7 +54,9 @@ def load_command(
     flavour: Annotated[
         str,
         typer.Option(
-            "--flavour", metavar="NAME", help="The server's dialect: auto (asked of the server), sparql11 or virtuoso."
+            "--flavour",
+            metavar="NAME",
+            help="The server's dialect: auto (asked of the server), sparql11, oxigraph or virtuoso.",
         ),
     ] = "auto",
     user: Annotated[
@@ -129,7 +131,7 @@ def load_command(
 
     how, where = ("bulk-loaded", "from") if done.method == "bulk" else ("uploaded", "to")
     typer.echo(
-        f"{how} {count(len(done.graphs), 'named graph')} ({count(done.triples, 'statement')}) {where} {done.target}"
+        f"{how} {count(len(done.graphs), 'named graph')} ({count(done.statements, 'statement')}) {where} {done.target}"
     )
     removed = f"; removed {count(len(done.removed), 'graph')} the data no longer has" if done.removed else ""
     typer.echo(

@@ -203,7 +203,7 @@ def query_command(
         typer.Option(
             "--flavour",
             metavar="NAME",
-            help="Dialect of the --endpoint server: auto (asked of it), sparql11 or virtuoso.",
+            help="Dialect of the --endpoint server: auto (asked of it), sparql11, oxigraph or virtuoso.",
         ),
     ] = "auto",
 ) -> None:

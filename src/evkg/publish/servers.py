@@ -84,7 +84,8 @@ class Publication:
     seconds: dict[str, float] = field(default_factory=dict)  # upload, union, verify
 
     @property
-    def triples(self) -> int:
+    def statements(self) -> int:
+        """Triples over all named graphs, a triple stated by k graphs counted k times."""
         return sum(self.graphs.values())
 
 
@@ -121,16 +122,24 @@ def _refused(url: str, response: httpx.Response, what: str) -> EndpointError:
     return EndpointError(f"{url}: {what}: HTTP {response.status_code}: {text}")
 
 
-def _update(client: httpx.Client, url: str, operation: str, what: str) -> httpx.Response:
+def _update(client: httpx.Client, url: str, operation: str, what: str, field: str = "update") -> httpx.Response:
     """Run one SPARQL Update operation (or Virtuoso SPARQL that calls SQL) at ``url``."""
     try:
-        # Virtuoso's /sparql-auth takes updates as "query="; the standard name is "update="
-        response = client.post(url, data={"query" if "sparql-auth" in url else "update": operation})
+        response = client.post(url, data={field: operation}, headers={"Accept": "application/sparql-results+json"})
     except httpx.HTTPError as exc:
         raise EndpointError(f"{url}: cannot {what} ({exc})") from None
     if response.status_code not in (200, 201, 204):
         raise _refused(url, response, what)
     return response
+
+
+def _scalar(response: httpx.Response) -> str:
+    """The one value of a one-row, one-column SPARQL JSON answer ("" if there is none)."""
+    try:
+        rows = response.json()["results"]["bindings"]
+        return str(next(iter(rows[0].values()))["value"]) if rows else ""
+    except (ValueError, KeyError, IndexError, StopIteration):
+        return ""
 
 
 def _delete_graph(client: httpx.Client, graph_store: str, graph: str) -> None:
@@ -169,21 +178,33 @@ def _bulk_load(
         tmp.unlink(missing_ok=True)
         raise EndpointError(f"{bulk_dir}: cannot write the N-Quads file ({exc.strerror})") from None
     try:
-        # the loader adds to graphs: empty them first (replacing, as a PUT does)
-        for start in range(0, len(graphs), 200):
-            drops = " ; ".join(f"DROP SILENT GRAPH <{g}>" for g in graphs[start : start + 200])
-            _update(client, update, drops, "empty the graphs before the bulk load")
         folder = server_dir.replace("'", "''")
-        response = _update(
+        seen = _update(
+            client,
+            update,
+            f"SELECT (bif:file_stat('{folder}/{name}') AS ?r) {{}}",
+            "look for the N-Quads file",
+            "query",
+        )
+        if _scalar(seen) in ("0", ""):
+            raise EndpointError(
+                f"{update}: the server does not see {server_dir}/{name}: give --server-dir, the folder --bulk-dir "
+                "is to the server (a container's volume, a shared mount)"
+            )
+        _update(
             client,
             update,
             f"SELECT (sql:ld_dir('{folder}', '{name}', '{fallback_graph}') AS ?r) {{}}",
             "register the bulk load",
+            "query",
         )
-        if b"denied" in response.content.lower():
-            raise EndpointError(f"{update}: Virtuoso may not read {server_dir}: add it to DirsAllowed in virtuoso.ini")
-        _update(client, update, "SELECT (sql:rdf_loader_run() AS ?r) {}", "run the bulk loader")
-        _update(client, update, "SELECT (bif:exec('checkpoint') AS ?r) {}", "checkpoint after the bulk load")
+        # the loader adds to graphs: empty them first (replacing, as a PUT does), once the file is registered
+        # (a folder the server may not read fails there, before any graph is dropped)
+        for start in range(0, len(graphs), 200):
+            drops = " ; ".join(f"DROP SILENT GRAPH <{g}>" for g in graphs[start : start + 200])
+            _update(client, update, drops, "empty the graphs before the bulk load", "query")
+        _update(client, update, "SELECT (sql:rdf_loader_run() AS ?r) {}", "run the bulk loader", "query")
+        _update(client, update, "SELECT (bif:exec('checkpoint') AS ?r) {}", "checkpoint after the bulk load", "query")
     finally:
         path.unlink(missing_ok=True)
     if progress is not None:
@@ -280,15 +301,15 @@ def publish(
         stale = [g for g in engine.named_graphs() if g not in local and g.startswith(fl.graph_namespace)]
         for g in stale:
             if method == "bulk":
-                _update(http, update or _default_update(endpoint, fl), f"DROP SILENT GRAPH <{g}>", f"delete <{g}>")
+                _update(http, upd, f"DROP SILENT GRAPH <{g}>", f"delete <{g}>", fl.update_field)
             else:
                 _delete_graph(http, target, g)
 
         if fl.needs_union_graph:
             started = time.perf_counter()
             upd = update or _default_update(endpoint, fl)
-            _update(http, upd, f"DROP SILENT GRAPH <{fl.union_graph}>", "replace the union graph")
-            _update(http, upd, fl.union_update(), "build the union graph")  # one statement, on the server
+            _update(http, upd, f"DROP SILENT GRAPH <{fl.union_graph}>", "replace the union graph", fl.update_field)
+            _update(http, upd, fl.union_update(), "build the union graph", fl.update_field)  # on the server
             seconds["union"] = time.perf_counter() - started
 
         started = time.perf_counter()
@@ -297,9 +318,14 @@ def publish(
         wrong = [g for g in graphs if remote.get(g, 0) != local[g]]
         if wrong:
             g = wrong[0]
+            hint = (
+                f" (did the server read {target}? it must see --bulk-dir as --server-dir, listed in DirsAllowed)"
+                if method == "bulk" and remote.get(g, 0) == 0
+                else ""
+            )
             raise EndpointError(
                 f"{endpoint}: after upload <{g}> holds {remote.get(g, 0)} triples, expected {local[g]}"
-                f"{f' (and {len(wrong) - 1} more graphs differ)' if len(wrong) > 1 else ''}"
+                f"{f' (and {len(wrong) - 1} more graphs differ)' if len(wrong) > 1 else ''}{hint}"
             )
         union_count, expected = count_union(engine), count_union(kg.engine)
         if union_count != expected:

@@ -61,6 +61,8 @@ class Flavour:
     name = "sparql11"
     #: the server stores the union of the named graphs as a graph of its own (``evkg load`` puts it there)
     needs_union_graph = False
+    #: the form field of a SPARQL Update request (Virtuoso's /sparql-auth reads updates as "query")
+    update_field = "update"
 
     def __init__(self, graph_namespace: str = GRAPH_NAMESPACE) -> None:
         self.graph_namespace = graph_namespace
@@ -127,6 +129,7 @@ class VirtuosoFlavour(Flavour):
 
     name = "virtuoso"
     needs_union_graph = True
+    update_field = "query"
 
     def named_graphs_query(self) -> str:
         ns = self.graph_namespace.replace("\\", "\\\\").replace('"', '\\"')
@@ -312,32 +315,25 @@ def _is_path_token(tok: Token) -> bool:
 
 def _groups(tokens: list[Token]) -> list[tuple[str, ...]]:
     """For each token, the kinds of the groups it is in, outermost first: ``WHERE`` (the query's
-    pattern), ``OPTIONAL``, ``MINUS``, ``GRAPH``, ``EXISTS``, ``SELECT`` (a sub-select), ``VALUES``,
-    ``{`` (a plain group: UNION branches, nested groups), ``CONSTRUCT``."""
+    pattern), ``OPTIONAL``, ``MINUS``, ``EXISTS``, ``GRAPH``, ``SELECT`` (a sub-select) or ``{`` (any
+    other group: UNION branches, VALUES data, nested groups)."""
     out: list[tuple[str, ...]] = []
     stack: list[str] = []
     for i, tok in enumerate(tokens):
-        if tok.text == "{" and tok.kind == "punct":
-            before = [t.keyword or t.text for t in tokens[max(0, i - 3) : i]]
-            kind = "{"
-            if before and before[-1] in ("WHERE", "OPTIONAL", "MINUS", "EXISTS", "CONSTRUCT", "ASK", "SERVICE"):
+        if tok.kind == "punct" and tok.text == "{":
+            before = [t.keyword for t in tokens[max(0, i - 2) : i]]
+            if before and before[-1] in ("WHERE", "OPTIONAL", "MINUS", "EXISTS"):
                 kind = before[-1]
-            elif len(before) >= 2 and before[-2] == "GRAPH":
+            elif before and before[0] == "GRAPH":
                 kind = "GRAPH"
             elif i + 1 < len(tokens) and tokens[i + 1].keyword == "SELECT":
                 kind = "SELECT"
-            elif ")" in before[-1:] and any(t.keyword == "VALUES" for t in tokens[max(0, i - 12) : i]):
-                kind = "VALUES"
-            elif before and before[-1].startswith("?") and len(before) >= 2 and before[-2] == "VALUES":
-                kind = "VALUES"
+            else:
+                kind = "{"
             stack.append(kind)
-            out.append(tuple(stack))
-        elif tok.text == "}" and tok.kind == "punct":
-            out.append(tuple(stack))
-            if stack:
-                stack.pop()
-        else:
-            out.append(tuple(stack))
+        out.append(tuple(stack))
+        if tok.kind == "punct" and tok.text == "}" and stack:
+            stack.pop()
     return out
 
 
