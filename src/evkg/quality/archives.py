@@ -200,6 +200,24 @@ def _value(term: object) -> str:
     return str(getattr(term, "value", term))
 
 
+#: What a source graph says of itself, and what its archived copy's description says: property -> field.
+_GRAPH_FIELDS = {
+    EVKG + "evidenceGrade": "grade",
+    EVKG + "translationOfGraph": "translation_of",
+    DCTERMS + "license": "license",
+    EVKG + "archivedCopy": "copy",
+    EVKG + "responseSha256": "response_sha256",
+}
+_COPY_FIELDS = {
+    EVKG + "archiveFile": "file",
+    PAV + "retrievedFrom": "retrieved_from",
+    PAV + "retrievedOn": "retrieved_on",
+    EVKG + "storedCopyDate": "stored_on",
+    EVKG + "archiveExtent": "extent",
+    DCTERMS + "license": "copy_license",
+}
+
+
 def sources(kg: Dataset, search: Sequence[Path] = ()) -> list[Source]:
     """Every named graph that describes itself (source and translation graphs), sorted by IRI.
 
@@ -215,21 +233,13 @@ def sources(kg: Dataset, search: Sequence[Path] = ()) -> list[Source]:
             src.kind = kind
         prop, value = _value(row["property"]), row["value"]
         text = _value(value)
-        if prop == EVKG + "evidenceGrade":
-            src.grade = text
+        if prop in _GRAPH_FIELDS:
+            setattr(src, _GRAPH_FIELDS[prop], text)
         elif prop == PROV + "wasDerivedFrom":
             if text not in src.derived_from:
                 src.derived_from.append(text)
         elif prop == RDFS + "label" and isinstance(value, ox.Literal) and value.language:
             src.labels.setdefault(value.language, text)
-        elif prop == EVKG + "translationOfGraph":
-            src.translation_of = text
-        elif prop == DCTERMS + "license":
-            src.license = text
-        elif prop == EVKG + "archivedCopy":
-            src.copy = text
-        elif prop == EVKG + "responseSha256":
-            src.response_sha256 = text
     copies = {s.copy: s for s in found.values() if s.copy}
     for row in kg.store.query(_query("archived_copies"), use_default_graph_as_union=False):
         src = copies.get(_value(row["copy"]))
@@ -237,22 +247,12 @@ def sources(kg: Dataset, search: Sequence[Path] = ()) -> list[Source]:
             continue
         prop, value = _value(row["property"]), row["value"]
         text = _value(value)
-        if prop == EVKG + "archiveFile":
-            src.file = text
-        elif prop == PAV + "retrievedFrom":
-            src.retrieved_from = text
-        elif prop == PAV + "retrievedOn":
-            src.retrieved_on = text
-        elif prop == EVKG + "storedCopyDate":
-            src.stored_on = text
-        elif prop == EVKG + "archiveExtent":
-            src.extent = text
+        if prop in _COPY_FIELDS:
+            setattr(src, _COPY_FIELDS[prop], text)
         elif prop == DCTERMS + "language":
             src.language = text.rstrip("/").rsplit("/", 1)[-1]
         elif prop == SPDX + "checksumValue":
             src.sha256 = text.lower()
-        elif prop == DCTERMS + "license":
-            src.copy_license = text
         elif prop == DCTERMS + "rights" and isinstance(value, ox.Literal):
             src.copy_rights[value.language or "en"] = text
     graph_dir = kg.data.graph_dir
