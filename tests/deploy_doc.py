@@ -3,8 +3,8 @@
 Each fenced block of the page belongs to the last ``<!-- deploy-test: NAME [setup] -->`` directive
 above it (``none`` for a block no test runs). A ``setup`` block is run when the session starts that
 server (``tests/conftest.py``: one Virtuoso and one Oxigraph server per test run, started from the
-page's own configuration and commands); the other blocks are run by ``tests/test_deploy.py``
-against that server. Blocks:
+page's own configuration and commands, and published with the page's ``evkg load``); the other
+blocks are run by ``tests/test_deploy.py`` against that server. Blocks:
 
 - ```` ```ini ```` whose first line is ``; file: PATH``: written to PATH;
 - ```` ```console ````: each ``$ command`` runs in ``bash``; the lines after it are its expected output
@@ -89,6 +89,7 @@ class Setting:
     folder: Path
     ports: dict[int, int] = field(default_factory=dict)
     env: dict[str, str] = field(default_factory=dict)
+    ran: list[subprocess.CompletedProcess[str]] = field(default_factory=list)  # each command run, in order
 
     def fill(self, text: str) -> str:
         text = text.replace(FOLDER, str(self.folder))
@@ -166,6 +167,7 @@ def run_blocks(selected: list[Block], setting: Setting, servers: list[subprocess
             done = subprocess.run(
                 ["bash", "-c", command], cwd=REPO, env=setting.env, capture_output=True, text=True, timeout=180
             )
+            setting.ran.append(done)
             got = done.stdout + (done.stderr if code else "")
             if done.returncode != code:
                 failures.append(
