@@ -407,6 +407,7 @@ def render(results: dict[str, Any]) -> str:
             )  # fmt: skip
             + (f"Refused: {', '.join(errors)}." if errors else "")
         )
+        lines[-1] = lines[-1].rstrip()
         lines.append("")
     return "\n".join(lines)
 
@@ -455,9 +456,11 @@ def main(argv: list[str] | None = None) -> int:
         for tool in ("virtuoso-t", "isql-vt"):
             if shutil.which(tool) is None:
                 parser.error(f"{tool} is not installed (Debian: apt-get install virtuoso-opensource-7-bin)")
-        command = "python scripts/bench_servers.py " + " ".join(
-            a for a in (argv if argv is not None else sys.argv[1:]) if a != "--quiet"
-        )
+        given = list(argv if argv is not None else sys.argv[1:])
+        if "--note" in given:  # the note is shown as a sentence, not in the command
+            at = given.index("--note")
+            del given[at : at + 2]
+        command = "python scripts/bench_servers.py " + " ".join(a for a in given if a != "--quiet")
         results = {"env": environment(command), "runs": args.runs, "slow": args.slow, "sizes": {}}
         args.out.mkdir(parents=True, exist_ok=True)
         for n in (parse_size(s) for s in args.sizes.split(",")):
