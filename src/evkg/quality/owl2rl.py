@@ -594,12 +594,17 @@ def _well_formed_xml(quoted: bytes) -> bool:
     return True
 
 
-def fast_closure(triples: set[Triple], *, max_rounds: int = 100, axiomatic: bool = False) -> Closure:
-    """:func:`fast_closure_store` of a set of rdflib triples (one graph)."""
-    store = ox.Store()
-    graph = ox.NamedNode("urn:evkg:reason:input")
-    store.extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in _ox_triples(triples))
-    return fast_closure_store(store, max_rounds=max_rounds, axiomatic=axiomatic)
+def fast_closure(triples: Iterable[Triple], *, max_rounds: int = 100, axiomatic: bool = False) -> Closure:
+    """:func:`fast_closure_store` of rdflib triples, their literals exactly as rdflib holds them.
+
+    The triples go to the scratch store as N-Triples (no store in between that would rewrite
+    ``"128"^^xsd:byte`` as ``"128"^^xsd:integer``), so dt-not-type and the datatypes see each literal
+    as written.
+    """
+    from rdflib.plugins.serializers.nt import _nt_row
+
+    text = "".join(_nt_row(triple) for triple in triples).encode("utf-8")
+    return _fast(text, max_rounds=max_rounds, axiomatic=axiomatic)
 
 
 def _ox_triples(triples: Iterable[Triple]) -> Iterator[ox.Quad]:
@@ -641,7 +646,13 @@ def fast_closure_store(store: ox.Store, *, max_rounds: int = 100, axiomatic: boo
     """
     started = time.perf_counter()
     inferred = ox.NamedNode(str(inferred_graph_iri()))
-    scratch = _Scratch(_asserted_ntriples(store, skip=inferred))
+    return _fast(_asserted_ntriples(store, skip=inferred), max_rounds=max_rounds, axiomatic=axiomatic, started=started)
+
+
+def _fast(text: bytes, *, max_rounds: int, axiomatic: bool, started: float | None = None) -> Closure:
+    """The fast engine on N-Triples ``text`` (see :func:`fast_closure_store`)."""
+    started = time.perf_counter() if started is None else started
+    scratch = _Scratch(text)
     work = scratch.work
     for row in work.query(_UNSUPPORTED, use_default_graph_as_union=True):
         raise UsageError(f"the fast OWL RL engine does not support {row['what'].value}: use --engine owlrl")
@@ -675,8 +686,9 @@ def fast_closure_store(store: ox.Store, *, max_rounds: int = 100, axiomatic: boo
         if not present.issuperset(rule.needs):
             continue
         for row in work.query(rule.query, use_default_graph_as_union=True):
-            nodes = tuple(to_rdflib(scratch.term(v)) for v in row if v is not None)
-            shown = ", ".join(n.n3() for n in nodes)
+            terms = [scratch.term(v) for v in row if v is not None]
+            nodes = tuple(to_rdflib(term) for term in terms)
+            shown = ", ".join(str(term) for term in terms)  # N-Triples, the literal as written
             inconsistencies.append(Inconsistency(rule.name, f"{rule.summary} ({shown})", nodes))
     # Literal subjects and placeholder predicates are left out in the query and not counted (a count
     # would cost a second pass over the derived graph); what is dropped here is axiomatic.
