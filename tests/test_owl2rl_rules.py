@@ -176,6 +176,26 @@ def test_dt_type2_what_is_the_same_as_a_literal_has_its_datatype() -> None:
         assert not [t for t in result.triples if isinstance(t[0], Literal)], engine
 
 
+def test_dt_diff_what_is_the_same_as_two_different_values_is_different() -> None:
+    """Are ex:w ≡ 42 and ex:v ≡ -15 different, and is a functional data property with two values inconsistent?"""
+    assert (EX.w, OWL.differentFrom, EX.v) in both("ex:w owl:sameAs 42 . ex:v owl:sameAs -15 .")["fast"].triples
+    clash = both('ex:d a owl:FunctionalProperty . ex:x ex:d "a" , "b" .')
+    assert "eq-diff1" in rules_of(clash["fast"])  # prp-fp: "a" = "b"; dt-diff: "a" ≠ "b"
+    assert clash["owlrl"].consistent  # owlrl has no dt-diff ("skipped on purpose")
+    tagged = both('ex:w owl:sameAs "abc"@en . ex:v owl:sameAs "abc"@de .')["fast"].triples
+    assert (EX.w, OWL.differentFrom, EX.v) in tagged
+
+
+def test_dt_eq_what_is_the_same_as_one_value_written_twice_is_the_same() -> None:
+    """Is ex:w ≡ 42 the same as ex:v ≡ "42.0"^^xsd:decimal (one value of owl:real), but not as 42.0e0 (a double)?"""
+    decimal = Literal("42.0", datatype=XSD.decimal, normalize=False)
+    graph = {(EX.w, OWL.sameAs, Literal(42)), (EX.v, OWL.sameAs, decimal)}
+    assert (EX.w, OWL.sameAs, EX.v) in owl2rl.fast_closure(graph).triples
+    double = Literal("42.0e0", datatype=XSD.double, normalize=False)
+    apart = owl2rl.fast_closure({(EX.w, OWL.sameAs, Literal(42)), (EX.v, OWL.sameAs, double)}).triples
+    assert (EX.w, OWL.sameAs, EX.v) not in apart and (EX.w, OWL.differentFrom, EX.v) in apart
+
+
 def test_cax_dw_a_value_outside_the_range_datatype() -> None:
     """Is an integer value of a property whose range is xsd:string inconsistent (disjoint value spaces)?"""
     result = both("ex:p rdfs:range xsd:string . ex:x ex:p 42 .")

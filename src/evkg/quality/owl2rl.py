@@ -430,13 +430,15 @@ SELECT ?what WHERE {
 # ``urn:evkg:reason:``, every rule sees one term per node in any position, and the report turns them
 # back into the store's own terms. A literal's IRI is described in the literals graph by its lexical
 # form, kept verbatim as a string (a store would rewrite "+042"^^xsd:byte as "42"^^xsd:integer), and
-# its datatype (rdf:langString for a language-tagged one): ``<urn:evkg:reason:literal:7> ev:lexical "+042" ;
-# ev:datatype xsd:byte``.
+# its datatype (rdf:langString and ev:language for a language-tagged one): ``<urn:evkg:reason:literal:7>
+# ev:lexical "+042" ; ev:datatype xsd:byte``.
 # The rules that need a value (cardinalities, datatypes, dt-not-type) read it there.
 _SCRATCH = "urn:evkg:reason:"
 _BLANK = _SCRATCH + "blank:"
 _LITERAL = _SCRATCH + "literal:"
-_LEXICAL, _DATATYPE, _ILL_FORMED = (ox.NamedNode(_SCRATCH + name) for name in ("lexical", "datatype", "illFormed"))
+_LEXICAL, _DATATYPE, _LANGUAGE, _ILL_FORMED = (
+    ox.NamedNode(_SCRATCH + name) for name in ("lexical", "datatype", "language", "illFormed")
+)
 _ASSERTED = ox.NamedNode(_SCRATCH + "asserted")
 _DERIVED = ox.NamedNode(_SCRATCH + "derived")
 _LITERALS = ox.NamedNode(_SCRATCH + "literals")
@@ -545,7 +547,7 @@ class _Scratch:
         An ``rdf:XMLLiteral`` that is not well-formed XML (a check SPARQL cannot make) is marked for
         dt-not-type.
         """
-        lexical, datatype = (f" <{n.value}> ".encode() for n in (_LEXICAL, _DATATYPE))
+        lexical, datatype, language = (f" <{n.value}> ".encode() for n in (_LEXICAL, _DATATYPE, _LANGUAGE))
         ill_formed = f' <{_ILL_FORMED.value}> "true"^^<http://www.w3.org/2001/XMLSchema#boolean> .\n'.encode()
         lines = []
         for written, iri in ids.items():
@@ -554,8 +556,9 @@ class _Scratch:
                 raise EvkgError(f"the fast OWL RL engine cannot read the literal {written!r}")
             quoted, dt, lang = match.groups()
             lines.append(iri + lexical + quoted + b" .\n")
-            if lang is not None:  # the tag itself matters to no rule
+            if lang is not None:  # the tag matters to dt-eq and dt-diff only
                 lines.append(iri + datatype + b"<http://www.w3.org/1999/02/22-rdf-syntax-ns#langString> .\n")
+                lines.append(iri + language + b'"' + lang + b'" .\n')
             else:
                 lines.append(iri + datatype + (dt or _XSD_STRING) + b" .\n")
                 if dt == _XML_LITERAL and not _well_formed_xml(quoted):
