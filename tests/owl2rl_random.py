@@ -233,8 +233,9 @@ def oracle_input(graph: Graph) -> set:
     for sub, sup in _rule_pairs("dt-type2", "VALUES (?own ?dt)"):
         supers.setdefault(_expand(sub), set()).add(_expand(sup))
     for literal in {o for _, _, o in graph if isinstance(o, Literal)}:
-        own = RDF.PlainLiteral if literal.language else (literal.datatype or XSD.string)
-        triples |= {(literal, RDF.type, t) for t in supers.get(own, ())}
+        own = RDF.langString if literal.language else (literal.datatype or XSD.string)
+        mine = {RDF.PlainLiteral} if literal.language else {own}
+        triples |= {(literal, RDF.type, t) for t in mine | supers.get(own, set())}
     spaces: dict = {}
     for datatype, space in _rule_pairs("cax-dw", "VALUES (?dt ?space)"):
         spaces.setdefault(space, []).append(_expand(datatype))

@@ -418,9 +418,19 @@ def _rules() -> tuple[Rule, ...]:
 _UNSUPPORTED = """
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?what WHERE {
-    ?p owl:propertyChainAxiom ?l . ?l rdf:rest/rdf:rest/rdf:rest ?tail . FILTER (?tail != rdf:nil)
-    BIND ("owl:propertyChainAxiom longer than 3" AS ?what)
+    {
+        ?p owl:propertyChainAxiom ?l . ?l rdf:rest/rdf:rest/rdf:rest ?tail . FILTER (?tail != rdf:nil)
+        BIND ("owl:propertyChainAxiom longer than 3" AS ?what)
+    }
+    UNION
+    {   # "x rdf:type owl:Thing" is never materialised (it is true of everything): refuse what would read it
+        { owl:Thing rdfs:subClassOf|owl:equivalentClass|owl:disjointWith|owl:complementOf|owl:hasKey|owl:sameAs [] }
+        UNION { [] owl:equivalentClass|owl:disjointWith|owl:complementOf|owl:sameAs owl:Thing }
+        UNION { [] (owl:intersectionOf|owl:unionOf|owl:members)/rdf:rest*/rdf:first owl:Thing }
+        BIND ("owl:Thing in a class axiom, an intersection, a union or a key" AS ?what)
+    }
 } LIMIT 1
 """
 
