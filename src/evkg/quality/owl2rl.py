@@ -784,17 +784,29 @@ def format_for(path: str | Path | None, name: str | None) -> str:
     return "turtle"
 
 
+@dataclass
+class _ClosureQuads:
+    """The closure as what an export reads (:class:`evkg.rdf.serialization.QuadSource`)."""
+
+    store: ox.Store
+
+    def quads(self) -> Iterator[ox.Quad]:
+        return iter(self.store)
+
+
 def serialize(result: Closure, fmt: str = "turtle", prefixes: Prefixes | None = None) -> bytes:
-    """The closure as Turtle, N-Triples or TriG (the TriG names the graph ``graph:_inferred``)."""
+    """The closure as Turtle, N-Triples or TriG (the TriG names the graph ``graph:_inferred``).
+
+    Written as every evkg export is (:func:`evkg.rdf.serialization.export`): blank nodes labelled by
+    RDF canonicalization, statements sorted, so the same closure gives the same bytes on every run.
+    """
+    from evkg.rdf.serialization import export
+
     prefixes = prefixes or registry()
-    rdf_format = FORMATS[fmt][0]
     store = ox.Store()
     graph = ox.NamedNode(str(inferred_graph_iri(prefixes))) if fmt == "trig" else ox.DefaultGraph()
     store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in result.oxigraph_triples())
-    kwargs = {"prefixes": prefixes.as_dict()} if fmt != "ntriples" else {}
-    if fmt == "trig":
-        return store.dump(format=rdf_format, **kwargs)  # type: ignore[arg-type]
-    return store.dump(format=rdf_format, from_graph=ox.DefaultGraph(), **kwargs)  # type: ignore[arg-type]
+    return export(_ClosureQuads(store), {"turtle": "turtle", "ntriples": "nt", "trig": "trig"}[fmt], prefixes)
 
 
 def inconsistency_findings(result: Closure, describer: Describer) -> list[Finding]:
