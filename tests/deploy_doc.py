@@ -186,12 +186,13 @@ def _as_tutorial_block(block: Block):  # type: ignore[no-untyped-def]
     return TutorialBlock(block.kind, block.text, block.line)
 
 
-def stop(servers: list[subprocess.Popen[bytes]]) -> None:
-    """Stop the background servers this module started (each by its own process group)."""
+def stop(servers: list[subprocess.Popen[bytes]], *, at_once: bool = False) -> None:
+    """Stop the background servers this module started (each by its own process group); ``at_once``
+    kills them without a shutdown (a temporary database: Virtuoso would checkpoint it first)."""
     for proc in servers:
         if proc.poll() is None:
             with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, 15)
+                os.killpg(proc.pid, 9 if at_once else 15)
     for proc in servers:
         try:
             proc.wait(timeout=15)
@@ -212,4 +213,4 @@ def server_from_doc(server: str, folder: Path, extra_env: dict[str, str] | None 
             raise RuntimeError("\n".join(failures))
         yield setting
     finally:
-        stop(servers)
+        stop(servers, at_once=True)  # the folder is thrown away
