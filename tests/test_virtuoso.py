@@ -200,6 +200,10 @@ def test_a_literal_virtuoso_does_not_keep_as_written_fails_the_load(virtuoso, tm
         assert done.returncode == 1
         assert "not hold 1 typed literal(s) as written" in done.stderr and "10:00:00.5Z" in done.stderr
         assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+        args = ("load", "--endpoint", virtuoso.endpoint, "--user", "dba", "--data", str(data), "-q")
+        anyway = _evkg(*args, "--allow-rewritten-literals", env=env)  # the user's choice, said on stderr
+        assert anyway.returncode == 0, anyway.stderr
+        assert "holds 1 typed literal otherwise than written" in anyway.stderr
     finally:
         _drop_test_graphs(virtuoso)
 

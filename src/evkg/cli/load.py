@@ -83,6 +83,13 @@ def load_command(
         str | None,
         typer.Option("--server-dir", metavar="PATH", help="--bulk-dir as the server sees it (default: the same)."),
     ] = None,
+    allow_rewritten: Annotated[
+        bool,
+        typer.Option(
+            "--allow-rewritten-literals",
+            help="Publish even if the server keeps some typed literals otherwise than written (by value).",
+        ),
+    ] = False,
     data: DataOpt = None,
     timeout: Annotated[
         float, typer.Option("--timeout", metavar="SECONDS", help="Seconds to wait for each request.")
@@ -126,6 +133,7 @@ def load_command(
                 server_dir=server_dir,
                 timeout=timeout,
                 progress=step,
+                rewritten_literals_ok=allow_rewritten,
             )
     from evkg.wording import count
 
@@ -134,6 +142,8 @@ def load_command(
         f"{how} {count(len(done.graphs), 'named graph')} ({count(done.statements, 'statement')}) {where} {done.target}"
     )
     removed = f"; removed {count(len(done.removed), 'graph')} the data no longer has" if done.removed else ""
+    if done.rewritten:
+        removed += f"; the server holds {count(done.rewritten, 'typed literal')} otherwise than written"
     typer.echo(
         f"checked on {done.endpoint} ({done.flavour}): each graph's statements, the default graph's "
         f"{count(done.union, 'triple')} and {count(done.literals, 'typed literal')}{removed}",

@@ -24,10 +24,10 @@ from __future__ import annotations
 import os
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
@@ -48,6 +48,7 @@ _TYPED_LITERALS = (
     "SELECT DISTINCT ?o WHERE { ?s ?p ?o FILTER(isLITERAL(?o) && DATATYPE(?o) != "
     '<http://www.w3.org/2001/XMLSchema#string> && LANG(?o) = "") }'
 )
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _PAGE = 5000  # rows per request when the server is asked for its literals (below any ResultSetMaxRows seen)
 
 
@@ -82,6 +83,7 @@ class Publication:
     removed: list[str] = field(default_factory=list)  # graphs of the namespace the data no longer has
     literals: int = 0  # distinct typed literals compared
     seconds: dict[str, float] = field(default_factory=dict)  # upload, union, verify
+    rewritten: int = 0  # typed literals the server holds otherwise than written (published anyway)
 
     @property
     def statements(self) -> int:
@@ -133,6 +135,32 @@ def _update(client: httpx.Client, url: str, operation: str, what: str, field: st
     return response
 
 
+def _written(kg: KnowledgeGraph) -> Any:
+    """The store's table of literals as written (:mod:`evkg.rdf.literals`), or None: nothing rewritten."""
+    return getattr(kg, "literals", None) or None
+
+
+def _as_written(kg: KnowledgeGraph, quads: Iterable[ox.Quad]) -> Iterable[ox.Quad]:
+    table = _written(kg)
+    return table.restore(quads) if table is not None else quads
+
+
+def _typed(term: Any) -> bool:
+    return isinstance(term, ox.Literal) and not term.language and term.datatype.value != _XSD_STRING
+
+
+def _local_typed_literals(kg: KnowledgeGraph) -> set[str]:
+    """Distinct typed literals of the data as written (the store's forms where it rewrote none)."""
+    if _written(kg) is None:
+        return _typed_literals(kg.engine, paged=False)
+    quads = kg.store.quads_for_pattern(None, None, None, None)
+    return {
+        str(q.object)
+        for q in _as_written(kg, quads)
+        if not isinstance(q.graph_name, ox.DefaultGraph) and _typed(q.object)
+    }
+
+
 def _scalar(response: httpx.Response) -> str:
     """The one value of a one-row, one-column SPARQL JSON answer ("" if there is none)."""
     try:
@@ -170,9 +198,8 @@ def _bulk_load(
     try:
         with tmp.open("wb") as out:
             for graph in graphs:  # (dump(from_graph=…) would write triples: the graph name is needed)
-                ox.serialize(
-                    kg.store.quads_for_pattern(None, None, None, ox.NamedNode(graph)), out, ox.RdfFormat.N_QUADS
-                )
+                quads = kg.store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+                ox.serialize(_as_written(kg, quads), out, ox.RdfFormat.N_QUADS)
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
@@ -246,6 +273,7 @@ def publish(
     timeout: float = 60.0,
     progress: Callable[[str], None] | None = None,
     client: httpx.Client | None = None,
+    rewritten_literals_ok: bool = False,
 ) -> Publication:
     """Publish the named graphs of ``kg`` on the SPARQL server at ``endpoint`` and check them there.
 
@@ -259,6 +287,8 @@ def publish(
         bulk_dir: write N-Quads here and have the server's bulk loader read them (Virtuoso only).
         server_dir: ``bulk_dir`` as the server sees it (default: the same absolute path).
         progress: called with each graph's IRI once it is uploaded.
+        rewritten_literals_ok: publish even if the server holds some typed literals otherwise than
+            written (``Publication.rewritten`` counts them); by default that fails.
 
     Raises:
         EndpointError: the server could not be reached, refused a write, or holds other counts
@@ -286,7 +316,16 @@ def publish(
         else:
             target = graph_store or _default_graph_store(endpoint, fl)
             try:
-                upload_graphs(kg.store, target, graphs, timeout=timeout, client=http, progress=progress)
+                table = _written(kg)
+                upload_graphs(
+                    kg.store,
+                    target,
+                    graphs,
+                    timeout=timeout,
+                    client=http,
+                    progress=progress,
+                    as_written=table.restore_ntriples if table is not None else None,
+                )
             except EndpointError as exc:
                 if "HTTP 401" in str(exc):
                     raise EndpointError(
@@ -313,6 +352,7 @@ def publish(
             seconds["union"] = time.perf_counter() - started
 
         started = time.perf_counter()
+        rewritten = 0
         engine.refresh()
         remote = count_per_graph(engine)
         wrong = [g for g in graphs if remote.get(g, 0) != local[g]]
@@ -332,18 +372,32 @@ def publish(
             raise EndpointError(
                 f"{endpoint}: the default graph holds {union_count} distinct triples, expected {expected}"
             )
-        mine = _typed_literals(kg.engine, paged=False)
+        mine = _local_typed_literals(kg)
         theirs = _typed_literals(engine, paged=True)
         if mine != theirs:
             changed = sorted(mine - theirs)
-            raise EndpointError(
+            message = (
                 f"{endpoint}: the server does not hold {len(changed)} typed literal(s) as written, e.g. "
                 f"{changed[0] if changed else sorted(theirs - mine)[0]} (it keeps numbers, booleans and "
-                "dates by value: write their canonical form)"
+                "dates by value)"
             )
+            if not rewritten_literals_ok:
+                raise EndpointError(
+                    message + ": write their canonical form, or publish with --allow-rewritten-literals"
+                )
+            rewritten = len(changed)
         seconds["verify"] = time.perf_counter() - started
         return Publication(
-            endpoint, fl.name, method, target, {g: remote[g] for g in graphs}, union_count, stale, len(mine), seconds
+            endpoint,
+            fl.name,
+            method,
+            target,
+            {g: remote[g] for g in graphs},
+            union_count,
+            stale,
+            len(mine),
+            seconds,
+            rewritten,
         )
     finally:
         if own:

@@ -321,10 +321,13 @@ def upload_graphs(
     timeout: float = 60.0,
     client: httpx.Client | None = None,
     progress: Callable[[str], None] | None = None,
+    as_written: Callable[[ox.NamedNode, bytes], bytes] | None = None,
 ) -> dict[str, int]:
     """PUT each named graph of ``store`` to ``graph_store`` (``?graph=IRI``) as N-Triples.
 
-    ``progress`` is called with each graph's IRI once it is uploaded.
+    ``progress`` is called with each graph's IRI once it is uploaded. ``as_written`` gives a graph's
+    N-Triples dump its literals as written (``kg.literals.restore_ntriples``) when the store
+    rewrote some.
 
     PUT replaces the graph, so uploading twice gives the same result. Returns triples per graph.
 
@@ -339,6 +342,8 @@ def upload_graphs(
         for graph in graphs:
             node = ox.NamedNode(graph)
             body = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=node) or b""
+            if as_written is not None:
+                body = as_written(node, body)
             try:
                 response = http.put(
                     graph_store,
