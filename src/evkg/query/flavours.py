@@ -72,14 +72,22 @@ class Flavour:
         """IRI of the graph holding the union of the named graphs (the dataset's own IRI)."""
         return self.graph_namespace
 
+    def _in_namespace(self) -> str:
+        ns = self.graph_namespace.replace("\\", "\\\\").replace('"', '\\"')
+        return f'STRSTARTS(STR(?g), "{ns}") && STR(?g) != "{ns}"'
+
     def named_graphs_query(self) -> str:
-        """The query that lists the dataset's named graphs (one column ``?g``)."""
+        """The query that lists the dataset's named graphs (one column ``?g``): every graph of the
+        server, or, where the union is stored, the graphs of evkg's ``graph:`` namespace but it."""
+        if self.needs_union_graph:
+            return f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER({self._in_namespace()}) }}"
         return "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 
     def is_dataset_graph(self, iri: str) -> bool:
-        """Whether a graph of the server is one of the dataset's named graphs (on a dedicated server:
-        every graph but the stored union)."""
-        return not (self.needs_union_graph and iri == self.union_graph)
+        """Whether a graph of the server is one of the dataset's named graphs."""
+        if self.needs_union_graph:
+            return iri.startswith(self.graph_namespace) and iri != self.union_graph
+        return True
 
     def dataset(self, graphs: Sequence[str]) -> list[tuple[str, str]]:
         """Request parameters that make the default graph the union of ``graphs`` and name them."""
@@ -88,11 +96,11 @@ class Flavour:
         return [("default-graph-uri", g) for g in graphs] + [("named-graph-uri", g) for g in graphs]
 
     def union_update(self) -> str:
-        """The SPARQL Update that fills the union graph from the named graphs, on the server (so
-        blank nodes stay those of the named graphs)."""
+        """The SPARQL Update that fills the union graph from the named graphs of the namespace, on
+        the server (so blank nodes stay those of the named graphs)."""
         return (
             f"INSERT {{ GRAPH <{self.union_graph}> {{ ?s ?p ?o }} }} "
-            f"WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{self.union_graph}>) }}"
+            f"WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER({self._in_namespace()}) }}"
         )
 
     def rewrite(self, query: str, bindings: Mapping[str, Any]) -> str:
@@ -131,24 +139,9 @@ class VirtuosoFlavour(Flavour):
     needs_union_graph = True
     update_field = "query"
 
-    def named_graphs_query(self) -> str:
-        ns = self.graph_namespace.replace("\\", "\\\\").replace('"', '\\"')
-        return (
-            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
-            f'FILTER(STRSTARTS(STR(?g), "{ns}") && STR(?g) != "{ns}") }}'
-        )
-
-    def is_dataset_graph(self, iri: str) -> bool:
-        return iri.startswith(self.graph_namespace) and iri != self.graph_namespace
-
     def union_update(self) -> str:
-        # the graphs of the namespace only (the server holds its own too); no transaction log for
-        # it (Virtuoso: sql:log-enable 3), as its bulk loader does
-        ns = self.graph_namespace.replace('"', '\\"')
-        return (
-            f"define sql:log-enable 3 INSERT {{ GRAPH <{self.union_graph}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH ?g "
-            f'{{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{ns}") && ?g != <{self.union_graph}>) }}'
-        )
+        # no transaction log for it (Virtuoso: sql:log-enable 3), as its bulk loader does
+        return "define sql:log-enable 3 " + super().union_update()
 
     def rewrite(self, query: str, bindings: Mapping[str, Any]) -> str:
         """Virtuoso 7.2's forms for what it evaluates wrongly as written (each is the same query):
