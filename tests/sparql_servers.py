@@ -9,6 +9,7 @@ waits for it. The servers stop at the end of the session. A run of tests that us
 from __future__ import annotations
 
 import contextlib
+import os
 import secrets
 import shutil
 import subprocess
@@ -86,7 +87,13 @@ SERVERS = ("virtuoso", "oxigraph")
 
 
 def start_needed(items: list[Any]) -> None:
-    """Start (in the background) each server that one of the collected tests asks for."""
+    """Start (in the background) each server that one of the collected tests asks for.
+
+    Not in a pytest-xdist worker: every worker collects every test, and which tests it runs is
+    decided later; there a server starts when a test first asks for it.
+    """
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return
     needed = {name for item in items for name in getattr(item, "fixturenames", ()) if name in SERVERS}
     for name in sorted(needed):
         _launch(name)
