@@ -89,11 +89,13 @@ class Flavour:
             return iri.startswith(self.graph_namespace) and iri != self.union_graph
         return True
 
-    def dataset(self, graphs: Sequence[str]) -> list[tuple[str, str]]:
-        """Request parameters that make the default graph the union of ``graphs`` and name them."""
+    def dataset(self, graphs: Sequence[str], named: bool = True) -> list[tuple[str, str]]:
+        """Request parameters that make the default graph the union of ``graphs`` and, with ``named``,
+        name them (a query without ``GRAPH`` reads no named graph)."""
+        names = [("named-graph-uri", g) for g in graphs] if named else []
         if self.needs_union_graph:  # the stored union: each distinct triple once (a set)
-            return [("default-graph-uri", self.union_graph)] + [("named-graph-uri", g) for g in graphs]
-        return [("default-graph-uri", g) for g in graphs] + [("named-graph-uri", g) for g in graphs]
+            return [("default-graph-uri", self.union_graph), *names]
+        return [("default-graph-uri", g) for g in graphs] + names
 
     def union_update(self) -> str:
         """The SPARQL Update that fills the union graph from the named graphs of the namespace, on
