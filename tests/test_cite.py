@@ -13,7 +13,6 @@ from evkg.data import layout, prefixes
 from evkg.link import citation
 from evkg.link.rdfmap import Lookup
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 ROOT = Path(__file__).parents[1]
 SOURCE = Path(ROOT).parent / "shared" / "source" / "000_3bc42254f8994a00.txt"
 

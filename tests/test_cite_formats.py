@@ -14,7 +14,6 @@ import json
 from pathlib import Path
 
 import bibtexparser
-import pytest
 import rispy
 
 from evkg.data import layout, prefixes
@@ -22,7 +21,6 @@ from evkg.link import citation
 from evkg.link.rdfmap import Lookup
 from evkg.link.work import Contributor, Work
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 ROOT = Path(__file__).parents[1]
 FAMILIES = [f"Author{chr(ord('A') + i)}" for i in range(25)]
 

@@ -138,7 +138,8 @@ def _in_a_terminal(argv: list[str], columns: int = 80, rows: int = 24) -> str:
             break
         chunks.append(chunk)
     os.close(leader)
-    assert proc.wait(timeout=60) == 0, proc.stderr.read().decode() if proc.stderr else ""
+    with proc:  # closes the stderr pipe (an unclosed one is a ResourceWarning, an error in this suite)
+        assert proc.wait(timeout=60) == 0, proc.stderr.read().decode() if proc.stderr else ""
     return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
 
 

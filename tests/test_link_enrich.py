@@ -17,8 +17,6 @@ from rdflib import Dataset, Literal, URIRef
 
 from evkg.link import config, enrichment
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
-
 ROOT = Path(__file__).parents[1]
 MISEV2023 = "10.1002/jev2.12404"
 
