@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import functools
 import sys
+from typing import Any, TypeAlias
 
 import click
 import typer
@@ -119,7 +120,12 @@ def _exception_types() -> tuple[tuple[type[BaseException], ...], ...]:
 _EXITS, _USAGE, _ABORTS = _exception_types()
 
 
-def readable_help(command: click.Command, parent: click.Context | None = None) -> click.Command:
+#: A click command: click's own, or the copy of click that typer >= 0.22 vendors (``typer._click``), whose
+#: classes are other types to mypy; evkg supports both (``typer>=0.12``).
+ClickCommand: TypeAlias = Any
+
+
+def readable_help(command: ClickCommand, parent: Any = None) -> ClickCommand:
     """Make ``--help`` show metavars (``FORMAT``, ``DIR``, ``FILES``), never Python type names.
 
     typer prints each parameter's Python type (``<str>``, ``<list[str]>``, ``<bool>``, ``<int range>``)
@@ -143,19 +149,19 @@ def readable_help(command: click.Command, parent: click.Context | None = None) -
         # argument (whose metavar is already its name there)
         shown = None if is_flag or param.param_type_name == "argument" else metavar
         if hasattr(param, "display_type_rich"):
-            param.display_type_rich = lambda ctx, shown=shown: shown  # type: ignore[method-assign]
+            param.display_type_rich = lambda ctx, shown=shown: shown
     for sub in getattr(command, "commands", {}).values():
         readable_help(sub, ctx)
     return command
 
 
-def command() -> click.Command:
+def command() -> ClickCommand:
     """The ``evkg`` click command (typer's), with readable help: what :func:`main` runs."""
     return readable_help(typer.main.get_command(app))
 
 
 @functools.lru_cache(maxsize=1)
-def _main_command() -> click.Command:
+def _main_command() -> ClickCommand:
     """:func:`command`, built once per process (typer builds it from every command's signature, 0.1 s a
     call, which in-process callers such as the W3C suites' tests paid per case)."""
     return command()

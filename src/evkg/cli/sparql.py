@@ -126,7 +126,7 @@ def sparql_command(
             "tsv": ox.QueryResultsFormat.TSV,
         }[chosen]
         try:
-            payload = result.serialize(format=results_format)
+            payload = result.serialize(format=results_format) or b""  # bytes: no output file was given
         except ValueError as exc:  # e.g. an ASK answer in CSV
             raise UsageError(f"--format {chosen}: {exc}") from None
         sys.stdout.buffer.write(payload if payload.endswith(b"\n") else payload + b"\n")

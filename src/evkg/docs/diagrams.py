@@ -39,6 +39,7 @@ from rdflib.term import Node
 from evkg.atomic import write_bytes
 from evkg.data.prefixes import Prefixes
 from evkg.errors import EvkgError, UsageError
+from evkg.rdf.terms import ordered
 
 #: The diagrams and the base name of their files.
 DIAGRAMS = ("ontology", "mou", "timeline")
@@ -203,10 +204,10 @@ def ontology_dot(ontology: Graph, prefixes: Prefixes) -> str:
     p = lab.p
     own_ns = prefixes["evkg"]
     own = lambda n: isinstance(n, URIRef) and str(n).startswith(own_ns)  # noqa: E731
-    classes = sorted(c for c in ontology.subjects(p["type"], p["Class"]) if own(c))
+    classes = ordered(c for c in ontology.subjects(p["type"], p["Class"]) if own(c))
     class_set = set(classes)
     datatype_props: dict[Node, list[str]] = defaultdict(list)
-    for prop in sorted(ontology.subjects(p["type"], p["DatatypeProperty"])):
+    for prop in ordered(ontology.subjects(p["type"], p["DatatypeProperty"])):
         for domain in ontology.objects(prop, p["domain"]):
             if domain in class_set:
                 datatype_props[domain].append(lab.curie(prop))
@@ -223,7 +224,7 @@ def ontology_dot(ontology: Graph, prefixes: Prefixes) -> str:
         lines.append(f"  {dot_id(lab.curie(cls))} [label={_node_html(en, ja, detail)}, fillcolor={dot_id(OWN_CLASS)}];")
     lines.append("  // subclass links between own classes")
     for cls in classes:
-        for sup in sorted(ontology.objects(cls, p["subClassOf"])):
+        for sup in ordered(ontology.objects(cls, p["subClassOf"])):
             if sup in class_set:
                 lines.append(
                     f"  {dot_id(lab.curie(cls))} -> {dot_id(lab.curie(sup))} "
@@ -232,12 +233,12 @@ def ontology_dot(ontology: Graph, prefixes: Prefixes) -> str:
     lines.append("  // object properties: domain -> range (reused classes drawn grey)")
     reused_nodes: set[str] = set()
     edges: list[str] = []
-    for prop in sorted(ontology.subjects(p["type"], p["ObjectProperty"])):
+    for prop in ordered(ontology.subjects(p["type"], p["ObjectProperty"])):
         if not own(prop):
             continue
         # no rdfs:domain or rdfs:range: any resource (drawn as rdfs:Resource)
-        domains = sorted(ontology.objects(prop, p["domain"])) or [p["Resource"]]
-        ranges = sorted(ontology.objects(prop, p["range"])) or [p["Resource"]]
+        domains = ordered(ontology.objects(prop, p["domain"])) or [p["Resource"]]
+        ranges = ordered(ontology.objects(prop, p["range"])) or [p["Resource"]]
         name = lab.curie(prop).partition(":")[2]
         for d in domains:
             for r in ranges:
@@ -272,7 +273,7 @@ _LEFT = ("evkg:signatory", "evkg:announcedIn")
 
 
 def _position(graph: Graph, node: Node, p: dict[str, URIRef]) -> tuple[int, str]:
-    positions = [int(v) for v in graph.objects(node, p["position"]) if str(v).isdigit()]
+    positions = [int(str(v)) for v in graph.objects(node, p["position"]) if str(v).isdigit()]
     return (min(positions) if positions else 10**6, str(node))
 
 
@@ -381,7 +382,7 @@ def _language(graph: Graph, node: Node, p: dict[str, URIRef]) -> str:
 
 def _citation(graph: Graph, article: Node, lab: Labeller) -> str:
     p = lab.p
-    journal = next(iter(sorted(graph.objects(article, p["isPartOf"]))), None)
+    journal = next(iter(ordered(graph.objects(article, p["isPartOf"]))), None)
     bits = []
     if journal is not None:
         bits.append(lab.pair(journal)[0])
@@ -418,7 +419,7 @@ def timeline_dot(graph: Graph, prefixes: Prefixes) -> str:
     items: list[tuple[str, int, str, str]] = []  # (year, lane, node id, node statement)
     edges: list[str] = []
     # guideline series: one node per edition, with the article(s) that realise it (lane 0)
-    for series in sorted(graph.subjects(p["type"], p["GuidelineSeries"])):
+    for series in ordered(graph.subjects(p["type"], p["GuidelineSeries"])):
         s_en, _ = lab.pair(series)
         editions = sorted(graph.subjects(p["editionOf"], series), key=lambda e: _position(graph, e, p))
         previous = None
@@ -428,7 +429,7 @@ def timeline_dot(graph: Graph, prefixes: Prefixes) -> str:
                 continue
             e_en, e_ja = lab.pair(edition)
             detail = [f"{s_en} edition · issued {date}"]
-            for article in sorted(graph.objects(edition, p["realization"])):
+            for article in ordered(graph.objects(edition, p["realization"])):
                 lang = _language(graph, article, p)
                 detail.append(_citation(graph, article, lab) + (f" ({lang})" if lang else ""))
             eid = lab.curie(edition)
@@ -438,10 +439,10 @@ def timeline_dot(graph: Graph, prefixes: Prefixes) -> str:
                 edges.append(f'  {dot_id(previous)} -> {dot_id(eid)} [label="next edition"];')
             previous = eid
     # guidance documents: one node per language version, titled with the work's label (lanes 1..)
-    for lane, work in enumerate(sorted(graph.subjects(p["type"], p["GuidanceDocument"])), start=1):
+    for lane, work in enumerate(ordered(graph.subjects(p["type"], p["GuidanceDocument"])), start=1):
         w_en, w_ja = lab.pair(work)
         versions = set(graph.objects(work, p["realization"])) | set(graph.subjects(p["realizationOf"], work))
-        for version in sorted(versions):
+        for version in ordered(versions):
             date = _best_date(graph.objects(version, p["issued"]))
             if date is None:
                 continue
@@ -451,7 +452,7 @@ def timeline_dot(graph: Graph, prefixes: Prefixes) -> str:
             vid = lab.curie(version)
             label = _node_html(title, subtitle, detail, 30)
             items.append((date[:4], lane, vid, f"  {dot_id(vid)} [label={label}, fillcolor={dot_id(DOCUMENT)}];"))
-            for original in sorted(graph.objects(version, p["translationOfWork"])):
+            for original in ordered(graph.objects(version, p["translationOfWork"])):
                 # drawn original -> translation (dir=back) so the original stays above its translation
                 edges.append(
                     f"  {dot_id(lab.curie(original))} -> {dot_id(vid)} "

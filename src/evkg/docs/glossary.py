@@ -19,6 +19,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from evkg.data.prefixes import Prefixes
+from evkg.rdf.terms import ordered
 
 LANGUAGES = ("ja", "en")
 
@@ -167,12 +168,12 @@ def schemes(kg: Any, queries: Any = None) -> list[Scheme]:
     x = prefixes.expand
     graph: Graph = kg.rdflib_graph()
     out = []
-    for scheme in sorted(set(graph.subjects(x("rdf:type"), x("skos:ConceptScheme")))):
+    for scheme in ordered(set(graph.subjects(x("rdf:type"), x("skos:ConceptScheme")))):
         if not isinstance(scheme, URIRef):
             continue
         tops = set(graph.objects(scheme, x("skos:hasTopConcept"))) | set(graph.subjects(x("skos:topConceptOf"), scheme))
         concepts = []
-        for c in sorted(set(graph.subjects(x("skos:inScheme"), scheme)) | tops):
+        for c in ordered(set(graph.subjects(x("skos:inScheme"), scheme)) | tops):
             notes: dict[str, list[str]] = defaultdict(list)
             for prop in ("skos:scopeNote", "skos:note", "skos:editorialNote"):
                 for lang, values in _by_lang(graph, c, x(prop)).items():
@@ -180,14 +181,14 @@ def schemes(kg: Any, queries: Any = None) -> list[Scheme]:
             mappings = [
                 (prefixes.curie(str(p)) or str(p), _ref(graph, o, prefixes))
                 for p in (x("skos:exactMatch"), x("skos:closeMatch"), x("skos:broadMatch"), x("skos:relatedMatch"))
-                for o in sorted(graph.objects(c, p))
+                for o in ordered(graph.objects(c, p))
             ]
             concept = Concept(
                 iri=str(c),
                 curie=prefixes.curie(str(c)) or str(c),
                 pref=_by_lang(graph, c, x("skos:prefLabel")),
                 alt=_by_lang(graph, c, x("skos:altLabel")),
-                broader=[_ref(graph, b, prefixes) for b in sorted(graph.objects(c, x("skos:broader")))],
+                broader=[_ref(graph, b, prefixes) for b in ordered(graph.objects(c, x("skos:broader")))],
                 notes=dict(notes),
                 mappings=mappings,
                 top=c in tops,
@@ -202,7 +203,7 @@ def schemes(kg: Any, queries: Any = None) -> list[Scheme]:
                 curie=curie,
                 slug=str(scheme).rstrip("/").rsplit("/", 1)[-1],
                 label=_by_lang(graph, scheme, x("skos:prefLabel")) or _by_lang(graph, scheme, x("rdfs:label")),
-                sources=[_ref(graph, s, prefixes) for s in sorted(graph.objects(scheme, x("dcterms:source")))],
+                sources=[_ref(graph, s, prefixes) for s in ordered(graph.objects(scheme, x("dcterms:source")))],
                 concepts=concepts,
             )
         )

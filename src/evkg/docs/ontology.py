@@ -23,6 +23,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from evkg.data.prefixes import Prefixes
+from evkg.rdf.terms import ordered
 
 #: pyLODE messages that are about its own cache, not about the ontology.
 _PYLODE_NOISE = ("Could not cache", "Loading background ontologies")
@@ -75,7 +76,7 @@ def ontology_terms(ontology: Graph, prefixes: Prefixes) -> list[OntologyTerm]:
     terms: list[OntologyTerm] = []
     seen: set[Node] = set()
     for type_curie, kind in KINDS:
-        for node in sorted(ontology.subjects(x("rdf:type"), x(type_curie))):
+        for node in ordered(ontology.subjects(x("rdf:type"), x(type_curie))):
             if not isinstance(node, URIRef) or not str(node).startswith(own) or node in seen:
                 continue
             seen.add(node)
@@ -137,7 +138,7 @@ def pylode_input(ontology: Graph, prefixes: Prefixes) -> Graph:
         copy.add(triple)
     for prop in (x("rdfs:label"), x("skos:prefLabel")):
         subjects = {s for s in copy.subjects(prop, None)}
-        for s in sorted(subjects):
+        for s in ordered(subjects):
             values = [o for o in copy.objects(s, prop) if isinstance(o, Literal)]
             en = sorted(str(v) for v in values if v.language == "en")
             ja = sorted(str(v) for v in values if v.language == "ja")

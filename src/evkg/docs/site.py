@@ -24,11 +24,13 @@ from urllib.parse import unquote, urlsplit
 
 import jinja2
 from rdflib import Literal
+from rdflib.term import Node
 
 from evkg.atomic import replace_dir
 from evkg.data.layout import display_path
 from evkg.docs import cookbook, diagrams, glossary, ontology, provenance
 from evkg.errors import OutputError
+from evkg.rdf.terms import ordered
 from evkg.version import __version__
 
 #: The file that marks a folder as a docs build (and lists what it holds).
@@ -153,7 +155,7 @@ def check_html(folder: Path) -> list[str]:
 
 
 # --- the build ----------------------------------------------------------------------------------------
-def _first(values: list[Literal], lang: str) -> str | None:
+def _first(values: list[Node], lang: str) -> str | None:
     chosen = sorted(str(v) for v in values if isinstance(v, Literal) and v.language == lang)
     return chosen[0] if chosen else None
 
@@ -185,7 +187,7 @@ def build_docs(kg: Any, out: str | os.PathLike[str]) -> DocsResult:
     result.warnings += cookbook.example_warnings(examples)
     dot_sources = diagrams.sources(onto_graph, kg.rdflib_graph(), prefixes, result.warnings)
 
-    onto_iri = next(iter(sorted(onto_graph.subjects(x("rdf:type"), x("owl:Ontology")))), None)
+    onto_iri = next(iter(ordered(onto_graph.subjects(x("rdf:type"), x("owl:Ontology")))), None)
     descriptions = list(onto_graph.objects(onto_iri, x("dcterms:description"))) if onto_iri else []
     licences = sorted(str(v) for v in onto_graph.objects(onto_iri, x("dcterms:license"))) if onto_iri else []
     version_iris = sorted(str(v) for v in onto_graph.objects(onto_iri, x("owl:versionIRI"))) if onto_iri else []

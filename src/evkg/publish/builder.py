@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +26,7 @@ from rdflib.namespace import XSD
 from evkg.atomic import replace_dir
 from evkg.data.layout import display_path
 from evkg.errors import OutputError
+from evkg.query.engine import solutions
 from evkg.query.knowledge_graph import KnowledgeGraph
 from evkg.rdf.serialization import FORMATS, ExportFormat
 
@@ -74,8 +75,8 @@ def _check_target(out: Path) -> None:
 def _latest_date(kg: KnowledgeGraph) -> Literal | None:
     """The latest ``dcterms:modified`` or ``prov:generatedAtTime`` in the data, as stated."""
     best: tuple[dt.datetime, Literal] | None = None
-    for row in kg.sparql(
-        "SELECT DISTINCT ?d WHERE { { ?s dcterms:modified ?d } UNION { ?s prov:generatedAtTime ?d } }"
+    for row in solutions(
+        kg.sparql("SELECT DISTINCT ?d WHERE { { ?s dcterms:modified ?d } UNION { ?s prov:generatedAtTime ?d } }")
     ):
         term = row["d"]
         lexical, datatype = term.value, getattr(term, "datatype", None)
@@ -95,7 +96,7 @@ def _latest_date(kg: KnowledgeGraph) -> Literal | None:
     return best[1] if best else None
 
 
-def void_description(kg: KnowledgeGraph, files: list[BuiltFile]) -> Graph:
+def void_description(kg: KnowledgeGraph, files: Sequence[BuiltFile]) -> Graph:
     """The VoID/DCAT description of the dataset and of the files of this build."""
     p = kg.prefixes
     void, dcat, dcterms, rdf = p.namespace("void"), p.namespace("dcat"), p.namespace("dcterms"), p.namespace("rdf")

@@ -41,6 +41,7 @@ from evkg.data.layout import display_path
 from evkg.data.prefixes import Prefixes
 from evkg.errors import EvkgError, UsageError
 from evkg.rdf.parse import syntax_error
+from evkg.rdf.terms import ordered
 from evkg.wording import count
 
 #: The unnamed graph of a single-graph file (``.ttl``, ``.nt``).
@@ -117,8 +118,8 @@ def graphs_from_triples(graphs: Mapping[str, Iterable[tuple[str, str, str]]]) ->
 def _version(graphs: Mapping[str, Graph]) -> str | None:
     """``owl:versionInfo`` of the ``owl:Ontology`` in any of the graphs."""
     for name in sorted(graphs):
-        for onto in sorted(graphs[name].subjects(RDF.type, OWL.Ontology)):
-            for v in sorted(graphs[name].objects(onto, OWL.versionInfo)):
+        for onto in ordered(graphs[name].subjects(RDF.type, OWL.Ontology)):
+            for v in ordered(graphs[name].objects(onto, OWL.versionInfo)):
                 return str(v)
     return None
 
@@ -167,32 +168,32 @@ def canonical(graph: Graph) -> Graph:
     return out
 
 
-def _owners(graph: Graph) -> dict[Node, tuple[Node, tuple[URIRef, ...]]]:
+def _owners(graph: Graph) -> dict[Node, tuple[Node, tuple[Node, ...]]]:
     """For each blank node: its owning entity (nearest IRI above it) and the predicate path to it."""
-    found: dict[Node, tuple[Node, tuple[URIRef, ...]]] = {}
-    frontier: list[tuple[Node, tuple[URIRef, ...]]] = []
+    found: dict[Node, tuple[Node, tuple[Node, ...]]] = {}
+    frontier: list[tuple[Node, tuple[Node, ...]]] = []
     for s, p, o in sorted(graph, key=lambda t: (str(t[0]), str(t[1]), str(t[2]))):
         if isinstance(o, BNode) and not isinstance(s, BNode) and o not in found:
-            found[o] = (s, (p,))  # type: ignore[assignment]
-            frontier.append((o, (p,)))  # type: ignore[arg-type]
+            found[o] = (s, (p,))
+            frontier.append((o, (p,)))
     while frontier:
         node, path = frontier.pop(0)
         owner = found[node][0]
         for p, o in sorted(graph.predicate_objects(node), key=lambda t: (str(t[0]), str(t[1]))):
             if isinstance(o, BNode) and o not in found:
-                found[o] = (owner, (*path, p))  # type: ignore[arg-type]
-                frontier.append((o, (*path, p)))  # type: ignore[arg-type]
+                found[o] = (owner, (*path, p))
+                frontier.append((o, (*path, p)))
     # blank nodes nobody points to (or only other orphans): they own themselves
     for s in sorted({s for s in graph.subjects() if isinstance(s, BNode)}, key=str):
         if s not in found:
             found[s] = (s, ())
-            stack = [(s, ())]
+            stack: list[tuple[Node, tuple[Node, ...]]] = [(s, ())]
             while stack:
                 node, path = stack.pop()
                 for p, o in graph.predicate_objects(node):
                     if isinstance(o, BNode) and o not in found:
-                        found[o] = (s, (*path, p))  # type: ignore[arg-type]
-                        stack.append((o, (*path, p)))  # type: ignore[arg-type]
+                        found[o] = (s, (*path, p))
+                        stack.append((o, (*path, p)))
     return found
 
 

@@ -30,10 +30,11 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, XSD
@@ -42,6 +43,10 @@ from evkg.atomic import replace_dir, write_bytes
 from evkg.data.layout import DataDir, display_path, resolve
 from evkg.errors import EvkgError, OutputError, UsageError
 from evkg.publish import changes as diffing
+
+if TYPE_CHECKING:
+    from evkg.publish.builder import BuiltFile
+    from evkg.query.knowledge_graph import KnowledgeGraph
 
 #: ``MAJOR.MINOR.PATCH`` with an optional pre-release or build suffix (Semantic Versioning).
 VERSION_RE = re.compile(r"^(\d+)\.(\d+)\.(\d+)(?:[-+][0-9A-Za-z.-]+)?$")
@@ -199,12 +204,14 @@ def _edit(data: DataDir, version: str, version_iri: str) -> None:
 
 
 # --- the description ---------------------------------------------------------------------------------
-def describe(kg: object, built: list[object], files: list[ReleasedFile], version_iri: str, issued: str) -> Graph:
+def describe(
+    kg: KnowledgeGraph, built: Sequence[BuiltFile], files: list[ReleasedFile], version_iri: str, issued: str
+) -> Graph:
     """VoID/DCAT description: :func:`evkg.publish.builder.void_description` plus release facts and checksums."""
     from evkg.publish.builder import void_description
 
-    prefixes = kg.prefixes  # type: ignore[attr-defined]
-    g = void_description(kg, built)  # type: ignore[arg-type]
+    prefixes = kg.prefixes
+    g = void_description(kg, built)
     dcat, dcterms = prefixes.namespace("dcat"), prefixes.namespace("dcterms")
     dataset = URIRef(prefixes["graph"])
     g.add((dataset, OWL.versionIRI, URIRef(version_iri)))

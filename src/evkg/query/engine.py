@@ -157,17 +157,28 @@ def check_query(query: str) -> None:
         raise QuerySyntaxError("SERVICE is not allowed: evkg queries only its own local store")
 
 
+def solutions(result: QueryResult) -> ox.QuerySolutions:
+    """The solutions of a SELECT query's ``result`` (what a caller that ran a SELECT iterates over).
+
+    Engines and ``pyoxigraph.Store.query`` return one type for every query form; this narrows it, and
+    refuses a boolean or triples, which only a caller that ran another form can get.
+    """
+    if not isinstance(result, ox.QuerySolutions):
+        raise TypeError(f"expected the solutions of a SELECT query, got {type(result).__name__}")
+    return result
+
+
 # --- statistics --------------------------------------------------------------------------------------
 def count_union(engine: Engine) -> int:
     """Distinct triples over all named graphs (a triple stated in two graphs counts once)."""
-    (row,) = engine.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }")
+    (row,) = solutions(engine.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"))
     return int(row["n"].value)
 
 
 def count_per_graph(engine: Engine) -> dict[str, int]:
     """Triples per named graph (empty graphs included, with 0)."""
     counts = {g: 0 for g in engine.named_graphs()}
-    for row in engine.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"):
+    for row in solutions(engine.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")):
         counts[row["g"].value] = int(row["n"].value)
     return dict(sorted(counts.items()))
 
@@ -180,4 +191,5 @@ __all__ = [
     "count_per_graph",
     "count_union",
     "query_syntax_error",
+    "solutions",
 ]

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import functools
-from typing import TypeAlias
+from collections.abc import Iterable
+from typing import TypeAlias, cast
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
-from rdflib.term import Identifier
+from rdflib.term import Identifier, Node
 
 from evkg.errors import EvkgError, UsageError
 
 OxTerm: TypeAlias = ox.NamedNode | ox.BlankNode | ox.Literal
+#: Any term a pyoxigraph quad holds (RDF-star triple terms too, which evkg refuses where it meets them).
+QuadTerm: TypeAlias = OxTerm | ox.Triple
 Binding: TypeAlias = OxTerm | Identifier
 
 
@@ -20,7 +23,7 @@ Binding: TypeAlias = OxTerm | Identifier
 _XSD_STRING = str(XSD.string)
 
 
-def to_rdflib(term: OxTerm) -> Identifier:
+def to_rdflib(term: QuadTerm) -> Identifier:
     """A pyoxigraph term as an rdflib term (blank nodes keep their label).
 
     Literals keep their lexical form (``normalize=False``): rdflib would otherwise rewrite
@@ -34,6 +37,18 @@ def to_rdflib(term: OxTerm) -> Identifier:
     if isinstance(term, ox.Literal):
         return _literal(term)
     raise EvkgError(f"cannot convert {term!r} to rdflib (RDF-star triple terms are not supported)")
+
+
+def ordered(nodes: Iterable[Node]) -> list[Identifier]:
+    """rdflib terms in rdflib's own order: blank nodes, IRIs, then literals, each kind by its text.
+
+    rdflib's ``Graph.subjects()``/``objects()`` are typed as yielding ``Node``, which has no order; every
+    node they yield is an :class:`~rdflib.term.Identifier`, which has one.
+
+    >>> ordered([URIRef("http://b"), Literal("a"), URIRef("http://a")])
+    [rdflib.term.URIRef('http://a'), rdflib.term.URIRef('http://b'), rdflib.term.Literal('a')]
+    """
+    return sorted(cast(Iterable[Identifier], nodes))
 
 
 @functools.lru_cache(maxsize=65536)
@@ -63,4 +78,4 @@ def to_oxigraph(term: Binding) -> OxTerm:
     raise UsageError(f"cannot bind {term!r}: pass an RDF term (rdflib URIRef/Literal or pyoxigraph NamedNode/Literal)")
 
 
-__all__ = ["Binding", "OxTerm", "to_oxigraph", "to_rdflib"]
+__all__ = ["Binding", "OxTerm", "QuadTerm", "ordered", "to_oxigraph", "to_rdflib"]
