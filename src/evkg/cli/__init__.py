@@ -7,28 +7,32 @@ One module per command or command group in this package, with a ``register`` fun
     # src/evkg/cli/mycommand.py
     def mycommand_command(data: DataOpt = None) -> None:
         \"\"\"One line that ``evkg --help`` shows.\"\"\"
-        with user_errors():           # EvkgError -> "evkg: <message>" on stderr, its exit code
-            kg = load_graph(data)
-            ...
+        kg = load_graph(data)         # an EvkgError raised here: "evkg: <message>" on stderr, its exit code
+        ...
 
     def register(parent: typer.Typer) -> None:
         parent.command("mycommand")(mycommand_command)   # or parent.add_typer(group, name=...)
 
 then add ONE import line below (the modules are registered in the order imported). Import heavy
 modules (rdflib, pyoxigraph, evkg.query.knowledge_graph) inside the command function, so ``evkg --help`` stays fast.
-Shared options and helpers (``DataOpt``, ``StoreOpt``, ``load_graph``, ``user_errors``) are in
-:mod:`evkg.cli.common`.
+Shared options and helpers (``DataOpt``, ``StoreOpt``, ``load_graph``) are in :mod:`evkg.cli.common`.
 
 Errors
 ------
-:func:`main` is the console-script entry point. It turns every :class:`~evkg.errors.EvkgError` and
-every usage error (unknown option, bad value) into ONE line on stderr, ``evkg: <message>``, with no
-traceback, and exits with 2 for usage and parse errors (1 for other errors).
+:func:`main` is the console-script entry point and the ONE error path of the command line (the
+command modules have no entry points of their own). A command raises an
+:class:`~evkg.errors.EvkgError` (the library modules translate pyoxigraph's, rdflib's, pySHACL's and httpx's
+exceptions into one where they call them); :func:`main` prints it as ONE line on stderr, ``evkg:
+<message>``, with no traceback, and returns its exit code (2 for usage and parse errors, 1 for others). A
+usage error of click (unknown option, bad value) is one line with exit code 2; an interrupt is 130. An
+exception that no boundary translated is a bug of evkg's: still one line (``evkg: internal error: …``),
+exit code 70, and its traceback only with ``EVKG_DEBUG=1``.
 """
 
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from typing import Any, TypeAlias
 
@@ -119,6 +123,9 @@ def _exception_types() -> tuple[tuple[type[BaseException], ...], ...]:
 
 _EXITS, _USAGE, _ABORTS = _exception_types()
 
+#: The exit code of an exception no boundary translated (EX_SOFTWARE of sysexits.h: a bug of evkg's).
+INTERNAL_ERROR = 70
+
 
 #: A click command: click's own, or the copy of click that typer >= 0.22 vendors (``typer._click``), whose
 #: classes are other types to mypy; evkg supports both (``typer>=0.12``).
@@ -170,10 +177,12 @@ def _main_command() -> ClickCommand:
 def main(argv: list[str] | None = None) -> int:
     """Console-script entry point: run the app, report errors as one line, return the exit code."""
     import logging
+    import warnings
 
-    # rdflib logs a traceback for every ill-typed literal it meets ("none"^^xsd:boolean): such data is
-    # evkg's to report (sh:datatype), not a crash to print
+    # rdflib logs a traceback for every ill-typed literal it meets ("none"^^xsd:boolean), and warns about
+    # it too: such data is evkg's to report (sh:datatype), not a crash or a Python warning to print
     logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
+    warnings.filterwarnings("ignore", category=UserWarning, module="rdflib")
     try:
         result = _main_command().main(args=argv, prog_name="evkg", standalone_mode=False)
     except _EXITS as exc:  # typer.Exit raised outside a command
@@ -195,6 +204,16 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `evkg export | head`: the reader left; not an error
         _silence_stdout()
         return 0
+    except Exception as exc:  # an exception no boundary translated: a bug, but never a traceback for a user
+        if os.environ.get("EVKG_DEBUG"):
+            raise
+        what = " ".join(str(exc).split())[:300]
+        typer.echo(
+            f"evkg: internal error: {type(exc).__name__}{': ' + what if what else ''} "
+            "(a bug in evkg: please report it; EVKG_DEBUG=1 shows where it happened)",
+            err=True,
+        )
+        return INTERNAL_ERROR
     return result if isinstance(result, int) else 0
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from evkg.cli.common import DataOpt, StoreOpt, load_graph, user_errors
+from evkg.cli.common import DataOpt, StoreOpt, load_graph
 
 
 def build_command(
@@ -26,7 +26,7 @@ def build_command(
     from evkg.publish.builder import build
     from evkg.rdf.serialization import FORMATS
 
-    with user_errors(), bar("evkg build", total=len(FORMATS) + 1, quiet=quiet) as step:
+    with bar("evkg build", total=len(FORMATS) + 1, quiet=quiet) as step:
         kg = load_graph(data, store)
         step("loaded")
         result = build(kg, out, progress=step)

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from evkg.cli.common import DataOpt, ReportLangOpt, StoreOpt, check_report_options, load_graph, user_errors
+from evkg.cli.common import DataOpt, ReportLangOpt, StoreOpt, check_report_options, load_graph
 
 FORMATS = ("text", "json")
 
@@ -25,15 +25,14 @@ def check_command(
     store: StoreOpt = None,
 ) -> None:
     """Build the store and check it: OWL 2 RL reasoning, SHACL and QC side by side."""
-    with user_errors():
-        check_report_options(fmt, FORMATS, lang)
-        from evkg.quality import pipeline as validation
+    check_report_options(fmt, FORMATS, lang)
+    from evkg.quality import pipeline as validation
 
-        started = time.perf_counter()
-        kg = load_graph(data, store)
-        loaded = time.perf_counter() - started
-        result = validation.check(kg, lang=lang)
-        out = validation.format_json(result.report) if fmt == "json" else validation.format_text(result.report)
+    started = time.perf_counter()
+    kg = load_graph(data, store)
+    loaded = time.perf_counter() - started
+    result = validation.check(kg, lang=lang)
+    out = validation.format_json(result.report) if fmt == "json" else validation.format_text(result.report)
     typer.echo(out, nl=False)
     if not quiet:
         from evkg.wording import count

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from evkg.cli.common import DataOpt, StoreOpt, load_graph, user_errors
+from evkg.cli.common import DataOpt, StoreOpt, load_graph
 
 
 def cite_command(
@@ -28,10 +28,9 @@ def cite_command(
     from evkg.link import citation
     from evkg.link.rdfmap import Lookup
 
-    with user_errors():
-        citation.check_options(style, fmt)  # an unknown style or format fails before anything is loaded
-        kg = load_graph(data, store)
-        sys.stdout.write(citation.cite(Lookup.of_graph(kg), kg.prefixes, ident, style=style, fmt=fmt))
+    citation.check_options(style, fmt)  # an unknown style or format fails before anything is loaded
+    kg = load_graph(data, store)
+    sys.stdout.write(citation.cite(Lookup.of_graph(kg), kg.prefixes, ident, style=style, fmt=fmt))
 
 
 def register(parent: typer.Typer) -> None:

@@ -1,15 +1,15 @@
-"""Options and helpers shared by the ``evkg`` commands."""
+"""Options and helpers shared by the ``evkg`` commands.
+
+A command raises :class:`~evkg.errors.EvkgError` (or lets one through); :func:`evkg.cli.main` is the one
+place that turns it into ``evkg: <one line>`` on stderr and its exit code.
+"""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-
-from evkg.errors import EvkgError
 
 if TYPE_CHECKING:
     from evkg.query.knowledge_graph import KnowledgeGraph
@@ -59,21 +59,6 @@ def check_range(option: str, value: float, low: float, high: float | None = None
     if value < low or (high is not None and value > high):
         allowed = f"from {low:g} to {high:g}" if high is not None else f"{low:g} or more"
         raise UsageError(f"{option} {value:g}: choose a value {allowed}")
-
-
-def fail(exc: EvkgError) -> typer.Exit:
-    """Print ``evkg: <one line>`` on stderr; the returned Exit carries the error's exit code."""
-    typer.echo(f"evkg: {exc}", err=True)
-    return typer.Exit(exc.exit_code)
-
-
-@contextlib.contextmanager
-def user_errors() -> Iterator[None]:
-    """Turn an :class:`EvkgError` raised inside the block into one line on stderr and its exit code."""
-    try:
-        yield
-    except EvkgError as exc:
-        raise fail(exc) from None
 
 
 def load_graph(data: Path | None, store: Path | None = None) -> KnowledgeGraph:

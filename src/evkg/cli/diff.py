@@ -17,8 +17,6 @@ from typing import Annotated
 
 import typer
 
-from evkg.cli.common import user_errors
-
 FORMATS = ("text", "markdown", "json")
 
 
@@ -34,17 +32,16 @@ def diff_command(
     from evkg.errors import UsageError
     from evkg.publish import changes as diffing
 
-    with user_errors():
-        if fmt not in FORMATS:
-            raise UsageError(f"unknown format {fmt!r}; valid: {', '.join(FORMATS)}")
-        prefixes = registry()
-        result = diffing.diff(old, new, prefixes)
-        if fmt == "json":
-            text = diffing.render_json(result)
-        elif fmt == "markdown":
-            text = diffing.render_markdown(result, prefixes, max_lines=3 if summary else 10**9)
-        else:
-            text = diffing.render_text(result, prefixes, summary=summary)
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format {fmt!r}; valid: {', '.join(FORMATS)}")
+    prefixes = registry()
+    result = diffing.diff(old, new, prefixes)
+    if fmt == "json":
+        text = diffing.render_json(result)
+    elif fmt == "markdown":
+        text = diffing.render_markdown(result, prefixes, max_lines=3 if summary else 10**9)
+    else:
+        text = diffing.render_text(result, prefixes, summary=summary)
     sys.stdout.write(text)
     if exit_code and not result.empty:
         raise typer.Exit(1)

@@ -16,7 +16,7 @@ from typing import Annotated
 
 import typer
 
-from evkg.cli.common import DataOpt, StoreOpt, load_graph, user_errors
+from evkg.cli.common import DataOpt, StoreOpt, load_graph
 
 
 def docs_command(
@@ -38,25 +38,24 @@ def docs_command(
     from evkg.data.layout import display_path
     from evkg.docs import build_docs, diagrams
 
-    with user_errors():
-        kg = load_graph(data, store)
-        if diagrams_only:
-            formats = image_format or list(diagrams.RENDER_FORMATS)
-            for fmt in formats:
-                if fmt not in diagrams.RENDER_FORMATS:
-                    from evkg.errors import UsageError
+    kg = load_graph(data, store)
+    if diagrams_only:
+        formats = image_format or list(diagrams.RENDER_FORMATS)
+        for fmt in formats:
+            if fmt not in diagrams.RENDER_FORMATS:
+                from evkg.errors import UsageError
 
-                    raise UsageError(f"unknown image format {fmt!r}; valid: {', '.join(diagrams.RENDER_FORMATS)}")
-            drawn = diagrams.write(diagrams.from_kg(kg), out, formats)
-            files, warnings = [display_path(p) for p in drawn.files], drawn.warnings
-            summary = f"evkg docs: {len(drawn.sources)} diagrams written to {display_path(Path(out))}/"
-        else:
-            result = build_docs(kg, out)
-            files, warnings = [], result.warnings
-            summary = (
-                f"evkg docs: {len(result.pages)} pages and {len(result.images)} diagram files written to "
-                f"{display_path(result.out)}/ in {result.seconds:.1f} s; open {display_path(result.out / 'index.html')}"
-            )
+                raise UsageError(f"unknown image format {fmt!r}; valid: {', '.join(diagrams.RENDER_FORMATS)}")
+        drawn = diagrams.write(diagrams.from_kg(kg), out, formats)
+        files, warnings = [display_path(p) for p in drawn.files], drawn.warnings
+        summary = f"evkg docs: {len(drawn.sources)} diagrams written to {display_path(Path(out))}/"
+    else:
+        result = build_docs(kg, out)
+        files, warnings = [], result.warnings
+        summary = (
+            f"evkg docs: {len(result.pages)} pages and {len(result.images)} diagram files written to "
+            f"{display_path(result.out)}/ in {result.seconds:.1f} s; open {display_path(result.out / 'index.html')}"
+        )
     for name in files:
         typer.echo(f"  {name}")
     for warning in warnings:

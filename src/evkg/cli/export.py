@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from evkg.cli.common import DataOpt, StoreOpt, load_graph, user_errors
+from evkg.cli.common import DataOpt, StoreOpt, load_graph
 
 _NAMES = "turtle, json-ld, nt, trig, nquads, xml"
 
@@ -27,10 +27,9 @@ def export_command(
     """Export the graph: Turtle, JSON-LD, N-Triples, TriG, N-Quads or RDF/XML (deterministic output)."""
     from evkg.rdf.serialization import get_format
 
-    with user_errors():
-        spec = get_format(fmt)  # an unknown format fails before anything is loaded
-        kg = load_graph(data, store)
-        payload = kg.export(spec.name, path=output)
+    spec = get_format(fmt)  # an unknown format fails before anything is loaded
+    kg = load_graph(data, store)
+    payload = kg.export(spec.name, path=output)
     if output is None:
         sys.stdout.buffer.write(payload)
         sys.stdout.buffer.flush()

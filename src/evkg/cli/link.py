@@ -11,8 +11,6 @@ from typing import Annotated
 
 import typer
 
-from evkg.errors import EvkgError
-
 app = typer.Typer(
     name="link",
     help="Links to external bibliographic data: registry enrichment, reference import, identifier tables.",
@@ -24,11 +22,6 @@ DataOption = Annotated[
     Path | None,
     typer.Option("--data", help="Data folder (a working copy with ontology/ and graph/); default: this checkout."),
 ]
-
-
-def _fail(exc: EvkgError) -> typer.Exit:
-    typer.echo(f"evkg: {exc}", err=True)
-    return typer.Exit(getattr(exc, "exit_code", 1))
 
 
 @app.command("enrich")
@@ -56,27 +49,24 @@ def enrich_command(
     from evkg.link import config as link_config
     from evkg.link import enrichment as link_enrich
 
-    try:
-        cfg = link_config.from_env()
-        if candidates:
-            results = cand.check(data, config=cfg, offline=offline)
-            for r in results:
-                typer.echo(r.line())
-            if any(r.status == "error" for r in results):
-                raise typer.Exit(1)
-            return
-        report = link_enrich.enrich(
-            data,
-            dois=doi or (),
-            pmids=pmid or (),
-            every=every,
-            offline=offline,
-            registries=registry,
-            config=cfg,
-            quiet=quiet,
-        )
-    except EvkgError as exc:
-        raise _fail(exc) from None
+    cfg = link_config.from_env()
+    if candidates:
+        results = cand.check(data, config=cfg, offline=offline)
+        for r in results:
+            typer.echo(r.line())
+        if any(r.status == "error" for r in results):
+            raise typer.Exit(1)
+        return
+    report = link_enrich.enrich(
+        data,
+        dois=doi or (),
+        pmids=pmid or (),
+        every=every,
+        offline=offline,
+        registries=registry,
+        config=cfg,
+        quiet=quiet,
+    )
     for outcome in report.outcomes:
         if outcome.status in ("failed", "missing"):
             typer.echo(f"evkg: {outcome.line()}", err=True)
@@ -95,10 +85,7 @@ def import_command(
     """Import references; publications already in the graph (same DOI/PMID, or title+year) are matched."""
     from evkg.link import importers
 
-    try:
-        result = importers.import_file(file, data, dry_run=dry_run)
-    except EvkgError as exc:
-        raise _fail(exc) from None
+    result = importers.import_file(file, data, dry_run=dry_run)
     for line in result.lines():
         typer.echo(line)
 
@@ -114,26 +101,15 @@ def table_command(
     """All external identifiers of every entity as CSV (or the term mappings as SSSOM TSV)."""
     from evkg.link import table
 
-    try:
-        text = table.sssom_tsv(data) if sssom else table.identifiers_csv(data)
-        if out is None:
-            sys.stdout.write(text)
-        else:
-            from evkg.atomic import write_bytes
+    text = table.sssom_tsv(data) if sssom else table.identifiers_csv(data)
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        from evkg.atomic import write_bytes
 
-            write_bytes(out, text.encode("utf-8"))
-    except EvkgError as exc:
-        raise _fail(exc) from None
+        write_bytes(out, text.encode("utf-8"))
 
 
 def register(parent: typer.Typer) -> None:
     """Add the ``link`` command group to the main ``evkg`` app."""
     parent.add_typer(app, name="link")
-
-
-def main() -> None:  # python -m evkg.cli.link
-    app()
-
-
-if __name__ == "__main__":
-    main()

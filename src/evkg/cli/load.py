@@ -27,7 +27,7 @@ from typing import Annotated
 
 import typer
 
-from evkg.cli.common import DataOpt, user_errors
+from evkg.cli.common import DataOpt
 from evkg.errors import UsageError
 
 PASSWORD_ENV = "EVKG_PASSWORD"
@@ -102,39 +102,38 @@ def load_command(
     import evkg
     from evkg.publish.servers import Credentials, check_access, password_from_env, publish
 
-    with user_errors():
-        credentials = None
-        if user is not None:
-            if password_prompt:
-                password = typer.prompt(f"password of {user}", hide_input=True)
-            else:
-                password = password_from_env(password_env)
-            credentials = Credentials(user, password, auth)
-        elif password_prompt:
-            raise UsageError("--password-prompt needs --user")
-        if server_dir is not None and bulk_dir is None:
-            raise UsageError("--server-dir goes with --bulk-dir")
-        # the server first (a wrong password fails in a second, not after parsing the data)
-        server = check_access(
-            endpoint, flavour=flavour, graph_store=graph_store, credentials=credentials, timeout=timeout
-        )
-        kg = evkg.load(data_dir=data)
-        from evkg.progress import bar
+    credentials = None
+    if user is not None:
+        if password_prompt:
+            password = typer.prompt(f"password of {user}", hide_input=True)
+        else:
+            password = password_from_env(password_env)
+        credentials = Credentials(user, password, auth)
+    elif password_prompt:
+        raise UsageError("--password-prompt needs --user")
+    if server_dir is not None and bulk_dir is None:
+        raise UsageError("--server-dir goes with --bulk-dir")
+    # the server first (a wrong password fails in a second, not after parsing the data)
+    server = check_access(
+        endpoint, flavour=flavour, graph_store=graph_store, credentials=credentials, timeout=timeout
+    )
+    kg = evkg.load(data_dir=data)
+    from evkg.progress import bar
 
-        with bar("evkg load", total=len(kg.named_graphs()), quiet=quiet) as step:
-            done = publish(
-                kg,
-                endpoint,
-                flavour=server,
-                graph_store=graph_store,
-                update=update,
-                credentials=credentials,
-                bulk_dir=bulk_dir,
-                server_dir=server_dir,
-                timeout=timeout,
-                progress=step,
-                rewritten_literals_ok=allow_rewritten,
-            )
+    with bar("evkg load", total=len(kg.named_graphs()), quiet=quiet) as step:
+        done = publish(
+            kg,
+            endpoint,
+            flavour=server,
+            graph_store=graph_store,
+            update=update,
+            credentials=credentials,
+            bulk_dir=bulk_dir,
+            server_dir=server_dir,
+            timeout=timeout,
+            progress=step,
+            rewritten_literals_ok=allow_rewritten,
+        )
     from evkg.wording import count
 
     how, where = ("bulk-loaded", "from") if done.method == "bulk" else ("uploaded", "to")
@@ -154,11 +153,3 @@ def load_command(
 def register(parent: typer.Typer) -> None:
     """Add ``load`` to the main ``evkg`` app."""
     parent.command("load")(load_command)
-
-
-def main() -> None:  # python -m evkg.cli.load
-    typer.run(load_command)
-
-
-if __name__ == "__main__":
-    main()

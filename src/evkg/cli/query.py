@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from evkg.cli.common import DataOpt, StoreOpt, WideOpt, user_errors
+from evkg.cli.common import DataOpt, StoreOpt, WideOpt
 from evkg.cli.sparql import RESULT_FORMATS
 from evkg.errors import UsageError
 
@@ -208,40 +208,39 @@ def query_command(
     ] = "auto",
 ) -> None:
     """Answer a competency question, e.g. `evkg query organization_profile -p org=organization:jsrm --lang ja`."""
-    with user_errors():
-        if fmt not in FORMATS:
-            raise UsageError(f"unknown result format {fmt!r} (choose one of: {', '.join(FORMATS)})")
-        from evkg.data.prefixes import registry
-        from evkg.query.helpers import QueryHelpers, discover
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown result format {fmt!r} (choose one of: {', '.join(FORMATS)})")
+    from evkg.data.prefixes import registry
+    from evkg.query.helpers import QueryHelpers, discover
 
-        specs = discover(data)
-        prefixes = registry(data)
-        if list_:
-            _list(list(specs), fmt, name)
-            return
-        if name is None:
-            raise UsageError("name a query to run, or list them with evkg query --list")
-        spec = QueryHelpers(None, specs, prefixes).spec(name)  # unknown name: fails before loading the graph
-        params = _parse_params(param or [])
-        if lang is not None:
-            if "lang" not in {p.name for p in spec.params}:
-                raise UsageError(f"{spec.name} has no lang parameter; valid: {spec.param_list()}")
-            if "lang" in params:
-                raise UsageError("give the language once: --lang or --param lang=…")
-            params["lang"] = lang
-        bound = spec.bind(params, prefixes)  # bad parameters fail before loading the graph
-        if endpoint:
-            from evkg.query.knowledge_graph import connect
+    specs = discover(data)
+    prefixes = registry(data)
+    if list_:
+        _list(list(specs), fmt, name)
+        return
+    if name is None:
+        raise UsageError("name a query to run, or list them with evkg query --list")
+    spec = QueryHelpers(None, specs, prefixes).spec(name)  # unknown name: fails before loading the graph
+    params = _parse_params(param or [])
+    if lang is not None:
+        if "lang" not in {p.name for p in spec.params}:
+            raise UsageError(f"{spec.name} has no lang parameter; valid: {spec.param_list()}")
+        if "lang" in params:
+            raise UsageError("give the language once: --lang or --param lang=…")
+        params["lang"] = lang
+    bound = spec.bind(params, prefixes)  # bad parameters fail before loading the graph
+    if endpoint:
+        from evkg.query.knowledge_graph import connect
 
-            kg = connect(endpoint, timeout=timeout, data_dir=data, flavour=flavour)
-        else:
-            import evkg
+        kg = connect(endpoint, timeout=timeout, data_dir=data, flavour=flavour)
+    else:
+        import evkg
 
-            kg = evkg.load(data_dir=data, store_dir=store)
-        result = kg.queries[spec.name](**params)
-        if result.boolean is None and len(result) == 0:
-            _check_entities(kg, spec, bound, prefixes)
-        _print(result, fmt, prefixes, wide)
+        kg = evkg.load(data_dir=data, store_dir=store)
+    result = kg.queries[spec.name](**params)
+    if result.boolean is None and len(result) == 0:
+        _check_entities(kg, spec, bound, prefixes)
+    _print(result, fmt, prefixes, wide)
 
 
 def register(parent: typer.Typer) -> None:

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from evkg.cli.common import DataOpt, StoreOpt, user_errors
+from evkg.cli.common import DataOpt, StoreOpt
 
 
 def reason_command(
@@ -38,19 +38,18 @@ def reason_command(
     store: StoreOpt = None,
 ) -> None:
     """Compute the OWL 2 RL closure (never written back into graph/) and report inconsistencies."""
-    with user_errors():
-        from evkg.atomic import write_bytes
-        from evkg.data.prefixes import registry
-        from evkg.quality import pipeline
+    from evkg.atomic import write_bytes
+    from evkg.data.prefixes import registry
+    from evkg.quality import pipeline
 
-        chosen = pipeline.closure_format(output, fmt)
-        result = pipeline.reason(data, engine=engine, store_dir=store, axiomatic=axiomatic)
-        body = pipeline.serialize_closure(result, chosen, registry(data))
-        if output is not None:
-            write_bytes(output, body)
-        else:
-            sys.stdout.buffer.write(body)
-            sys.stdout.flush()
+    chosen = pipeline.closure_format(output, fmt)
+    result = pipeline.reason(data, engine=engine, store_dir=store, axiomatic=axiomatic)
+    body = pipeline.serialize_closure(result, chosen, registry(data))
+    if output is not None:
+        write_bytes(output, body)
+    else:
+        sys.stdout.buffer.write(body)
+        sys.stdout.flush()
     from evkg.wording import count
 
     dropped = ", ".join(f"{k} {v}" for k, v in result.dropped.items() if v)

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from evkg.cli.common import DataOpt, user_errors
+from evkg.cli.common import DataOpt
 
 
 def release_command(
@@ -40,17 +40,16 @@ def release_command(
     from evkg.data.layout import display_path
     from evkg.publish.releases import release
 
-    with user_errors():
-        result = release(
-            version,
-            data=data,
-            dist=dist,
-            changelog=changelog,
-            previous=previous,
-            issued=date,
-            force=force,
-            docs=not no_docs,
-        )
+    result = release(
+        version,
+        data=data,
+        dist=dist,
+        changelog=changelog,
+        previous=previous,
+        issued=date,
+        force=force,
+        docs=not no_docs,
+    )
     for warning in result.docs_warnings:
         typer.echo(f"evkg release: docs warning: {warning}", err=True)
     where = display_path(result.out)

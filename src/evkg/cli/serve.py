@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from evkg.cli.common import DataOpt, StoreOpt, check_range, user_errors
+from evkg.cli.common import DataOpt, StoreOpt, check_range
 from evkg.errors import UsageError
 
 
@@ -48,49 +48,48 @@ def serve_command(
     ] = "info",
 ) -> None:
     """Serve evkg over HTTP: /sparql, /id/… with content negotiation, and the HTML pages."""
-    with user_errors():
-        check_range("--port", port, 0, 65535)
-        check_range("--timeout", timeout, 0.1)
-        check_range("--max-results", max_results, 1)
-        check_range("--workers", workers, 1, 64)
-        check_range("--answer-cache", answer_cache, 0)
-        if log_level not in ("critical", "error", "warning", "info", "debug", "trace"):
-            raise UsageError(f"unknown --log-level {log_level!r}")
-        import uvicorn
+    check_range("--port", port, 0, 65535)
+    check_range("--timeout", timeout, 0.1)
+    check_range("--max-results", max_results, 1)
+    check_range("--workers", workers, 1, 64)
+    check_range("--answer-cache", answer_cache, 0)
+    if log_level not in ("critical", "error", "warning", "info", "debug", "trace"):
+        raise UsageError(f"unknown --log-level {log_level!r}")
+    import uvicorn
 
-        from evkg.serve import ServeConfig, create_app
+    from evkg.serve import ServeConfig, create_app
 
-        app = create_app(
-            ServeConfig(
-                data_dir=data,
-                store_dir=store,
-                timeout=timeout,
-                max_results=max_results,
-                workers=workers,
-                answer_cache=answer_cache,
-            )
+    app = create_app(
+        ServeConfig(
+            data_dir=data,
+            store_dir=store,
+            timeout=timeout,
+            max_results=max_results,
+            workers=workers,
+            answer_cache=answer_cache,
         )
-        if port == 0:  # choose the free port here, so that the message can name it
-            import socket
+    )
+    if port == 0:  # choose the free port here, so that the message can name it
+        import socket
 
-            with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
-                probe.bind((host, 0))
-                port = probe.getsockname()[1]
-        shown = f"[{host}]" if ":" in host else host
-        typer.echo(f"evkg: serving on http://{shown}:{port}/ (SPARQL: /sparql; Ctrl-C to stop)", err=True)
-        uvicorn.run(
-            app,
-            host=host,
-            port=port,
-            log_level=log_level,
-            access_log=log_level in ("debug", "trace"),
-            proxy_headers=False,
-            server_header=False,
-            http=_fastest("httptools", "h11"),  # the C HTTP parser when installed (a third of the time per request)
-            loop=_fastest("uvloop", "asyncio"),
-            h11_max_incomplete_event_size=64 * 1024,
-            timeout_graceful_shutdown=5,
-        )
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.bind((host, 0))
+            port = probe.getsockname()[1]
+    shown = f"[{host}]" if ":" in host else host
+    typer.echo(f"evkg: serving on http://{shown}:{port}/ (SPARQL: /sparql; Ctrl-C to stop)", err=True)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level=log_level,
+        access_log=log_level in ("debug", "trace"),
+        proxy_headers=False,
+        server_header=False,
+        http=_fastest("httptools", "h11"),  # the C HTTP parser when installed (a third of the time per request)
+        loop=_fastest("uvloop", "asyncio"),
+        h11_max_incomplete_event_size=64 * 1024,
+        timeout_graceful_shutdown=5,
+    )
 
 
 def _fastest(module: str, fallback: str) -> str:

@@ -15,7 +15,7 @@ from urllib.parse import unquote
 
 import typer
 
-from evkg.cli.common import DataOpt, WideOpt, load_graph, user_errors
+from evkg.cli.common import DataOpt, WideOpt, load_graph
 from evkg.errors import UsageError
 
 
@@ -31,16 +31,15 @@ def sources_command(
     wide: WideOpt = False,
 ) -> None:
     """List the source graphs with their pages, archived copies and what was verified against them."""
-    with user_errors():
-        if fmt not in ("table", "json"):
-            raise UsageError(f"unknown sources format {fmt!r} (choose table or json)")
-        if lang not in ("en", "ja"):
-            raise UsageError(f"unknown language {lang!r} (choose en or ja)")
-        kg = load_graph(data)
-        from evkg.quality.pipeline import audit_sources
+    if fmt not in ("table", "json"):
+        raise UsageError(f"unknown sources format {fmt!r} (choose table or json)")
+    if lang not in ("en", "ja"):
+        raise UsageError(f"unknown language {lang!r} (choose en or ja)")
+    kg = load_graph(data)
+    from evkg.quality.pipeline import audit_sources
 
-        audits = audit_sources(kg)
-        rows = [a.summary(kg.data.root) for a in audits]
+    audits = audit_sources(kg)
+    rows = [a.summary(kg.data.root) for a in audits]
     failing = sum(1 for r in rows if r["problems"])
     if fmt == "json":
         typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))

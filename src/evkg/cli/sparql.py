@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from evkg.cli.common import DataOpt, StoreOpt, WideOpt, load_graph, user_errors
+from evkg.cli.common import DataOpt, StoreOpt, WideOpt, load_graph
 from evkg.errors import QuerySyntaxError, UsageError
 
 if TYPE_CHECKING:
@@ -88,48 +88,47 @@ def sparql_command(
     """Run a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE) on the local graph."""
     import pyoxigraph as ox
 
-    with user_errors():
-        chosen = _ALIASES.get(fmt, fmt) if fmt else None
-        if chosen is not None and chosen not in RESULT_FORMATS + GRAPH_FORMATS:
-            raise UsageError(
-                f"unknown result format {fmt!r} (choose one of: {', '.join(RESULT_FORMATS + GRAPH_FORMATS)})"
-            )
-        text, source = read_query(query)
-        kg = load_graph(data, store)
-        try:
-            result = kg.sparql(text)
-        except QuerySyntaxError as exc:
-            raise (exc.in_file(source) if source else exc) from None
-        if isinstance(result, ox.QueryTriples):
-            chosen = chosen or "turtle"
-            if chosen not in GRAPH_FORMATS:
-                raise UsageError(f"--format {fmt}: a CONSTRUCT/DESCRIBE query gives triples; use turtle or ntriples")
-            from evkg.rdf.serialization import serialize_triples
+    chosen = _ALIASES.get(fmt, fmt) if fmt else None
+    if chosen is not None and chosen not in RESULT_FORMATS + GRAPH_FORMATS:
+        raise UsageError(
+            f"unknown result format {fmt!r} (choose one of: {', '.join(RESULT_FORMATS + GRAPH_FORMATS)})"
+        )
+    text, source = read_query(query)
+    kg = load_graph(data, store)
+    try:
+        result = kg.sparql(text)
+    except QuerySyntaxError as exc:
+        raise (exc.in_file(source) if source else exc) from None
+    if isinstance(result, ox.QueryTriples):
+        chosen = chosen or "turtle"
+        if chosen not in GRAPH_FORMATS:
+            raise UsageError(f"--format {fmt}: a CONSTRUCT/DESCRIBE query gives triples; use turtle or ntriples")
+        from evkg.rdf.serialization import serialize_triples
 
-            sys.stdout.buffer.write(serialize_triples(result, chosen == "turtle", kg.prefixes))
-            return
-        chosen = chosen or "table"
-        if chosen in GRAPH_FORMATS:
-            raise UsageError(
-                f"--format {fmt}: only CONSTRUCT and DESCRIBE give triples; use {', '.join(RESULT_FORMATS)}"
-            )
-        if chosen == "table":
-            if isinstance(result, ox.QueryBoolean):
-                typer.echo("true" if bool(result) else "false")
-            else:
-                _table(result, kg.prefixes, wide)
-            return
-        results_format = {
-            "json": ox.QueryResultsFormat.JSON,
-            "xml": ox.QueryResultsFormat.XML,
-            "csv": ox.QueryResultsFormat.CSV,
-            "tsv": ox.QueryResultsFormat.TSV,
-        }[chosen]
-        try:
-            payload = result.serialize(format=results_format) or b""  # bytes: no output file was given
-        except ValueError as exc:  # e.g. an ASK answer in CSV
-            raise UsageError(f"--format {chosen}: {exc}") from None
-        sys.stdout.buffer.write(payload if payload.endswith(b"\n") else payload + b"\n")
+        sys.stdout.buffer.write(serialize_triples(result, chosen == "turtle", kg.prefixes))
+        return
+    chosen = chosen or "table"
+    if chosen in GRAPH_FORMATS:
+        raise UsageError(
+            f"--format {fmt}: only CONSTRUCT and DESCRIBE give triples; use {', '.join(RESULT_FORMATS)}"
+        )
+    if chosen == "table":
+        if isinstance(result, ox.QueryBoolean):
+            typer.echo("true" if bool(result) else "false")
+        else:
+            _table(result, kg.prefixes, wide)
+        return
+    results_format = {
+        "json": ox.QueryResultsFormat.JSON,
+        "xml": ox.QueryResultsFormat.XML,
+        "csv": ox.QueryResultsFormat.CSV,
+        "tsv": ox.QueryResultsFormat.TSV,
+    }[chosen]
+    try:
+        payload = result.serialize(format=results_format) or b""  # bytes: no output file was given
+    except ValueError as exc:  # e.g. an ASK answer in CSV
+        raise UsageError(f"--format {chosen}: {exc}") from None
+    sys.stdout.buffer.write(payload if payload.endswith(b"\n") else payload + b"\n")
 
 
 def register(parent: typer.Typer) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from evkg.cli.common import DataOpt, StoreOpt, WideOpt, load_graph, user_errors
+from evkg.cli.common import DataOpt, StoreOpt, WideOpt, load_graph
 from evkg.errors import UsageError
 
 
@@ -18,11 +18,10 @@ def stats_command(
     wide: WideOpt = False,
 ) -> None:
     """Count triples (distinct, all graphs), statements per named graph, subjects and instances per class."""
-    with user_errors():
-        if fmt not in ("table", "json"):
-            raise UsageError(f"unknown stats format {fmt!r} (choose table or json)")
-        kg = load_graph(data, store)
-        stats = kg.stats()
+    if fmt not in ("table", "json"):
+        raise UsageError(f"unknown stats format {fmt!r} (choose table or json)")
+    kg = load_graph(data, store)
+    stats = kg.stats()
     if fmt == "json":
         typer.echo(json.dumps(stats.to_dict(), indent=2, ensure_ascii=False))
         return

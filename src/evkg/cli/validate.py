@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from evkg.cli.common import DataOpt, ReportLangOpt, StoreOpt, check_report_options, user_errors
+from evkg.cli.common import DataOpt, ReportLangOpt, StoreOpt, check_report_options
 
 FORMATS = ("text", "json", "turtle")
 
@@ -64,29 +64,28 @@ def validate_command(
     store: StoreOpt = None,
 ) -> None:
     """Validate with SHACL (and the QC queries); report problems grouped by entity, or as a SHACL report."""
-    with user_errors():
-        check_report_options(fmt, FORMATS, lang)
-        from evkg.quality import pipeline as validation
+    check_report_options(fmt, FORMATS, lang)
+    from evkg.quality import pipeline as validation
 
-        report = validation.validate(
-            data,
-            files or [],
-            shapes=shapes or None,
-            inference=inference,
-            lang=lang,
-            reasoner="fast" if reason else None,
-            qc=qc,
-            engine=engine,
-            store_dir=store,
-        )
-        if fmt == "json":
-            out = validation.format_json(report)
-        elif fmt == "turtle":
-            from evkg.data.prefixes import registry
+    report = validation.validate(
+        data,
+        files or [],
+        shapes=shapes or None,
+        inference=inference,
+        lang=lang,
+        reasoner="fast" if reason else None,
+        qc=qc,
+        engine=engine,
+        store_dir=store,
+    )
+    if fmt == "json":
+        out = validation.format_json(report)
+    elif fmt == "turtle":
+        from evkg.data.prefixes import registry
 
-            out = validation.format_turtle(report, registry(data))
-        else:
-            out = validation.format_text(report)
+        out = validation.format_turtle(report, registry(data))
+    else:
+        out = validation.format_text(report)
     typer.echo(out, nl=False)
     raise typer.Exit(0 if report.conforms else 1)
 
