@@ -28,6 +28,7 @@ from evkg.link.config import LinkConfig
 from evkg.link.http import Fetched, FetchError, PoliteClient
 from evkg.link.rdfmap import Lookup, Provenance, Vocab, publication_iri, serialize, slug_of, work_graph
 from evkg.link.work import Work
+from evkg.rdf.parse import parse_rdflib
 
 
 @dataclass(frozen=True)
@@ -169,11 +170,14 @@ def _content_triples(g: Graph, graph_iri: URIRef) -> Graph:
     return out
 
 
-def describe_change(old: bytes | None, new_graph: Graph, graph_iri: URIRef, prefixes: prefix_registry.Prefixes) -> str:
-    """ "+N −M triples; changed: p1, p2" between the previous snapshot and the new graph (provenance ignored)."""
+def describe_change(
+    old: bytes | None, new_graph: Graph, graph_iri: URIRef, prefixes: prefix_registry.Prefixes, where: str = ""
+) -> str:
+    """ "+N −M triples; changed: p1, p2" between the previous snapshot (the file ``where``) and the new graph
+    (provenance ignored)."""
     if old is None:
         return f"{len(_content_triples(new_graph, graph_iri))} triples"
-    before = _content_triples(Graph().parse(data=old, format="turtle"), graph_iri)
+    before = _content_triples(parse_rdflib(Graph(), data=old, where=where or "previous snapshot"), graph_iri)
     after = _content_triples(new_graph, graph_iri)
     _both, removed, added = graph_diff(to_isomorphic(before), to_isomorphic(after))
     if not len(removed) and not len(added):
@@ -269,7 +273,7 @@ class Enricher:
         previous = snapshot.previous_ttl()
         if previous == ttl and snapshot.exists() and snapshot.raw.read_bytes() == raw:
             return Outcome(registry.name, identifier, target.slug, "unchanged", rel)
-        detail = describe_change(previous, g, graph_iri, self.prefixes)
+        detail = describe_change(previous, g, graph_iri, self.prefixes, display_path(snapshot.ttl))
         write_snapshot(snapshot, {snapshot.raw: raw, snapshot.meta: record.to_json(), snapshot.ttl: ttl})
         return Outcome(
             registry.name, identifier, target.slug, "created" if previous is None else "updated", rel, detail

@@ -111,12 +111,12 @@ class Lookup:
     @classmethod
     def load(cls, data: DataDir, prefixes: Prefixes) -> Lookup:
         """Parse every graph file of ``data`` into named graphs (as :mod:`evkg.rdf.parse` names them)."""
-        from evkg.rdf.parse import source_files
+        from evkg.rdf.parse import parse_rdflib, source_files
 
         ds = Dataset(default_union=True)
         for f in source_files(data, prefixes):
             if f.kind == "graph":
-                ds.graph(URIRef(f.graph)).parse(f.path, format="turtle", publicID=f.graph)
+                parse_rdflib(ds.graph(URIRef(f.graph)), f.path, public_id=f.graph)
         return cls(ds, Vocab.of(prefixes))
 
     @classmethod

@@ -43,6 +43,7 @@ from evkg.atomic import replace_dir, write_bytes
 from evkg.data.layout import DataDir, display_path, resolve
 from evkg.errors import EvkgError, OutputError, UsageError
 from evkg.publish import changes as diffing
+from evkg.rdf.parse import parse_rdflib
 
 if TYPE_CHECKING:
     from evkg.publish.builder import BuiltFile
@@ -137,7 +138,7 @@ def set_version_text(text: str, version: str, version_iri: str, where: str = "on
     Raises:
         ReleaseError: the header does not state both values (once each), or the result is wrong.
     """
-    before = Graph().parse(data=text, format="turtle")
+    before = parse_rdflib(Graph(), data=text, where=where)
     onto = _ontology_node(before, where)
     old_iris = list(before.objects(onto, OWL.versionIRI))
     old_infos = list(before.objects(onto, OWL.versionInfo))
@@ -155,7 +156,7 @@ def set_version_text(text: str, version: str, version_iri: str, where: str = "on
             f"{where}: cannot find 'owl:versionIRI <…>' and 'owl:versionInfo \"…\"' written out once each "
             "in the header (write them as a full IRI and a plain string)"
         )
-    after = Graph().parse(data=new_text, format="turtle")
+    after = parse_rdflib(Graph(), data=new_text, where=where)
     if set(after.objects(onto, OWL.versionIRI)) != {URIRef(version_iri)} or {
         str(v) for v in after.objects(onto, OWL.versionInfo)
     } != {version}:

@@ -50,7 +50,7 @@ from evkg.quality.shacl_reference import run_shacl
 from evkg.query.engine import OxigraphEngine
 from evkg.query.knowledge_graph import KnowledgeGraph, load
 from evkg.rdf.parse import Manifest, holds_union, load_file, sha256, source_files, update_union
-from evkg.rdf.store import MANIFEST, OXIGRAPH_DIR
+from evkg.rdf.store import MANIFEST, OXIGRAPH_DIR, open_oxigraph
 from evkg.rdf.terms import to_rdflib
 
 log = logging.getLogger(__name__)
@@ -191,9 +191,9 @@ def _open_writable(store_dir: Path) -> tuple[ox.Store, Manifest]:
         )
     try:
         manifest = Manifest.from_json(manifest_path.read_text(encoding="utf-8"))
-        return ox.Store(str(ox_path)), manifest
     except (OSError, ValueError, KeyError) as exc:
         raise EvkgError(f"{layout.display_path(store_dir)}: cannot open the store ({exc})") from None
+    return open_oxigraph(store_dir, writable=True), manifest
 
 
 def revalidate(

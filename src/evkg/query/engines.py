@@ -34,7 +34,7 @@ from rdflib import Dataset, URIRef
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 
-from evkg.errors import EvkgError, QuerySyntaxError, SourceSyntaxError, UsageError
+from evkg.errors import EvkgError, QuerySyntaxError, UsageError
 from evkg.query.engine import QueryResult, check_query
 from evkg.query.flavours import GRAPH_NAMESPACE, Flavour, detect, get_flavour
 from evkg.query.lexer import declared_prefixes, keywords, where_group_start
@@ -70,17 +70,13 @@ class RdflibEngine:
         """Parse a data folder (default: the bundled data) with rdflib, one named graph per file."""
         from evkg.data import layout
         from evkg.data.prefixes import registry
-        from evkg.rdf.parse import source_files
+        from evkg.rdf.parse import parse_rdflib, source_files
 
         data = layout.resolve(data_dir)
         prefixes = registry(data_dir)
         ds = prefixes.bind(Dataset(default_union=True))
         for f in source_files(data, prefixes):
-            graph = ds.graph(URIRef(f.graph))
-            try:
-                graph.parse(f.path, format="turtle", publicID=f.graph)
-            except Exception as exc:  # rdflib raises assorted parser exceptions
-                raise SourceSyntaxError(layout.display_path(f.path), None, None, str(exc)) from None
+            parse_rdflib(ds.graph(URIRef(f.graph)), f.path, public_id=f.graph)
         return cls(ds, prefixes)
 
     def prepare(self, query: str) -> Query:

@@ -34,11 +34,12 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+from rdflib import Graph
 from rdflib.namespace import OWL, RDF
 
 from evkg.data.layout import DataDir, display_path
 from evkg.data.prefixes import Prefixes
-from evkg.errors import EvkgError, SourceSyntaxError
+from evkg.errors import EvkgError, SourceSyntaxError, UsageError
 from evkg.version import __version__
 
 #: Bump when the mapping from files to named graphs or the parse options change: persisted stores
@@ -132,10 +133,43 @@ def _pyoxigraph_version() -> str:
     return version("pyoxigraph")
 
 
-def syntax_error(path: Path, exc: SyntaxError) -> SourceSyntaxError:
+def syntax_error(path: Path | str, exc: SyntaxError) -> SourceSyntaxError:
     """pyoxigraph's SyntaxError as ``FILE:LINE:COL: message`` (location not repeated in the message)."""
     message = _OX_LOCATION.sub("", str(exc.msg or exc))
-    return SourceSyntaxError(display_path(path), exc.lineno, exc.offset, message)
+    return SourceSyntaxError(display_path(path) if isinstance(path, Path) else path, exc.lineno, exc.offset, message)
+
+
+def parse_rdflib(
+    graph: Graph,
+    path: Path | None = None,
+    *,
+    data: str | bytes | None = None,
+    where: str = "",
+    public_id: str | None = None,
+) -> Graph:
+    """Parse Turtle (the file ``path``, or ``data`` read from ``where``) into the rdflib ``graph``.
+
+    The one door of evkg to rdflib's Turtle parser: what it raises on bad input (``BadSyntax``, and the
+    ``ValueError``/``TypeError`` of its term constructors) becomes a :class:`SourceSyntaxError`
+    ``FILE:LINE:COL: message`` worded as :func:`load_file` words pyoxigraph's (pyoxigraph reads the same
+    text again for the position; rdflib's own line is the fallback); a file that cannot be read is a
+    :class:`~evkg.errors.UsageError`.
+    """
+    shown = display_path(path) if path is not None else where
+    try:
+        return graph.parse(source=None if path is None else str(path), data=data, format="turtle", publicID=public_id)
+    except OSError as exc:
+        raise UsageError(f"{shown}: cannot read ({exc.strerror or exc})") from None
+    except Exception as exc:  # noqa: BLE001 - rdflib raises assorted exception types on bad input
+        text = path.read_bytes() if path is not None else data.encode("utf-8") if isinstance(data, str) else data
+        try:
+            for _ in ox.parse(text or b"", format=ox.RdfFormat.TURTLE, base_iri=public_id):
+                pass
+        except SyntaxError as precise:
+            raise syntax_error(shown, precise) from None
+        line = getattr(exc, "lines", None)
+        why = getattr(exc, "_why", None) or str(exc) or type(exc).__name__
+        raise SourceSyntaxError(shown, None if line is None else line + 1, None, why) from None
 
 
 def load_file(store: ox.Store, source: SourceFile) -> None:

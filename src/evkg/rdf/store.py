@@ -41,6 +41,23 @@ class OpenedStore:
     path: Path | None = None
 
 
+def open_oxigraph(store_dir: Path, *, writable: bool = False) -> ox.Store:
+    """The pyoxigraph store of the persisted store ``store_dir`` (its ``oxigraph/`` folder), read-only unless
+    ``writable``: the one place evkg opens a store on disk.
+
+    Raises:
+        OutputError: the store is locked by another process (a writer: ``evkg validate --store`` or a
+            rebuild), or RocksDB finds it damaged; one line naming the folder.
+    """
+    path = Path(store_dir) / OXIGRAPH_DIR
+    try:
+        return ox.Store(str(path)) if writable else ox.Store.read_only(str(path))
+    except (OSError, RuntimeError) as exc:  # a lock held elsewhere: OSError; a damaged store: RuntimeError
+        why = " ".join(str(exc).split())
+        hint = "" if isinstance(exc, OSError) else "; delete the folder and evkg rebuilds it"
+        raise OutputError(f"{display_path(Path(store_dir))}: cannot open the store ({why}){hint}") from None
+
+
 def build_memory_store(data: DataDir, prefixes: Prefixes) -> OpenedStore:
     """Parse the data folder into a new in-memory store."""
     files = source_files(data, prefixes)
@@ -68,10 +85,7 @@ def open_store(store_dir: str | Path, data: DataDir, prefixes: Prefixes, *, rebu
             previous = None
         stale = previous.differences(current) if previous else ["unreadable manifest"]
         if not stale:
-            try:
-                return OpenedStore(ox.Store.read_only(str(ox_path)), current, parsed=False, path=root)
-            except OSError as exc:
-                raise OutputError(f"{display_path(root)}: cannot open the store ({exc})") from None
+            return OpenedStore(open_oxigraph(root), current, parsed=False, path=root)
         log.info("store %s is stale (%s): rebuilding", root, "; ".join(stale[:5]))
     if root.exists() and not root.is_dir():
         raise OutputError(f"{display_path(root)}: exists and is not a folder")
@@ -84,7 +98,7 @@ def open_store(store_dir: str | Path, data: DataDir, prefixes: Prefixes, *, rebu
         store.optimize()
         del store  # release the RocksDB lock before the folder moves
         (tmp / MANIFEST).write_text(current.to_json(), encoding="utf-8")
-    return OpenedStore(ox.Store.read_only(str(ox_path)), current, parsed=True, path=root)
+    return OpenedStore(open_oxigraph(root), current, parsed=True, path=root)
 
 
-__all__ = ["MANIFEST", "OXIGRAPH_DIR", "OpenedStore", "build_memory_store", "open_store"]
+__all__ = ["MANIFEST", "OXIGRAPH_DIR", "OpenedStore", "build_memory_store", "open_oxigraph", "open_store"]
