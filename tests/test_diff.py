@@ -98,6 +98,16 @@ def test_a_version_compared_with_itself_rewritten_by_rdflib_is_unchanged(tmp_pat
     assert d.empty, diffing.render_text(d, registry())
 
 
+def test_blank_nodes_nothing_points_to_are_named_by_what_they_say() -> None:
+    """A new unowned blank node shifts the RDFC-1.0 labels of the others: is only it reported as added?"""
+    g, p = "https://w3id.org/evkg/graph/g", "https://ex.org/p"
+    old = diffing.graphs_from_triples({g: [("_:x", p, "1"), ("_:y", p, "2")]})
+    new = diffing.graphs_from_triples({g: [("_:b", p, "1"), ("_:c", p, "2"), ("_:a", p, "0")]})
+    d = diffing.diff_datasets(old, new)
+    assert [(c.kind, c.old, c.new) for e in d.entities for c in e.changes] == [("added", None, '"0"')]
+    assert d.entities[0].entity.startswith("_:")
+
+
 def test_a_release_file_and_a_data_folder_can_be_compared(tmp_path: Path, run_evkg) -> None:
     """OLD may be an N-Quads file (what a release ships) and NEW a data folder; --format json."""
     import evkg

@@ -2,15 +2,16 @@
 
 Each side is a data folder (``ontology/`` + ``graph/``, loaded as ``evkg.load`` does), a build or
 release folder (its ``evkg.nq``), or one dataset file (``.nq``, ``.trig``; ``.nt``, ``.ttl`` give one
-unnamed graph). Every named graph is canonicalised on its own with rdflib's
-:func:`~rdflib.compare.to_canonical_graph`, whose blank node labels are hashes of what the blank
-node says: a blank node that is written differently but says the same thing gets the same label
-on both sides, so re-serialising or re-ordering a file produces no change at all.
+unnamed graph). Every named graph is canonicalised on its own with RDFC-1.0 (:mod:`evkg.rdf.canonical`,
+the canonicaliser of the exports), so re-serialising, re-ordering or relabelling the blank nodes of a
+file produces no change at all.
 
 Changes are then reported by *path*: a statement on an IRI is keyed by (graph, subject, predicate);
 a statement inside a blank node structure by (graph, owning entity, predicate path), e.g.
 ``evidence:mou-signing  oa:hasBody/rdf:object``, where the owning entity is the nearest IRI above
-the blank node. For each key the values on both sides are compared as multisets (blank node values
+the blank node; a blank node that nothing points to owns itself and is named by what it says
+(``_:`` and a hash of its statements, blank nodes written ``[ ]``), never by its label, which RDFC-1.0
+numbers by position. For each key the values on both sides are compared as multisets (blank node values
 count as ``[ ]``): values on one side only are *removed* or *added*; a key that loses some values
 and gains others is reported as *changed* (old → new). So a corrected date inside an evidence quote
 is one change, not the removal and re-addition of the whole blank node structure.
@@ -24,6 +25,7 @@ is one change, not the removal and re-addition of the whole blank node structure
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
@@ -33,13 +35,13 @@ from typing import Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.compare import to_canonical_graph
 from rdflib.namespace import OWL, RDF
 from rdflib.term import Node
 
 from evkg.data.layout import display_path
 from evkg.data.prefixes import Prefixes
 from evkg.errors import EvkgError, UsageError
+from evkg.rdf.canonical import canonicalize
 from evkg.rdf.parse import syntax_error
 from evkg.rdf.terms import ordered
 from evkg.wording import count
@@ -161,10 +163,13 @@ def read_side(path: str | Path, prefixes: Prefixes | None = None) -> Side:
 
 # --- canonical statements keyed by path ----------------------------------------------------------------
 def canonical(graph: Graph) -> Graph:
-    """``graph`` with blank nodes relabelled by rdflib's hash-based canonicalisation."""
+    """``graph`` with blank nodes relabelled by RDFC-1.0 (:func:`evkg.rdf.canonical.canonicalize`)."""
+    from evkg.rdf.terms import to_oxigraph, to_rdflib
+
+    quads = (ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in graph)  # type: ignore[arg-type]
     out = Graph(bind_namespaces="none")
-    for triple in to_canonical_graph(graph):
-        out.add(triple)
+    for q in canonicalize(quads):
+        out.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
     return out
 
 
@@ -186,15 +191,30 @@ def _owners(graph: Graph) -> dict[Node, tuple[Node, tuple[Node, ...]]]:
     # blank nodes nobody points to (or only other orphans): they own themselves
     for s in sorted({s for s in graph.subjects() if isinstance(s, BNode)}, key=str):
         if s not in found:
-            found[s] = (s, ())
+            owner = BNode(_signature(graph, s))
+            found[s] = (owner, ())
             stack: list[tuple[Node, tuple[Node, ...]]] = [(s, ())]
             while stack:
                 node, path = stack.pop()
                 for p, o in graph.predicate_objects(node):
                     if isinstance(o, BNode) and o not in found:
-                        found[o] = (s, (*path, p))
+                        found[o] = (owner, (*path, p))
                         stack.append((o, (*path, p)))
     return found
+
+
+def _signature(graph: Graph, node: BNode) -> str:
+    """A name for a blank node nothing points to, from what it says: a hash of the statements reachable
+    from it, blank nodes written ``[ ]`` (the same on both sides of a diff whatever the labels)."""
+    lines, seen, todo = [], {node}, [node]
+    while todo:
+        current = todo.pop()
+        for p, o in graph.predicate_objects(current):
+            lines.append(f"{p.n3()} {_value(o)}")
+            if isinstance(o, BNode) and o not in seen:
+                seen.add(o)
+                todo.append(o)
+    return hashlib.sha256("\n".join(sorted(lines)).encode("utf-8")).hexdigest()[:16]
 
 
 def _value(term: Node) -> str:

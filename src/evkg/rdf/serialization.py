@@ -9,7 +9,7 @@ What each format holds:
 Every export is deterministic (the same data gives the same bytes, so a diff in git shows what
 changed): blank nodes are relabelled with RDFC-1.0 canonicalization (pyoxigraph), triples are
 sorted, prefixes come from the registry (only those used), and rdflib's default prefixes never
-appear. Serialisers, chosen by measurement (docs/decisions/export-serialisers.md):
+appear. Serialisers, chosen by measurement (docs/decisions/0012-package-store-and-exports.md):
 
 - Turtle: rdflib ``longturtle`` over the canonicalised graph (readable: nested ``[ ]``, lists as
   ``( )``, one predicate per line). rdflib's own ``canon=True`` is not used: it took 329 s on
@@ -47,6 +47,7 @@ from rdflib.store import Store as RdflibStore
 
 from evkg.data.prefixes import Prefixes, language_mapped_properties
 from evkg.errors import EvkgError, UsageError
+from evkg.rdf.canonical import canonicalize
 from evkg.rdf.parse import holds_union
 from evkg.rdf.terms import to_rdflib
 
@@ -116,11 +117,8 @@ def canonical_quads(engine: QuadSource, *, union: bool) -> list[ox.Quad]:
     With ``union``, every quad is moved to the default graph (duplicates merge).
     """
     if union:
-        dataset = ox.Dataset(ox.Quad(q.subject, q.predicate, q.object) for q in engine.quads())
-    else:
-        dataset = ox.Dataset(engine.quads())
-    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    return sorted(dataset, key=str)
+        return canonicalize(ox.Quad(q.subject, q.predicate, q.object) for q in engine.quads())
+    return canonicalize(engine.quads())
 
 
 #: Characters that ``str.splitlines`` (the reference serialiser) breaks a line at and that N-Triples
@@ -167,12 +165,11 @@ def write_canonical_lines(store: ox.Store, out: BinaryIO, *, union: bool) -> boo
             runs.append(b"\n".join(lines))
     if blank:
         fmt = ox.RdfFormat.N_TRIPLES if union else ox.RdfFormat.N_QUADS
-        dataset = ox.Dataset(ox.parse(b"\n".join(blank), format=fmt))
+        quads = canonicalize(ox.parse(b"\n".join(blank), format=fmt))
         del blank
-        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-        statements = [q.triple for q in dataset] if union else list(dataset)
-        runs.append(b"\n".join(sorted(ox.serialize(statements, format=fmt).splitlines())))
-        del statements, dataset
+        statements = [q.triple for q in quads] if union else quads
+        runs.append(b"\n".join(sorted((ox.serialize(statements, format=fmt) or b"").splitlines())))
+        del statements, quads
     sources = [_lines_of(run) for run in runs]
     runs.clear()  # each run is freed when its lines are merged
     previous = None
