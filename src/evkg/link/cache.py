@@ -8,23 +8,21 @@ For every record fetched, three files sit side by side:
   URL, status, content type, retrieval time and SHA-256 of the raw answer.
 
 ``--offline`` replays the raw answer with its recorded time, so the ``.ttl`` comes out byte-identical.
-:func:`write_snapshot` writes all files to temporaries first and renames them only when every
-one is written: a failure leaves the previous snapshot as it was.
+:func:`write_snapshot` replaces the three files all or none (:func:`evkg.atomic.replace_files`: they are
+staged in a hidden folder that one rename commits); a failure leaves the previous snapshot as it was.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from evkg.atomic import finish_pending, replace_files
 from evkg.data.layout import DataDir, display_path
-from evkg.errors import EvkgError, OutputError
+from evkg.errors import EvkgError
 
 
 @dataclass(frozen=True)
@@ -100,6 +98,7 @@ class Snapshot:
         return self.folder / f"{self.slug}.fetch.json"
 
     def exists(self) -> bool:
+        finish_pending(self.folder)  # a snapshot an interrupted write committed is whole before it is read
         return self.raw.is_file() and self.meta.is_file()
 
     def read(self) -> tuple[bytes, FetchRecord]:
@@ -123,24 +122,9 @@ class Snapshot:
 
 
 def write_snapshot(snapshot: Snapshot, files: dict[Path, bytes]) -> None:
-    """Write ``files`` (all inside ``snapshot.folder``) so that either all or none are replaced."""
-    try:
-        snapshot.folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"{display_path(snapshot.folder)}: cannot create ({exc.strerror or exc})") from None
-    staged: list[tuple[str, Path]] = []
-    try:
-        for target, data in files.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-            staged.append((tmp, target))
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.chmod(tmp, 0o644)
-        for tmp, target in staged:
-            os.replace(tmp, target)
-    except OSError as exc:
-        raise OutputError(f"{display_path(snapshot.folder)}: cannot write snapshot ({exc.strerror or exc})") from None
-    finally:
-        for tmp, _target in staged:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+    """Write ``files`` (all inside ``snapshot.folder``) so that either all or none are replaced
+    (:func:`evkg.atomic.replace_files`: staged in a hidden folder, committed by one rename)."""
+    outside = [p for p in files if p.parent != snapshot.folder]
+    if outside:
+        raise ValueError(f"not in {snapshot.folder}: {outside}")
+    replace_files(snapshot.folder, {p.name: data for p, data in files.items()})

@@ -33,6 +33,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 import pyoxigraph as ox
 
+from evkg.atomic import writing
 from evkg.errors import UsageError
 from evkg.query.engine import Engine, count_per_graph, count_union
 from evkg.query.engines import EndpointError, RemoteEngine, graph_store_url, upload_graphs
@@ -194,16 +195,11 @@ def _bulk_load(
     # a new name each time: the loader keeps the files it has read in DB.DBA.load_list and skips them
     name = f"evkg-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}.nq"
     path = bulk_dir / name
-    tmp = path.with_suffix(".part")
-    try:
-        with tmp.open("wb") as out:
-            for graph in graphs:  # (dump(from_graph=…) would write triples: the graph name is needed)
-                quads = kg.store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
-                ox.serialize(_as_written(kg, quads), out, ox.RdfFormat.N_QUADS)
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise EndpointError(f"{bulk_dir}: cannot write the N-Quads file ({exc.strerror})") from None
+    # written under a hidden temporary name and renamed when whole: the loader never reads half a file
+    with writing(path) as out:
+        for graph in graphs:  # (dump(from_graph=…) would write triples: the graph name is needed)
+            quads = kg.store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+            ox.serialize(_as_written(kg, quads), out, ox.RdfFormat.N_QUADS)
     try:
         folder = server_dir.replace("'", "''")
         seen = _update(

@@ -39,6 +39,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
 
+from evkg.atomic import write_bytes
 from evkg.data import layout
 from evkg.data.prefixes import Prefixes, registry
 from evkg.errors import EvkgError, UsageError
@@ -64,9 +65,7 @@ def _cache_path(store_dir: Path) -> Path:
 
 
 def _write_json(path: Path, doc: Any) -> None:
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(tmp, path)
+    write_bytes(path, json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8"))
 
 
 def save_cache(store_dir: Path, manifest_files: dict[str, Any], findings: Sequence[Finding], lang: str) -> None:
@@ -245,7 +244,7 @@ def revalidate(
         entries[source.relpath] = {"sha256": sha256(path), "graph": source.graph}
     store.flush()
     new_manifest = Manifest(dict(sorted(entries.items())), manifest.evkg, manifest.pyoxigraph, manifest.loader)
-    _write_json_text(root / MANIFEST, new_manifest.to_json())
+    write_bytes(root / MANIFEST, new_manifest.to_json().encode("utf-8"))
     seconds: dict[str, Any] = {}
     if cache is None or cache.get("manifest") != manifest.files or cache.get("lang") != lang:
         del store  # release the lock: validate_store reopens it read-only
@@ -282,8 +281,3 @@ def revalidate(
     report = Report(findings, report_graph, lang=lang, triples=checked, seconds=seconds)
     return report
 
-
-def _write_json_text(path: Path, text: str) -> None:
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
