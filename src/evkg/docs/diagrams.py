@@ -39,6 +39,7 @@ from rdflib.term import Node
 from evkg.atomic import write_bytes
 from evkg.data.prefixes import Prefixes
 from evkg.errors import EvkgError, UsageError
+from evkg.rdf.labels import graph_label
 from evkg.rdf.terms import ordered
 
 #: The diagrams and the base name of their files.
@@ -158,13 +159,9 @@ class Labeller:
         self.p = _predicates(self.prefixes)
 
     def label(self, node: Node, lang: str) -> str | None:
-        for prop in (self.p["prefLabel"], self.p["label"]):
-            values = sorted(
-                str(o) for o in self.graph.objects(node, prop) if isinstance(o, Literal) and o.language == lang
-            )
-            if values:
-                return values[0]
-        return None
+        """The label in ``lang`` only (the diagrams show each language in its own line)."""
+        properties = (self.p["prefLabel"], self.p["label"])
+        return graph_label(self.graph, node, lang, (), properties=properties, anything=False)
 
     def pair(self, node: Node) -> tuple[str, str | None]:
         """(English label or CURIE, Japanese label if it differs from the English one)."""

@@ -19,6 +19,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from evkg.data.prefixes import Prefixes
+from evkg.rdf.labels import graph_label
 from evkg.rdf.terms import ordered
 
 LANGUAGES = ("ja", "en")
@@ -102,12 +103,9 @@ def _by_lang(graph: Graph, node: Node, prop: URIRef) -> dict[str, list[str]]:
 
 def _label(graph: Graph, node: Node, prefixes: Prefixes, lang: str = "en") -> str:
     x = prefixes.expand
-    for prop in (x("skos:prefLabel"), x("rdfs:label")):
-        labels = _by_lang(graph, node, prop)
-        for choice in (lang, "ja", "en"):
-            if labels.get(choice):
-                return labels[choice][0]
-    return prefixes.curie(str(node)) or str(node)
+    properties = (x("skos:prefLabel"), x("rdfs:label"))
+    found = graph_label(graph, node, lang, ("ja", "en"), properties=properties, anything=False)
+    return found if found is not None else prefixes.curie(str(node)) or str(node)
 
 
 def _ref(graph: Graph, node: Node, prefixes: Prefixes) -> Ref:

@@ -23,13 +23,13 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import jinja2
-from rdflib import Literal
 from rdflib.term import Node
 
 from evkg.atomic import replace_dir
 from evkg.data.layout import display_path
 from evkg.docs import cookbook, diagrams, glossary, ontology, provenance
 from evkg.errors import OutputError
+from evkg.rdf.labels import literal_in
 from evkg.rdf.terms import ordered
 from evkg.version import __version__
 
@@ -156,8 +156,7 @@ def check_html(folder: Path) -> list[str]:
 
 # --- the build ----------------------------------------------------------------------------------------
 def _first(values: list[Node], lang: str) -> str | None:
-    chosen = sorted(str(v) for v in values if isinstance(v, Literal) and v.language == lang)
-    return chosen[0] if chosen else None
+    return literal_in(values, lang, (), anything=False)
 
 
 def build_docs(kg: Any, out: str | os.PathLike[str]) -> DocsResult:

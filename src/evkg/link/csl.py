@@ -6,7 +6,7 @@ answers with one CSL-JSON item; this also covers DOIs that Crossref's REST API d
 >>> w = parse(b'{"type": "article-journal", "DOI": "10.1002/jev2.12404", "title": "T", '
 ...           b'"author": [{"family": "Welsh", "given": "Joshua A."}], "page": "e12404"}')
 >>> (w.doi, w.authors[0].name_as_printed, w.page, w.article_number)
-('10.1002/jev2.12404', 'Welsh JA', None, 'e12404')
+('10.1002/jev2.12404', 'Welsh', None, 'e12404')
 """
 
 from __future__ import annotations

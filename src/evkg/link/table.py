@@ -6,12 +6,13 @@ import csv
 import io
 from pathlib import Path
 
-from rdflib import RDFS, Literal, URIRef
+from rdflib import RDFS, URIRef
 from rdflib.namespace import SKOS
 
 from evkg.data import layout
 from evkg.data import prefixes as prefix_registry
 from evkg.link.rdfmap import Lookup
+from evkg.rdf.labels import graph_label
 
 #: identifier properties (CURIE) → kind column
 ID_PROPERTIES = {
@@ -44,11 +45,8 @@ def _load(data_dir: str | Path | None) -> tuple[Lookup, prefix_registry.Prefixes
 
 
 def _label(lookup: Lookup, s: URIRef) -> str:
-    labels = sorted(str(o) for o in lookup.ds.objects(s, RDFS.label) if isinstance(o, Literal) and o.language == "en")
-    labels = labels or sorted(
-        str(o) for o in lookup.ds.objects(s, SKOS.prefLabel) if getattr(o, "language", None) == "en"
-    )
-    return labels[0] if labels else ""
+    """The English rdfs:label (else skos:prefLabel), or nothing: the table is read by English tools."""
+    return graph_label(lookup.ds, s, "en", (), properties=(RDFS.label, SKOS.prefLabel), anything=False) or ""
 
 
 def identifiers_csv(data_dir: str | Path | None) -> str:

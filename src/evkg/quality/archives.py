@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Protocol
 import pyoxigraph as ox
 
 from evkg.quality.forms import printed_dates, printed_numbers
+from evkg.rdf.labels import pick_label
 
 if TYPE_CHECKING:
     from evkg.data.layout import DataDir
@@ -185,7 +186,8 @@ class Source:
         return frozenset(printed_numbers(self.text.text)) if self.text is not None else frozenset()
 
     def label(self, lang: str) -> str:
-        return self.labels.get(lang) or self.labels.get("en") or self.labels.get("ja") or self.slug
+        chosen = pick_label(((0, tag, text) for tag, text in self.labels.items()), lang, anything=False)
+        return chosen[0] if chosen else self.slug
 
     def page(self) -> str | None:
         """The page the graph cites (its first ``prov:wasDerivedFrom``, sorted)."""

@@ -23,6 +23,7 @@ from rdflib.namespace import RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 
 from evkg.data.prefixes import Prefixes
+from evkg.rdf.labels import graph_label, literal_in
 
 #: Languages of the report's messages and labels.
 LANGUAGES = ("en", "ja")
@@ -145,15 +146,15 @@ class Describer:
         return self.name(path)
 
     def label(self, node: Node) -> str:
-        """rdfs:label or skos:prefLabel in the report's language, else in the other, else the CURIE."""
+        """rdfs:label or skos:prefLabel in the report's language, else in the other, else untagged, else
+        the CURIE (:func:`evkg.rdf.labels.graph_label`)."""
         if isinstance(node, URIRef | BNode):
-            values = [
-                o for p in (RDFS.label, SKOS.prefLabel) for o in self.graph.objects(node, p) if isinstance(o, Literal)
-            ]
-            for wanted in (self.lang, *[lang for lang in LANGUAGES if lang != self.lang], None):
-                for value in sorted(values, key=str):
-                    if (value.language or None) == wanted:
-                        return str(value)
+            others = (*[lang for lang in LANGUAGES if lang != self.lang], "")
+            found = graph_label(
+                self.graph, node, self.lang, others, properties=(RDFS.label, SKOS.prefLabel), anything=False
+            )
+            if found is not None:
+                return found
         return self.name(node) or ""
 
     def owner(self, node: Node) -> Node:
@@ -187,13 +188,8 @@ class Describer:
 
 
 def pick_message(messages: Iterable[Node], lang: str) -> str | None:
-    """The message in ``lang``, else in English, else any."""
-    literals = [m for m in messages if isinstance(m, Literal)]
-    for wanted in (lang, "en", None):
-        for m in sorted(literals, key=str):
-            if (m.language or None) == wanted:
-                return str(m)
-    return str(literals[0]) if literals else None
+    """The message in ``lang``, else in English, else untagged, else any (:func:`evkg.rdf.labels.literal_in`)."""
+    return literal_in(messages, lang, ("en", ""))
 
 
 _PLACEHOLDER = re.compile(r"\{[?$](\w+)\}")

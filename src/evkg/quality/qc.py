@@ -31,6 +31,7 @@ from evkg.errors import EvkgError
 from evkg.query import helpers
 from evkg.query.engine import OxigraphEngine
 from evkg.query.results import Result
+from evkg.rdf.labels import pick_label
 
 if TYPE_CHECKING:
     from evkg.quality.context import Context
@@ -61,7 +62,8 @@ class Check:
         return f"queries/{QC_AREA}/{self.spec.path.name}"
 
     def message(self, lang: str) -> str:
-        return self.messages.get(lang) or self.messages.get("en") or self.spec.summary
+        chosen = pick_label(((0, tag, text) for tag, text in self.messages.items()), lang, ("en",), anything=False)
+        return chosen[0] if chosen else self.spec.summary
 
 
 @dataclass(frozen=True)

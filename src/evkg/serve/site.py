@@ -29,6 +29,7 @@ from rdflib.namespace import RDF
 from evkg.data import identifiers
 from evkg.data.layout import DataDir
 from evkg.data.prefixes import Prefixes
+from evkg.rdf.labels import pick_label, primary_language
 from evkg.rdf.parse import holds_union
 from evkg.serve import svg
 from evkg.serve.search import MAX_MATCHES, SearchIndex
@@ -205,7 +206,7 @@ def _lang(literal: ox.Literal) -> str:
     """The language of a literal: its tag, else ``ja`` for untagged text written in Japanese script
     (quotes of Japanese sources are often untagged; the page must still mark them ``lang="ja"``)."""
     if literal.language:
-        return literal.language.lower().partition("-")[0]
+        return primary_language(literal.language)
     return "ja" if _JAPANESE.search(literal.value) else ""
 
 
@@ -316,11 +317,9 @@ class Site:
         for table in (self._labels.get(iri), {k: (0, v) for k, v in vocabulary_labels().get(iri, {}).items()}):
             if not table:
                 continue
-            for candidate in (lang, *self.languages, ""):
-                if candidate in table:
-                    return Text(table[candidate][1], candidate)
-            first = sorted(table.items())[0]
-            return Text(first[1][1], first[0])
+            chosen = pick_label(((rank, tag, text) for tag, (rank, text) in table.items()), lang, (*self.languages, ""))
+            if chosen is not None:
+                return Text(*chosen)
         curie = self.prefixes.curie(iri)
         return Text(curie or iri, "")
 

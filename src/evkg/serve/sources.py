@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import pyoxigraph as ox
 
+from evkg.rdf.labels import pick_label
+
 if TYPE_CHECKING:
     from evkg.quality.pipeline import SourceAudit
 
@@ -200,8 +202,8 @@ def page(site: Linker, audit: SourceAudit, lang: str) -> SourcePage:
             views.append(CheckedView(subject, site.ref(c.property, lang), c.text, c.kind, c.how))
         return views
 
-    rights = s.copy_rights.get(lang) or s.copy_rights.get("en") or next(iter(s.copy_rights.values()), None)
-    rights_lang = lang if lang in s.copy_rights else ("en" if "en" in s.copy_rights else "")
+    chosen = pick_label(((0, tag, text) for tag, text in s.copy_rights.items()), lang, ("en",))
+    rights, rights_lang = chosen if chosen else (None, "")
     return SourcePage(
         graph=site.ref(s.graph, lang),
         page=site.ref(s.page(), lang) if s.page() else None,
