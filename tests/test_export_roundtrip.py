@@ -20,7 +20,8 @@ from rdflib import Dataset, Graph
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 import evkg
-from evkg.rdf.serialization import FORMATS, canonical_quads
+from evkg.rdf.formats import FORMATS
+from evkg.rdf.serialization import canonical_quads
 
 RDFLIB_FORMAT = {"turtle": "turtle", "json-ld": "json-ld", "nt": "nt", "xml": "xml", "trig": "trig", "nquads": "nquads"}
 OX_FORMAT = {

@@ -24,7 +24,7 @@ def build_command(
     from evkg.data.layout import display_path
     from evkg.progress import bar
     from evkg.publish.builder import build
-    from evkg.rdf.serialization import FORMATS
+    from evkg.rdf.formats import FORMATS
 
     with bar("evkg build", total=len(FORMATS) + 1, quiet=quiet) as step:
         kg = load_graph(data, store)

@@ -25,7 +25,7 @@ def export_command(
     store: StoreOpt = None,
 ) -> None:
     """Export the graph: Turtle, JSON-LD, N-Triples, TriG, N-Quads or RDF/XML (deterministic output)."""
-    from evkg.rdf.serialization import get_format
+    from evkg.rdf.formats import get_format
 
     spec = get_format(fmt)  # an unknown format fails before anything is loaded
     kg = load_graph(data, store)

@@ -19,6 +19,7 @@ import typer
 
 from evkg.cli.common import DataOpt, StoreOpt, WideOpt, load_graph
 from evkg.errors import QuerySyntaxError, UsageError
+from evkg.rdf.formats import NAMES, RESULTS_FORMATS
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -27,7 +28,23 @@ if TYPE_CHECKING:
 
 RESULT_FORMATS = ("table", "json", "csv", "tsv", "xml")
 GRAPH_FORMATS = ("turtle", "ntriples")
-_ALIASES = {"nt": "ntriples", "ttl": "turtle", "n-triples": "ntriples", "srj": "json", "srx": "xml"}
+
+
+def _chosen(fmt: str | None) -> str | None:
+    """The --format value as one of RESULT_FORMATS + GRAPH_FORMATS; any name :mod:`evkg.rdf.formats` knows
+    for these formats is accepted (``srj``, ``ttl``, ``nt``, ``n-triples``...)."""
+    if fmt is None:
+        return None
+    key = fmt.strip().lower()
+    if key in RESULT_FORMATS:
+        return key
+    for results in RESULTS_FORMATS.values():
+        if key in results.aliases:
+            return results.name
+    graph = NAMES.get(key)
+    if graph is not None and graph.name in ("turtle", "nt"):
+        return "turtle" if graph.name == "turtle" else "ntriples"
+    raise UsageError(f"unknown result format {fmt!r} (choose one of: {', '.join(RESULT_FORMATS + GRAPH_FORMATS)})")
 
 
 def read_query(query: str) -> tuple[str, str | None]:
@@ -88,11 +105,7 @@ def sparql_command(
     """Run a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE) on the local graph."""
     import pyoxigraph as ox
 
-    chosen = _ALIASES.get(fmt, fmt) if fmt else None
-    if chosen is not None and chosen not in RESULT_FORMATS + GRAPH_FORMATS:
-        raise UsageError(
-            f"unknown result format {fmt!r} (choose one of: {', '.join(RESULT_FORMATS + GRAPH_FORMATS)})"
-        )
+    chosen = _chosen(fmt)
     text, source = read_query(query)
     kg = load_graph(data, store)
     try:
@@ -118,12 +131,7 @@ def sparql_command(
         else:
             _table(result, kg.prefixes, wide)
         return
-    results_format = {
-        "json": ox.QueryResultsFormat.JSON,
-        "xml": ox.QueryResultsFormat.XML,
-        "csv": ox.QueryResultsFormat.CSV,
-        "tsv": ox.QueryResultsFormat.TSV,
-    }[chosen]
+    results_format = RESULTS_FORMATS[chosen].oxigraph
     try:
         payload = result.serialize(format=results_format) or b""  # bytes: no output file was given
     except ValueError as exc:  # e.g. an ASK answer in CSV

@@ -28,7 +28,7 @@ from evkg.data.layout import display_path
 from evkg.errors import OutputError
 from evkg.query.engine import solutions
 from evkg.query.knowledge_graph import KnowledgeGraph
-from evkg.rdf.serialization import FORMATS, ExportFormat
+from evkg.rdf.formats import FORMATS, ExportFormat
 
 BASENAME = "evkg"
 VOID_FILE = "void.ttl"

@@ -23,9 +23,10 @@ from evkg.data.layout import DataDir, resolve
 from evkg.data.prefixes import Prefixes, registry
 from evkg.errors import EvkgError
 from evkg.query.engine import Engine, OxigraphEngine, QueryResult, count_per_graph, count_union
+from evkg.rdf.formats import get_format
 from evkg.rdf.parse import Manifest, ontology_version, source_files
 from evkg.rdf.serialization import export as _export
-from evkg.rdf.serialization import get_format, to_rdflib_graph
+from evkg.rdf.serialization import to_rdflib_graph
 from evkg.rdf.store import build_memory_store, open_store
 from evkg.rdf.terms import Binding, to_oxigraph, to_rdflib
 

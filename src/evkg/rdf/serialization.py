@@ -37,7 +37,6 @@ import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any, BinaryIO, Protocol
 
 import pyoxigraph as ox
@@ -46,8 +45,9 @@ from rdflib.plugins.serializers.longturtle import LongTurtleSerializer
 from rdflib.store import Store as RdflibStore
 
 from evkg.data.prefixes import Prefixes, language_mapped_properties
-from evkg.errors import EvkgError, UsageError
+from evkg.errors import EvkgError
 from evkg.rdf.canonical import canonicalize
+from evkg.rdf.formats import ExportFormat, get_format
 from evkg.rdf.parse import holds_union
 from evkg.rdf.terms import to_rdflib
 
@@ -57,57 +57,6 @@ class QuadSource(Protocol):
     the embedded engine's ``store`` attribute, when there is one, takes the low-memory path)."""
 
     def quads(self) -> Iterator[ox.Quad]: ...
-
-
-@dataclass(frozen=True)
-class ExportFormat:
-    name: str
-    extension: str
-    media_type: str
-    dataset: bool  # True: named graphs kept; False: union of the named graphs
-    label: str
-
-
-FORMATS: dict[str, ExportFormat] = {
-    f.name: f
-    for f in (
-        ExportFormat("turtle", "ttl", "text/turtle", False, "Turtle (union of all graphs)"),
-        ExportFormat("json-ld", "jsonld", "application/ld+json", False, "JSON-LD, compacted with evkg's context"),
-        ExportFormat("nt", "nt", "application/n-triples", False, "N-Triples, sorted (union)"),
-        ExportFormat("trig", "trig", "application/trig", True, "TriG (named graphs kept)"),
-        ExportFormat("nquads", "nq", "application/n-quads", True, "N-Quads, sorted (named graphs kept)"),
-        ExportFormat("xml", "rdf", "application/rdf+xml", False, "RDF/XML (union of all graphs)"),
-    )
-}
-
-ALIASES = {
-    "ttl": "turtle",
-    "jsonld": "json-ld",
-    "json_ld": "json-ld",
-    "ntriples": "nt",
-    "n-triples": "nt",
-    "nq": "nquads",
-    "n-quads": "nquads",
-    "rdfxml": "xml",
-    "rdf/xml": "xml",
-    "rdf": "xml",
-}
-
-
-def get_format(name: str) -> ExportFormat:
-    """The export format called ``name`` (or an alias such as ``ttl``, ``jsonld``, ``nq``).
-
-    >>> get_format("ttl").name
-    'turtle'
-    >>> get_format("yaml")
-    Traceback (most recent call last):
-    evkg.errors.UsageError: unknown export format 'yaml' (choose one of: turtle, json-ld, nt, trig, nquads, xml)
-    """
-    key = name.strip().lower()
-    key = ALIASES.get(key, key)
-    if key not in FORMATS:
-        raise UsageError(f"unknown export format {name!r} (choose one of: {', '.join(FORMATS)})")
-    return FORMATS[key]
 
 
 # --- canonical statements ------------------------------------------------------------------------------

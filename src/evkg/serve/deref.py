@@ -28,6 +28,7 @@ import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
+from evkg.rdf.formats import MEDIA_TYPES as FORMAT_MEDIA_TYPES
 from evkg.serve import pages
 from evkg.serve.negotiation import HeaderTooLarge, negotiate
 from evkg.serve.rdfout import EXTENSIONS, FORMAT_NAMES, MEDIA_TYPES, serialize
@@ -38,15 +39,7 @@ HTML = "text/html"
 #: asks for data, not for the page).
 OFFERS = [HTML, *MEDIA_TYPES, "application/json", "application/xhtml+xml"]
 _ALIASES = {"application/xhtml+xml": HTML, "application/json": "application/ld+json"}
-LABELS = {
-    HTML: "HTML",
-    "text/turtle": "Turtle",
-    "application/ld+json": "JSON-LD",
-    "application/n-triples": "N-Triples",
-    "application/rdf+xml": "RDF/XML",
-    "application/trig": "TriG",
-    "application/n-quads": "N-Quads",
-}
+LABELS = {HTML: "HTML", **{media: f.title for media, f in FORMAT_MEDIA_TYPES.items()}}
 CACHE_ENTRIES = 4096
 
 

@@ -26,65 +26,39 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from evkg.rdf.formats import MEDIA_TYPES as GRAPH_FORMATS
+from evkg.rdf.formats import NAMES, RESULTS_FORMATS
 from evkg.rdf.parse import holds_union
 from evkg.serve.guard import QueryPlan, Refusal, inspect_query
 from evkg.serve.negotiation import HeaderTooLarge, negotiate
 
-JSON = "application/sparql-results+json"
-XML = "application/sparql-results+xml"
+JSON = RESULTS_FORMATS["json"].media_type
+XML = RESULTS_FORMATS["xml"].media_type
 HTML = "text/html"
 
-#: Media types offered per query form, in the server's order of preference.
+#: Media types offered per query form, in the server's order of preference: evkg's formats
+#: (:mod:`evkg.rdf.formats`), then the generic types clients also send for them.
 SOLUTION_TYPES: dict[str, ox.QueryResultsFormat] = {
-    JSON: ox.QueryResultsFormat.JSON,
-    XML: ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+    **{f.media_type: f.oxigraph for f in RESULTS_FORMATS.values()},
     "application/json": ox.QueryResultsFormat.JSON,
     "application/xml": ox.QueryResultsFormat.XML,
     "text/xml": ox.QueryResultsFormat.XML,
 }
 BOOLEAN_TYPES = [JSON, XML, "application/json", "application/xml", "text/xml", "text/csv", "text/tab-separated-values"]
 #: Graph media types -> evkg export format names.
-GRAPH_TYPES: dict[str, str] = {
-    "text/turtle": "turtle",
-    "application/ld+json": "json-ld",
-    "application/n-triples": "nt",
-    "application/rdf+xml": "xml",
-    "application/trig": "trig",
-    "application/n-quads": "nquads",
-    "application/json": "json-ld",
-}
+GRAPH_TYPES: dict[str, str] = {**{media: f.name for media, f in GRAPH_FORMATS.items()}, "application/json": "json-ld"}
 
 #: Graph media types that are served as another one.
 GRAPH_ALIASES = {"application/json": "application/ld+json"}
 
 #: ``format=`` (also ``output=``, ``results=``) values -> media type, per kind of result. Clients such as
 #: SPARQLWrapper send all three, sometimes with a media type as a second value; media types offered for
-#: the kind are accepted as values too. ``n3`` is Turtle (the N3 a SPARQL client asks for is its Turtle subset).
+#: the kind are accepted as values too. A graph format answers to each of its names (``n3`` is Turtle).
+_RESULTS_PARAM = {name: f.media_type for f in RESULTS_FORMATS.values() for name in (f.name, *f.aliases)}
 FORMAT_PARAM = {
-    "solutions": {"json": JSON, "xml": XML, "csv": "text/csv", "tsv": "text/tab-separated-values", "html": HTML},
-    "boolean": {"json": JSON, "xml": XML, "csv": "text/csv", "tsv": "text/tab-separated-values", "html": HTML},
-    "graph": {
-        "turtle": "text/turtle",
-        "ttl": "text/turtle",
-        "n3": "text/turtle",
-        "json-ld": "application/ld+json",
-        "jsonld": "application/ld+json",
-        "json": "application/ld+json",
-        "nt": "application/n-triples",
-        "ntriples": "application/n-triples",
-        "n-triples": "application/n-triples",
-        "xml": "application/rdf+xml",
-        "rdf": "application/rdf+xml",
-        "rdfxml": "application/rdf+xml",
-        "rdf+xml": "application/rdf+xml",
-        "trig": "application/trig",
-        "nquads": "application/n-quads",
-        "nq": "application/n-quads",
-        "n-quads": "application/n-quads",
-        "html": HTML,
-    },
+    "solutions": {**_RESULTS_PARAM, "html": HTML},
+    "boolean": {**_RESULTS_PARAM, "html": HTML},
+    "graph": {**{name: f.media_type for name, f in NAMES.items()}, "html": HTML},
 }
 _TEXT_CHARSET = ("text/", "application/sparql-results+json", "application/json", "application/ld+json")
 

@@ -15,44 +15,19 @@ from typing import Any
 import pyoxigraph as ox
 
 from evkg.data.prefixes import Prefixes
-from evkg.rdf.serialization import FORMATS, ExportFormat, export
+from evkg.rdf.formats import MEDIA_TYPES as FORMAT_MEDIA_TYPES
+from evkg.rdf.formats import NAMES, ExportFormat, by_media_type
+from evkg.rdf.serialization import export
 
-#: Media type -> evkg export format, for RDF answers (the first is the default).
-MEDIA_TYPES: dict[str, str] = {
-    "text/turtle": "turtle",
-    "application/ld+json": "json-ld",
-    "application/n-triples": "nt",
-    "application/rdf+xml": "xml",
-    "application/trig": "trig",
-    "application/n-quads": "nquads",
-}
+#: Media type -> evkg export format name, for RDF answers (the first is the default): from
+#: :mod:`evkg.rdf.formats`, the one table.
+MEDIA_TYPES: dict[str, str] = {media: f.name for media, f in FORMAT_MEDIA_TYPES.items()}
 
-#: ``format=`` values (file extensions and names) -> media type.
-FORMAT_NAMES: dict[str, str] = {
-    "ttl": "text/turtle",
-    "turtle": "text/turtle",
-    "jsonld": "application/ld+json",
-    "json-ld": "application/ld+json",
-    "json": "application/ld+json",
-    "nt": "application/n-triples",
-    "ntriples": "application/n-triples",
-    "rdf": "application/rdf+xml",
-    "xml": "application/rdf+xml",
-    "rdfxml": "application/rdf+xml",
-    "trig": "application/trig",
-    "nq": "application/n-quads",
-    "nquads": "application/n-quads",
-}
+#: ``format=`` values (file extensions, names, aliases) -> media type.
+FORMAT_NAMES: dict[str, str] = {name: f.media_type for name, f in NAMES.items()}
 
 #: The ``format=`` value written in links to each media type.
-EXTENSIONS: dict[str, str] = {
-    "text/turtle": "ttl",
-    "application/ld+json": "jsonld",
-    "application/n-triples": "nt",
-    "application/rdf+xml": "rdf",
-    "application/trig": "trig",
-    "application/n-quads": "nq",
-}
+EXTENSIONS: dict[str, str] = {media: f.extension for media, f in FORMAT_MEDIA_TYPES.items()}
 
 
 class QuadsEngine:
@@ -74,7 +49,7 @@ class QuadsEngine:
 
 
 def export_format(media_type: str) -> ExportFormat:
-    return FORMATS[MEDIA_TYPES[media_type]]
+    return by_media_type(media_type)
 
 
 def serialize(quads: Sequence[ox.Quad], media_type: str, prefixes: Prefixes) -> bytes:
