@@ -49,6 +49,7 @@ from rdflib.term import Node
 from evkg.data import layout
 from evkg.data.prefixes import Prefixes, registry
 from evkg.errors import EvkgError, UsageError
+from evkg.quality.reach import Reach, forward
 
 if TYPE_CHECKING:
     from evkg.quality.findings import Describer, Finding
@@ -262,25 +263,6 @@ _SPECIAL_TYPES = {  # rdfs6, rdfs8 + rdfs10, rdfs12, rdfs13: what "x rdf:type <c
 }
 
 
-class _Reach(dict[Node, set[Node]]):
-    """``reach[node]``: the node and everything reachable from it along ``edges`` (computed on first use)."""
-
-    def __init__(self, edges: dict[Node, set[Node]]) -> None:
-        super().__init__()
-        self.edges = edges
-
-    def __missing__(self, node: Node) -> set[Node]:
-        found = {node}
-        stack = [node]
-        while stack:
-            for nxt in self.edges.get(stack.pop(), ()):
-                if nxt not in found:
-                    found.add(nxt)
-                    stack.append(nxt)
-        self[node] = found
-        return found
-
-
 def rdfs_closure(triples: Iterable[Triple]) -> set[Triple]:
     """The RDFS entailments pySHACL's ``inference="rdfs"`` adds, computed in one pass per round.
 
@@ -305,12 +287,12 @@ def rdfs_closure(triples: Iterable[Triple]) -> set[Triple]:
     work = by_predicate
     schema_size: tuple[int, ...] = ()
     while True:
-        edges = {key: _edges(by_predicate.get(key, ())) for key in (_SUBPROP, _SUBCLASS, _DOMAIN, _RANGE)}
+        edges = {key: forward(by_predicate.get(key, ())) for key in (_SUBPROP, _SUBCLASS, _DOMAIN, _RANGE)}
         size = tuple(len(by_predicate.get(key, ())) for key in (_SUBPROP, _SUBCLASS, _DOMAIN, _RANGE))
         if size != schema_size:  # the schema grew: every triple may have new consequences
             work, schema_size = by_predicate, size
-        supers_p = _Reach(edges[_SUBPROP])
-        supers_c = _Reach(edges[_SUBCLASS])
+        supers_p = Reach(edges[_SUBPROP])
+        supers_c = Reach(edges[_SUBCLASS])
         add = fresh.add
         for p, pairs in work.items():
             add((p, _TYPE, _PROPERTY))  # rdf1
@@ -353,13 +335,6 @@ def rdfs_closure(triples: Iterable[Triple]) -> set[Triple]:
             by_predicate.setdefault(p, set()).add((s, o))
             work.setdefault(p, set()).add((s, o))
         fresh = set()
-
-
-def _edges(pairs: Iterable[tuple[Node, Node]]) -> dict[Node, set[Node]]:
-    out: dict[Node, set[Node]] = {}
-    for s, o in pairs:
-        out.setdefault(s, set()).add(o)
-    return out
 
 
 # --- the fast engine: OWL 2 RL rules as SPARQL on pyoxigraph ------------------------------------------------

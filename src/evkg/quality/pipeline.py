@@ -34,7 +34,6 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -55,6 +54,7 @@ from evkg.quality.rendering import format_json, format_text, format_turtle
 from evkg.quality.shacl import check_shacl
 from evkg.quality.truth import QUOTED_PROPERTIES, SourceAudit, check_truth
 from evkg.quality.truth import audit as audit_sources
+from evkg.query.parallel import map_in_threads
 
 if TYPE_CHECKING:
     from evkg.query.knowledge_graph import KnowledgeGraph
@@ -90,14 +90,8 @@ class Pipeline:
             raise ValueError("SHACL on the closure needs the closure first: run the steps one after another")
         ctx.prepare()  # the describer reads the store as asserted, before any step changes it
         started = time.perf_counter()
-        if self.side_by_side and len(self.steps) > 1:
-            *others, last = self.steps
-            with ThreadPoolExecutor(max_workers=len(others), thread_name_prefix="evkg-quality") as pool:
-                futures = [pool.submit(_timed, step, ctx) for step in others]
-                mine = _timed(last, ctx)  # the calling thread runs one step too
-                results = [f.result() for f in futures] + [mine]
-        else:
-            results = [_timed(step, ctx) for step in self.steps]
+        workers = len(self.steps) if self.side_by_side else 1
+        results = map_in_threads(lambda step: _timed(step, ctx), self.steps, workers, "evkg-quality")
         per_step = {step.name: found for step, found in zip(self.steps, results, strict=True)}
         ctx.seconds["total"] = ctx.seconds.get("total", 0.0) + time.perf_counter() - started
         findings = [f for found in results for f in found]

@@ -19,9 +19,7 @@ graphs; ``GRAPH ?g`` reaches one source graph), so they stay fast on large graph
 from __future__ import annotations
 
 import logging
-import os
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +28,7 @@ from rdflib import URIRef
 from evkg.errors import EvkgError
 from evkg.query import helpers
 from evkg.query.engine import OxigraphEngine
+from evkg.query.parallel import map_in_threads
 from evkg.query.results import Result
 from evkg.rdf.labels import pick_label
 
@@ -117,12 +116,8 @@ def run(kg: KnowledgeGraph, only: list[Check] | None = None, workers: int | None
     pyoxigraph evaluates a query without holding the GIL. Other engines run them one at a time.
     """
     todo = only if only is not None else checks(kg)
-    count = workers if workers is not None else (os.cpu_count() or 1)
-    if count > 1 and len(todo) > 1 and isinstance(kg.engine, OxigraphEngine):
-        with ThreadPoolExecutor(max_workers=count, thread_name_prefix="evkg-qc") as pool:
-            results = list(pool.map(lambda check: _run_one(kg, check), todo))
-    else:
-        results = [_run_one(kg, check) for check in todo]
+    side_by_side = isinstance(kg.engine, OxigraphEngine)  # a remote server gets one query at a time
+    results = map_in_threads(lambda check: _run_one(kg, check), todo, workers if side_by_side else 1, "evkg-qc")
     rows: list[Row] = []
     for check, result in zip(todo, results, strict=True):
         if isinstance(result, EvkgError):

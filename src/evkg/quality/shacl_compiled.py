@@ -38,11 +38,9 @@ from __future__ import annotations
 
 import itertools
 import logging
-import os
 import re
 import time
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -52,7 +50,9 @@ from rdflib.term import Node
 
 from evkg.errors import EvkgError, ShapesError
 from evkg.quality import shacl_sparql
+from evkg.quality.reach import Reach, forward, inverse
 from evkg.quality.shapes_index import indexed
+from evkg.query.parallel import map_in_threads
 from evkg.rdf.terms import to_oxigraph, to_rdflib
 
 log = logging.getLogger(__name__)
@@ -97,12 +97,13 @@ class Schema:
                     edges[key].append((q.subject.value, q.object.value))
                 elif key == "sc":
                     schema.exact = False
-        schema.sub_classes = _down_closure(edges["sc"])
-        schema.sub_properties = _down_closure(edges["sp"])
+        schema.sub_classes = _below(edges["sc"])
+        schema.sub_properties = _below(edges["sp"])
+        supers = Reach(forward(edges["sc"]))
         for key, target in (("dom", schema.domain_props), ("rng", schema.range_props)):
             for prop, cls_ in edges[key]:
                 props = schema.subprops(prop)
-                for sup in _up(cls_, edges["sc"]):
+                for sup in supers[cls_]:
                     target.setdefault(sup, set()).update(props)
         return schema
 
@@ -128,35 +129,10 @@ class Schema:
         return self.sub_properties.get(p, set()) | {p}
 
 
-def _down_closure(edges: list[tuple[str, str]]) -> dict[str, set[str]]:
-    """For each node, every node below it (transitively) through (child, parent) edges."""
-    children: dict[str, set[str]] = {}
-    for child, parent in edges:
-        children.setdefault(parent, set()).add(child)
-    out: dict[str, set[str]] = {}
-    for top in list(children):
-        seen: set[str] = set()
-        todo = [top]
-        while todo:
-            for c in children.get(todo.pop(), ()):
-                if c not in seen:
-                    seen.add(c)
-                    todo.append(c)
-        out[top] = seen
-    return out
-
-
-def _up(node: str, edges: list[tuple[str, str]]) -> set[str]:
-    parents: dict[str, set[str]] = {}
-    for child, parent in edges:
-        parents.setdefault(child, set()).add(parent)
-    seen, todo = {node}, [node]
-    while todo:
-        for p in parents.get(todo.pop(), ()):
-            if p not in seen:
-                seen.add(p)
-                todo.append(p)
-    return seen
+def _below(edges: list[tuple[str, str]]) -> dict[str, set[str]]:
+    """For each node with children: every node below it through (child, parent) edges."""
+    down = Reach(inverse(edges))
+    return {top: down[top] for top in down.edges}
 
 
 # --- SPARQL building blocks -----------------------------------------------------------------------------
@@ -1308,11 +1284,7 @@ def parallel_select(
         except (SyntaxError, RuntimeError) as exc:
             return [], exc
 
-    count = workers if workers is not None else (os.cpu_count() or 1)
-    if count <= 1 or len(texts) <= 1:
-        return [one(t) for t in texts]
-    with ThreadPoolExecutor(max_workers=count, thread_name_prefix="evkg-sparql") as pool:
-        return list(pool.map(one, texts))
+    return map_in_threads(one, texts, workers, "evkg-sparql")
 
 
 _TRUE = ox.Literal("true", datatype=ox.NamedNode(str(XSD.boolean)))

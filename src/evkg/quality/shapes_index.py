@@ -14,6 +14,8 @@ from rdflib import Graph
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
+from evkg.quality.reach import Reach
+
 
 class ShapesIndex:
     """Read-only look-ups of an rdflib graph: by subject and predicate, and by predicate and object."""
@@ -80,14 +82,8 @@ class ShapesIndex:
         return values[0] if values else None
 
     def transitive_subjects(self, predicate: Node, obj: Node) -> Iterator[Node]:
-        seen, todo = {obj}, [obj]
-        yield obj
-        while todo:
-            for s in self._po.get(predicate, {}).get(todo.pop(), ()):
-                if s not in seen:
-                    seen.add(s)
-                    todo.append(s)
-                    yield s
+        """``obj`` and every subject reaching it along ``predicate`` (as rdflib's ``Graph.transitive_subjects``)."""
+        yield from Reach(self._po.get(predicate, {}))[obj]
 
     def items(self, lst: Node) -> Iterator[Node]:
         """The members of an RDF list (as rdflib's ``Graph.items``)."""
