@@ -41,7 +41,7 @@ class LinkConfig:
 
     def with_overrides(self, **changes: object) -> LinkConfig:
         """A copy with the given non-None fields replaced."""
-        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})  # type: ignore[arg-type]
 
 
 _ENV = {

@@ -149,15 +149,17 @@ def targets(lookup: Lookup, dois: Iterable[str] = (), pmids: Iterable[str] = (),
             out[str(pub)] = Target(pub, doi, pmid, slug_of(pub))
     for doi in dois:
         doi = ids.normalize_doi(doi)
-        pub = lookup.publication_by_doi(doi)
-        key = str(pub) if pub is not None else f"doi:{doi}"
-        t = out.setdefault(key, Target(pub, doi, None, slug_of(pub) if pub is not None else f"doi-{ids.doi_slug(doi)}"))
+        found = lookup.publication_by_doi(doi)
+        key = str(found) if found is not None else f"doi:{doi}"
+        t = out.setdefault(
+            key, Target(found, doi, None, slug_of(found) if found is not None else f"doi-{ids.doi_slug(doi)}")
+        )
         t.doi = doi
     for pmid in pmids:
         pmid = ids.normalize_pmid(pmid)
-        pub = lookup.publication_by_pmid(pmid)
-        key = str(pub) if pub is not None else f"pmid:{pmid}"
-        t = out.setdefault(key, Target(pub, None, pmid, slug_of(pub) if pub is not None else f"pmid-{pmid}"))
+        found = lookup.publication_by_pmid(pmid)
+        key = str(found) if found is not None else f"pmid:{pmid}"
+        t = out.setdefault(key, Target(found, None, pmid, slug_of(found) if found is not None else f"pmid-{pmid}"))
         t.pmid = pmid
     return sorted(out.values(), key=lambda t: t.slug)
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from rdflib import URIRef
+
 from evkg.data import prefixes as prefix_registry
 from evkg.data.layout import display_path
 from evkg.errors import EvkgError, UsageError
@@ -53,7 +55,8 @@ def read_bibtex(text: str, where: str) -> list[Work]:
     library = bibtexparser.parse_string(text)
     if library.failed_blocks:
         block = library.failed_blocks[0]
-        raise ImportError_(f"{where}:{block.start_line + 1}: cannot parse this BibTeX entry")
+        line = f":{block.start_line + 1}" if block.start_line is not None else ""
+        raise ImportError_(f"{where}{line}: cannot parse this BibTeX entry")
     works = []
     for entry in library.entries:
         raw_fields = {k.lower(): str(fld.value) for k, fld in entry.fields_dict.items()}
@@ -158,11 +161,11 @@ def import_file(file: Path, data_dir: str | Path | None, *, dry_run: bool = Fals
     registry = prefix_registry.read(data.prefixes_file)
     vocab = Vocab.of(registry)
     lookup = Lookup.load(data, registry)
-    titles: dict[str, object] = {}
+    titles: dict[str, URIRef] = {}
     for s, o in lookup.ds.subject_objects(registry.expand("dcterms:title")):
         year = lookup.ds.value(s, registry.expand("dcterms:issued"))
         key = _key(str(o), int(str(year)[:4]) if year is not None and str(year)[:4].isdigit() else None)
-        if key:
+        if key and isinstance(s, URIRef):
             titles.setdefault(key, s)
     result = ImportResult()
     stem = ascii_slug(file.stem) or "references"

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 
 from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV
+from rdflib.term import Node
 
 from evkg.data import identifiers as ids
 from evkg.data.layout import DataDir
@@ -191,7 +192,7 @@ class Lookup:
             pos = self.ds.value(attribution, self.v.evkg.authorPosition)
             agent = self.ds.value(attribution, PROV.agent)
             printed = self.ds.value(attribution, self.v.evkg.nameAsPrinted)
-            if pos is None or agent is None or int(pos) != position:
+            if pos is None or agent is None or int(str(pos)) != position:
                 continue
             names = [str(printed or "")] + [str(n) for n in self.ds.objects(agent, self.v.schema.familyName)]
             if any(ascii_slug(n).startswith(key) for n in names if n):
@@ -441,9 +442,9 @@ def work_from_graph(ds: Dataset, pub: URIRef, prefixes: Prefixes, graph_order: l
     def first(prop: URIRef, subject: URIRef | None = None, lang: str | None = None) -> str | None:
         s = subject if subject is not None else pub
         for g in graphs:
-            values = list(g.objects(s, prop))
+            values: list[Node] = list(g.objects(s, prop))
             if lang:
-                tagged = [x for x in values if isinstance(x, Literal) and x.language == lang]
+                tagged: list[Node] = [x for x in values if isinstance(x, Literal) and x.language == lang]
                 values = tagged or values
             if values:
                 return _best(values)
@@ -483,7 +484,7 @@ def work_from_graph(ds: Dataset, pub: URIRef, prefixes: Prefixes, graph_order: l
         work.issn_electronic = first(v.prism.eIssn, journal)
         if not work.container_title:
             work.container_title = work.nlm_abbreviation or first(RDFS.label, journal, lang="en")
-    counts = [int(c) for g in graphs for c in g.objects(pub, v.evkg.authorCount) if str(c).isdigit()]
+    counts = [int(str(c)) for g in graphs for c in g.objects(pub, v.evkg.authorCount) if str(c).isdigit()]
     work.author_count = max(counts) if counts else None  # the largest count any source gives
     best: list[tuple[int, URIRef]] = []
     for g in graphs:
@@ -492,7 +493,7 @@ def work_from_graph(ds: Dataset, pub: URIRef, prefixes: Prefixes, graph_order: l
             pos = g.value(attribution, v.evkg.authorPosition)
             agent = g.value(attribution, PROV.agent)
             if pos is not None and isinstance(agent, URIRef):
-                rows.append((int(pos), agent))
+                rows.append((int(str(pos)), agent))
         if len(rows) > len(best):
             best = sorted(rows)
     for _pos, agent in best:

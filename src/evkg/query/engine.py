@@ -74,7 +74,9 @@ class OxigraphEngine:
         if needs_prefixes is None:
             check_query(query)
             needs_prefixes = False  # first try the text alone
-        substitutions = {self._variable(k): v for k, v in bindings.items()} if bindings else None
+        substitutions: dict[ox.Variable, OxTerm | ox.Triple] | None = (
+            {self._variable(k): v for k, v in bindings.items()} if bindings else None
+        )
         union = not holds_union(self.store)  # a store not built by evkg's loader: pyoxigraph's (bag) union
         started = time.perf_counter()
         try:

@@ -74,7 +74,8 @@ class RdflibEngine:
 
         data = layout.resolve(data_dir)
         prefixes = registry(data_dir)
-        ds = prefixes.bind(Dataset(default_union=True))
+        ds = Dataset(default_union=True)
+        prefixes.bind(ds)
         for f in source_files(data, prefixes):
             parse_rdflib(ds.graph(URIRef(f.graph)), f.path, public_id=f.graph)
         return cls(ds, prefixes)
@@ -104,7 +105,7 @@ class RdflibEngine:
         from evkg.rdf.terms import to_oxigraph
 
         for s, p, o, g in self.dataset.quads((None, None, None, None)):
-            graph = ox.NamedNode(str(g.identifier if hasattr(g, "identifier") else g))
+            graph = ox.NamedNode(str(getattr(g, "identifier", g)))
             yield ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph)  # type: ignore[arg-type]
 
     def named_graphs(self) -> list[str]:
@@ -289,7 +290,7 @@ class RemoteEngine:
         )
         assert isinstance(raw, ox.QuerySolutions)
         for s in raw:
-            yield ox.Quad(s["s"], s["p"], s["o"], s["g"])  # type: ignore[arg-type]
+            yield ox.Quad(s["s"], s["p"], s["o"], s["g"])
 
 
 # --- uploading with the Graph Store Protocol ----------------------------------------------------------

@@ -22,7 +22,7 @@ from rdflib import Dataset, Graph, URIRef
 from evkg.data.layout import DataDir, resolve
 from evkg.data.prefixes import Prefixes, registry
 from evkg.errors import EvkgError
-from evkg.query.engine import Engine, OxigraphEngine, QueryResult, count_per_graph, count_union
+from evkg.query.engine import Engine, OxigraphEngine, QueryResult, count_per_graph, count_union, solutions
 from evkg.rdf.formats import get_format
 from evkg.rdf.parse import Manifest, ontology_version, source_files
 from evkg.rdf.serialization import export as _export
@@ -122,7 +122,8 @@ class KnowledgeGraph:
     def ontology_version(self) -> str | None:
         """``owl:versionInfo`` of the ontology, the version of the graph."""
         # owl: comes from the registry (the engine parses queries with the registry's prefixes)
-        rows = self.sparql("SELECT ?v WHERE { ?o a owl:Ontology ; owl:versionInfo ?v } ORDER BY ?o ?v LIMIT 1")
+        query = "SELECT ?v WHERE { ?o a owl:Ontology ; owl:versionInfo ?v } ORDER BY ?o ?v LIMIT 1"
+        rows = solutions(self.sparql(query))
         for row in rows:
             return str(row["v"].value)
         return None
@@ -130,9 +131,10 @@ class KnowledgeGraph:
     def stats(self) -> Stats:
         """Triple counts (union and per named graph), subjects, instances per class, version."""
         per_graph = count_per_graph(self.engine)
-        (row,) = self.sparql("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }")
+        (row,) = solutions(self.sparql("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"))
         classes: dict[str, int] = {}
-        for c in self.sparql("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY DESC(?n) ?c"):
+        query = "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY DESC(?n) ?c"
+        for c in solutions(self.sparql(query)):
             iri = str(c["c"].value)
             classes[self.prefixes.curie(iri) or iri] = int(c["n"].value)
         return Stats(
@@ -235,7 +237,7 @@ def load(
     if store_dir is None:
         opened = build_memory_store(data, prefixes)
     else:
-        opened = open_store(store_dir, data, prefixes, rebuild=rebuild)
+        opened = open_store(Path(store_dir), data, prefixes, rebuild=rebuild)
     log.info("loaded %s (%s)", data.root, "parsed" if opened.parsed else "reopened")
     return KnowledgeGraph(OxigraphEngine(opened.store, prefixes), data, prefixes, opened.manifest, opened.path)
 

@@ -39,10 +39,10 @@ _FIELD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 def _row_type(variables: tuple[str, ...]) -> type:
     """The named tuple class of rows with these columns (made once: namedtuple() costs about a millisecond)."""
     fields = [v if _FIELD.match(v) and not keyword.iskeyword(v) else f"{v}_" for v in variables]
-    return namedtuple("Row", fields, rename=True)  # type: ignore[misc]
+    return namedtuple("Row", fields, rename=True)
 
 
-class Result(list):  # type: ignore[type-arg]
+class Result(list[Any]):
     """Rows of a SELECT (named tuples of rdflib terms), or the answer of an ASK in :attr:`boolean`."""
 
     def __init__(
@@ -133,7 +133,7 @@ class Result(list):  # type: ignore[type-arg]
         import pyoxigraph as ox
 
         parsed = ox.parse_query_results(self.to_json().encode("utf-8"), format=ox.QueryResultsFormat.JSON)
-        text = parsed.serialize(format=ox.QueryResultsFormat.XML).decode("utf-8")
+        text = (parsed.serialize(format=ox.QueryResultsFormat.XML) or b"").decode("utf-8")
         return text if text.endswith("\n") else text + "\n"
 
     def serialize(self, format: str) -> str:

@@ -97,11 +97,11 @@ def write_canonical_lines(store: ox.Store, out: BinaryIO, *, union: bool) -> boo
     for graph in graphs:
         if isinstance(graph, ox.BlankNode):
             return False
-        data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+        data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b""
         if any(c in data for c in _LINE_BREAKS_IN_LITERALS):
             return False
         suffix = b"" if union or isinstance(graph, ox.DefaultGraph) else f"<{graph.value}> .".encode()
-        lines = []
+        lines: list[bytes] = []
         for line in data.splitlines():
             subject, _, rest = line.split(b" ", 2)
             if subject.startswith(b"<<") or rest.startswith(b"<<"):
@@ -152,9 +152,10 @@ def _from_lines(lines: BinaryIO, spec: ExportFormat, prefixes: Prefixes) -> byte
     target = ox.RdfFormat.RDF_XML if spec.name == "xml" else ox.RdfFormat.TRIG
     used = _used_prefixes(ox.parse(lines, format=fmt), prefixes)
     lines.seek(0)
-    statements: Iterable[ox.Quad | ox.Triple] = ox.parse(lines, format=fmt)
+    quads: Iterable[ox.Quad] = ox.parse(lines, format=fmt)
+    statements: Iterable[ox.Quad] | Iterable[ox.Triple] = quads
     if target == ox.RdfFormat.RDF_XML:
-        statements = (q.triple for q in statements)
+        statements = (q.triple for q in quads)
     with tempfile.TemporaryFile() as out:
         try:
             ox.serialize(statements, out, format=target, prefixes=used)
@@ -216,7 +217,7 @@ class SortedLinesStore(RdflibStore):
         raise NotImplementedError("SortedLinesStore does not count")
 
     def bind(self, prefix: str, namespace: Any, override: bool = True, replace: bool = False) -> None:
-        self._namespaces.bind(prefix, namespace, override=override, replace=replace)
+        self._namespaces.bind(prefix, namespace, override=override, replace=replace)  # type: ignore[call-arg]
 
     def namespace(self, prefix: str) -> Any:
         return self._namespaces.namespace(prefix)
@@ -280,7 +281,7 @@ def to_rdflib_graph(quads: Iterable[ox.Quad], prefixes: Prefixes) -> Graph:
 # --- the serialisers ---------------------------------------------------------------------------------
 def _sorted_lines(quads: list[ox.Quad], fmt: ox.RdfFormat) -> bytes:
     statements = [q.triple for q in quads] if fmt == ox.RdfFormat.N_TRIPLES else quads
-    lines = ox.serialize(statements, format=fmt).decode("utf-8").splitlines()
+    lines = (ox.serialize(statements, format=fmt) or b"").decode("utf-8").splitlines()
     return ("\n".join(sorted(lines)) + "\n").encode("utf-8") if lines else b""
 
 
@@ -295,7 +296,7 @@ def _oxigraph(quads: list[ox.Quad], fmt: ox.RdfFormat, prefixes: Prefixes) -> by
         data = ox.serialize(statements, format=fmt, prefixes=_used_prefixes(quads, prefixes))
     except (ValueError, OSError) as exc:
         raise EvkgError(f"cannot write {fmt.name}: {exc}") from None
-    return _sort_declarations(data.decode("utf-8")).encode("utf-8")
+    return _sort_declarations((data or b"").decode("utf-8")).encode("utf-8")
 
 
 _XMLNS = re.compile(r'\s(xmlns:[A-Za-z0-9_.-]+="[^"]*")')

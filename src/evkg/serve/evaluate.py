@@ -192,7 +192,7 @@ class TooLarge(Exception):
 
 
 def _bounded(items: Iterator[Any], limit: int) -> list[Any]:
-    out = []
+    out: list[Any] = []
     for item in items:
         if len(out) >= limit:
             raise TooLarge
@@ -265,7 +265,7 @@ def solutions_body(result: ox.QuerySolutions, media_type: str, max_results: int)
         TooLarge: more than ``max_results`` rows (or more bytes than such a result could take).
     """
     out = _Capped(max(1 << 20, max_results * BYTES_PER_ROW))
-    result.serialize(out, format=ox.QueryResultsFormat.JSON)
+    result.serialize(out, format=ox.QueryResultsFormat.JSON)  # type: ignore[arg-type]  # a writable object
     body = out.value()
     rows = body.count(b"},{") + 1  # at least the number of rows (see count_rows): exact unless a literal holds "},{"
     if rows > max_results:
@@ -274,7 +274,7 @@ def solutions_body(result: ox.QuerySolutions, media_type: str, max_results: int)
             raise TooLarge
     fmt = SOLUTION_TYPES.get(media_type, ox.QueryResultsFormat.JSON)
     if fmt != ox.QueryResultsFormat.JSON:
-        body = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON).serialize(format=fmt)
+        body = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON).serialize(format=fmt) or b""
     return body, rows
 
 
@@ -360,7 +360,7 @@ def _evaluate(
         if kind == "boolean":
             assert isinstance(result, ox.QueryBoolean)
             fmt = SOLUTION_TYPES.get(wire, ox.QueryResultsFormat.JSON)
-            return Answer(200, media_type, result.serialize(format=fmt), kind, 1)
+            return Answer(200, media_type, result.serialize(format=fmt) or b"", kind, 1)
         if kind == "solutions":
             assert isinstance(result, ox.QuerySolutions)
             try:

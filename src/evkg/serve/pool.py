@@ -348,7 +348,7 @@ class QueryPool:
         loop = asyncio.get_running_loop()
         readable: asyncio.Future[None] = loop.create_future()
         fd = worker.recv_conn.fileno()
-        loop.add_reader(fd, lambda: readable.done() or readable.set_result(None))
+        loop.add_reader(fd, lambda: None if readable.done() else readable.set_result(None))
         aside = loop.call_later(ASIDE_AFTER, self._aside, worker)
         watcher: asyncio.Future[Any] | None = None
         try:

@@ -29,6 +29,7 @@ from rdflib.namespace import RDF
 from evkg.data import identifiers
 from evkg.data.layout import DataDir
 from evkg.data.prefixes import Prefixes
+from evkg.query.engine import solutions
 from evkg.rdf.labels import pick_label, primary_language
 from evkg.rdf.parse import holds_union
 from evkg.serve import svg
@@ -286,7 +287,8 @@ class Site:
         for row in self._select("conflicts"):
             if row["subject"] is not None:
                 self.conflicts[row["subject"].value].append(row["conflict"].value)
-        for row in self.store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"):
+        sizes = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+        for row in solutions(self.store.query(sizes)):
             self._graph_sizes[row["g"].value] = int(row["n"].value)
 
     # --- IRIs and paths -----------------------------------------------------------------------------------
@@ -562,15 +564,9 @@ class Site:
         if str(evkg.LanguageVersion) in types or str(evkg.GuidelineEdition) in types:
             parent = [
                 q.object.value
-                for q in self.store.quads_for_pattern(
-                    ox.NamedNode(view.iri), ox.NamedNode(str(frbr.realizationOf)), None, None
-                )
-            ]
-            parent += [
-                q.object.value
-                for q in self.store.quads_for_pattern(
-                    ox.NamedNode(view.iri), ox.NamedNode(str(evkg.editionOf)), None, None
-                )
+                for prop in (frbr.realizationOf, evkg.editionOf)
+                for q in self.store.quads_for_pattern(ox.NamedNode(view.iri), ox.NamedNode(str(prop)), None, None)
+                if isinstance(q.object, ox.NamedNode)
             ]
             if not parent:
                 return None
@@ -758,7 +754,7 @@ class Site:
     def archived_graphs(self) -> frozenset[str]:
         """The graphs that describe an archived copy of their source (cheap: no audit)."""
         query = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?g <https://w3id.org/evkg/ontology/archivedCopy> ?copy } }"
-        return frozenset(row["g"].value for row in self.store.query(query))
+        return frozenset(row["g"].value for row in solutions(self.store.query(query)))
 
     def source_href(self, graph: str) -> str | None:
         """The source page of a graph that keeps an archived copy of its source."""

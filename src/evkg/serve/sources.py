@@ -206,7 +206,7 @@ def page(site: Linker, audit: SourceAudit, lang: str) -> SourcePage:
     rights, rights_lang = chosen if chosen else (None, "")
     return SourcePage(
         graph=site.ref(s.graph, lang),
-        page=site.ref(s.page(), lang) if s.page() else None,
+        page=site.ref(cited, lang) if (cited := s.page()) else None,
         file=s.file or (s.path.name if s.path is not None else None),
         language=language,
         retrieved_from=s.retrieved_from,

@@ -79,7 +79,8 @@ def text_width(text: str, size: float = 12.0) -> float:
 def shorten(text: str, limit: int = MAX_LABEL) -> str:
     """``text`` on one line, cut to about ``limit`` half-width characters with an ellipsis."""
     text = " ".join(text.split())
-    out, width = [], 0.0
+    out: list[str] = []
+    width = 0.0
     for ch in text:
         w = 2.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 1.0
         if width + w > limit:
@@ -348,8 +349,7 @@ def timeline(
 ) -> str | None:
     """A timeline: one row per track (``tracks`` = ``(key, label, lang)`` in order), items placed by date,
     and an arrow for each ``(from key, to key)`` link (original -> translation). None if nothing is dated."""
-    dated = [(year_of(i.date), i) for i in items]
-    dated = [(y, i) for y, i in dated if y is not None]
+    dated = [(y, i) for y, i in ((year_of(i.date), i) for i in items) if y is not None]
     if not dated:
         return None
     track_keys = [t[0] for t in tracks] or sorted({i.track for _, i in dated})
@@ -374,12 +374,12 @@ def timeline(
         'orient="auto"><path d="M 0 0 L 10 5 L 0 10 z" fill="#b5651d"/></marker></defs>',
     ]
     step = 1 if hi - lo <= 14 else 2 if hi - lo <= 28 else 5
-    for year in range(lo, hi + 1):
-        x = x_of(year)
+    for tick in range(lo, hi + 1):
+        x = x_of(tick)
         parts.append(f'<line x1="{x:.1f}" y1="{top - 8:.1f}" x2="{x:.1f}" y2="{height - 10:.1f}" stroke="#e3e7ee"/>')
-        if (year - lo) % step == 0:
+        if (tick - lo) % step == 0:
             parts.append(
-                f'<text x="{x:.1f}" y="{top - 14:.1f}" text-anchor="middle" font-size="10.5" fill="#556">{year}</text>'
+                f'<text x="{x:.1f}" y="{top - 14:.1f}" text-anchor="middle" font-size="10.5" fill="#556">{tick}</text>'
             )
     positions: dict[str, tuple[float, float]] = {}
     for t, key in enumerate(track_keys):
