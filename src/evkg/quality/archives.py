@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Protocol
 import pyoxigraph as ox
 
 from evkg.quality.forms import printed_dates, printed_numbers
+from evkg.query.engine import solutions
 from evkg.rdf.labels import pick_label
 
 if TYPE_CHECKING:
@@ -227,7 +228,7 @@ def sources(kg: Dataset, search: Sequence[Path] = ()) -> list[Source]:
     the data folder's ``graph/_sources/``; a registry snapshot's raw answer beside its graph file.
     """
     found: dict[str, Source] = {}
-    for row in kg.store.query(_query("source_graphs"), use_default_graph_as_union=False):
+    for row in solutions(kg.store.query(_query("source_graphs"), use_default_graph_as_union=False)):
         g = _value(row["graph"])
         kind = "translation" if _value(row["kind"]).endswith("TranslationGraph") else "source"
         src = found.setdefault(g, Source(g, kind))
@@ -243,24 +244,24 @@ def sources(kg: Dataset, search: Sequence[Path] = ()) -> list[Source]:
         elif prop == RDFS + "label" and isinstance(value, ox.Literal) and value.language:
             src.labels.setdefault(value.language, text)
     copies = {s.copy: s for s in found.values() if s.copy}
-    for row in kg.store.query(_query("archived_copies"), use_default_graph_as_union=False):
-        src = copies.get(_value(row["copy"]))
-        if src is None or _value(row["graph"]) != src.graph:
+    for row in solutions(kg.store.query(_query("archived_copies"), use_default_graph_as_union=False)):
+        copy = copies.get(_value(row["copy"]))
+        if copy is None or _value(row["graph"]) != copy.graph:
             continue
         prop, value = _value(row["property"]), row["value"]
         text = _value(value)
         if prop in _COPY_FIELDS:
-            setattr(src, _COPY_FIELDS[prop], text)
+            setattr(copy, _COPY_FIELDS[prop], text)
         elif prop == DCTERMS + "language":
-            src.language = text.rstrip("/").rsplit("/", 1)[-1]
+            copy.language = text.rstrip("/").rsplit("/", 1)[-1]
         elif prop == SPDX + "checksumValue":
-            src.sha256 = text.lower()
+            copy.sha256 = text.lower()
         elif prop == DCTERMS + "rights" and isinstance(value, ox.Literal):
-            src.copy_rights[value.language or "en"] = text
+            copy.copy_rights[value.language or "en"] = text
     graph_dir = kg.data.graph_dir
     folders = [*search, graph_dir / SOURCES_FOLDER]
-    for src in found.values():
-        src.path = locate(src, graph_dir, folders)
+    for copy in found.values():
+        copy.path = locate(copy, graph_dir, folders)
     return [found[g] for g in sorted(found)]
 
 

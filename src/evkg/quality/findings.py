@@ -11,10 +11,11 @@ so every check can depend on it without a cycle.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -202,7 +203,7 @@ def shacl_findings(report: Graph, shapes: Graph, describer: Describer) -> list[F
         focus = report.value(result, SH.focusNode)  # literals too: SHACL validates them (sh:targetNode "x")
         path_node = report.value(result, SH.resultPath)
         value = report.value(result, SH.value)
-        severity = SEVERITIES.get(report.value(result, SH.resultSeverity), "Violation")  # type: ignore[arg-type]
+        severity = SEVERITIES.get(cast(URIRef, report.value(result, SH.resultSeverity)), "Violation")
         component = report.value(result, SH.sourceConstraintComponent)
         shape = report.value(result, SH.sourceShape)
         constraint = report.value(result, SH.sourceConstraint)
@@ -214,7 +215,7 @@ def shacl_findings(report: Graph, shapes: Graph, describer: Describer) -> list[F
         if message is None:
             message = pick_message(report.objects(result, SH.resultMessage), describer.lang) or "(no message)"
         bindings = {"this": describer.name(focus), "value": describer.name(value), "path": describer.name(path_node)}
-        message = _PLACEHOLDER.sub(lambda m, b=bindings: str(b.get(m.group(1)) or m.group(0)), message)
+        message = _PLACEHOLDER.sub(functools.partial(_fill, bindings), message)
         entity = describer.owner(focus) if focus is not None else focus
         findings.append(
             Finding(
@@ -225,13 +226,20 @@ def shacl_findings(report: Graph, shapes: Graph, describer: Describer) -> list[F
                 message=message,
                 severity=severity,
                 component=describer.name(component) or "",
-                source=describer.name(shape) if isinstance(shape, URIRef) else _shape_name(shapes, shape, describer),
+                source=(describer.name(shape) or "")
+                if isinstance(shape, URIRef)
+                else _shape_name(shapes, shape, describer),
                 graphs=describer.graphs(focus) if focus is not None else (),
                 entity=describer.name(entity) or "",
                 entity_label=describer.label(entity) if entity is not None else "",
             )
         )
     return findings
+
+
+def _fill(bindings: dict[str, str | None], m: re.Match[str]) -> str:
+    """A message's ``{$this}``, ``{?value}``... placeholder filled in (left as written when unknown)."""
+    return str(bindings.get(m.group(1)) or m.group(0))
 
 
 def _shape_name(shapes: Graph, shape: Node | None, describer: Describer) -> str:
@@ -264,7 +272,7 @@ class StoreView:
             predicates = [ox.NamedNode(p) for p in sorted(self.sub_properties(str(predicate)))]
         seen = set()
         for p in predicates:
-            for q in self.store.quads_for_pattern(s, p, None):
+            for q in self.store.quads_for_pattern(s, p, None):  # type: ignore[arg-type]  # rdflib terms of the report
                 if q.object not in seen:
                     seen.add(q.object)
                     yield to_rdflib(q.object)
@@ -273,7 +281,7 @@ class StoreView:
         from evkg.rdf.terms import to_oxigraph, to_rdflib
 
         p = to_oxigraph(predicate) if predicate is not None else None
-        for q in self.store.quads_for_pattern(None, p, to_oxigraph(obj)):
+        for q in self.store.quads_for_pattern(None, p, to_oxigraph(obj)):  # type: ignore[arg-type]
             yield to_rdflib(q.subject)
 
 

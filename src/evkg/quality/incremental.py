@@ -48,7 +48,7 @@ from evkg.quality.context import Context, Options
 from evkg.quality.findings import Describer, Finding, Report, shacl_findings
 from evkg.quality.shacl import CompiledEngine, check_shacl
 from evkg.quality.shacl_reference import run_shacl
-from evkg.query.engine import OxigraphEngine
+from evkg.query.engine import OxigraphEngine, solutions
 from evkg.query.knowledge_graph import KnowledgeGraph, load
 from evkg.rdf.parse import Manifest, holds_union, load_file, sha256, source_files, update_union
 from evkg.rdf.store import MANIFEST, OXIGRAPH_DIR, open_oxigraph
@@ -150,7 +150,7 @@ def _range_properties(store: ox.Store) -> set[ox.NamedNode]:
         "SELECT DISTINCT ?p WHERE { ?p <%s>*/<%s> ?r }" % (RDFS.subPropertyOf, RDFS.range),  # noqa: UP031
         use_default_graph_as_union=True,
     )
-    return {row["p"] for row in rows}  # type: ignore[misc]
+    return {row["p"] for row in solutions(rows)}
 
 
 def neighbourhood(store: ox.Store, focus: set[Node], prefixes: Prefixes) -> Graph:
@@ -264,12 +264,12 @@ def revalidate(
         seconds["engine"] = "fast"
         checked = len(validated)
     except shacl_compiled.Unsupported:
-        graph = neighbourhood(store, focus, prefixes)
-        _, report_graph = run_shacl(graph, shapes, ctx.ontology)
-        describer = Describer(graph, prefixes, lang, store)
+        around = neighbourhood(store, focus, prefixes)
+        _, report_graph = run_shacl(around, shapes, ctx.ontology)
+        describer = Describer(around, prefixes, lang, store)
         names = {describer.name(to_rdflib(n)) for n in focus}
         seconds["engine"] = "pyshacl"
-        checked = len(graph)
+        checked = len(around)
     names |= {f"_:{n.value}" for n in touched if isinstance(n, ox.BlankNode)}  # removed blank nodes
     fresh = [f for f in shacl_findings(report_graph, shapes, describer) if f.focus in names]
     kept = [f for f in cache["findings"] if f.focus not in names]

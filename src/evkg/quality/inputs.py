@@ -171,7 +171,8 @@ def _rewritten(literals: set[ox.Literal]) -> set[ox.Literal]:
     p = ox.NamedNode("urn:evkg:literal")
     ordered = list(literals)
     scratch.extend(ox.Quad(ox.NamedNode(f"urn:evkg:{i}"), p, lit) for i, lit in enumerate(ordered))
-    back = {q.subject.value: q.object for q in scratch.quads_for_pattern(None, p, None)}
+    stored = scratch.quads_for_pattern(None, p, None)
+    back = {q.subject.value: q.object for q in stored if isinstance(q.subject, ox.NamedNode)}
     return {lit for i, lit in enumerate(ordered) if back.get(f"urn:evkg:{i}") != lit}
 
 
@@ -189,8 +190,9 @@ def union_graph(store: ox.Store, prefixes: Prefixes, extra: Iterable[Iterable[No
     graph = prefixes.graph()
     for triple in union_triples(store):
         graph.add(triple)
-    for triple in extra:
-        graph.add(tuple(triple))  # type: ignore[arg-type]
+    for extra_triple in extra:
+        s, p, o = extra_triple
+        graph.add((s, p, o))
     return graph
 
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import re
 import time
 from collections.abc import Iterable, Iterator
@@ -50,6 +51,7 @@ from evkg.data import layout
 from evkg.data.prefixes import Prefixes, registry
 from evkg.errors import EvkgError, UsageError
 from evkg.quality.reach import Reach, forward
+from evkg.query.engine import solutions
 
 if TYPE_CHECKING:
     from evkg.quality.findings import Describer, Finding
@@ -102,7 +104,7 @@ class Closure:
             from evkg.rdf.terms import to_rdflib
 
             self.rdflib_triples = {
-                (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))  # type: ignore[misc]
+                (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))
                 for t in self.ox_triples or ()
             }
         return self.rdflib_triples
@@ -316,7 +318,7 @@ def rdfs_closure(triples: Iterable[Triple]) -> set[Triple]:
                 for s, o in pairs:
                     for c in supers_c[o]:  # rdfs9
                         add((s, _TYPE, c))
-                    for _, prop, value in _SPECIAL_TYPES.get(o, ()):
+                    for _, prop, value in _SPECIAL_TYPES.get(o, ()):  # type: ignore[call-overload]
                         add((s, prop, s if value is None else value))
             if _SUBPROP in supers:
                 for s, o in pairs:
@@ -484,14 +486,14 @@ def _present(work: ox.Store, needs: Iterable[str]) -> set[str]:
     wanted = frozenset(needs)
     if not wanted:
         return set()
-    return {row[0].value for row in work.query(_needs_query(wanted), use_default_graph_as_union=True)}
+    return {row[0].value for row in solutions(work.query(_needs_query(wanted), use_default_graph_as_union=True))}
 
 
 def _asserted_ntriples(store: ox.Store, skip: ox.NamedNode) -> bytes:
     """Every graph of ``store`` but ``skip`` as N-Triples (written by pyoxigraph in Rust, GIL released)."""
     graphs = [g for g in store.named_graphs() if g != skip]
-    chunks = [store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) for g in graphs]
-    chunks.append(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()))
+    chunks = [store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) or b"" for g in graphs]
+    chunks.append(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b"")
     return b"".join(chunks)
 
 
@@ -642,7 +644,7 @@ def _fast(text: bytes, *, max_rounds: int, axiomatic: bool, started: float | Non
     started = time.perf_counter() if started is None else started
     scratch = _Scratch(text)
     work = scratch.work
-    for row in work.query(_UNSUPPORTED, use_default_graph_as_union=True):
+    for row in solutions(work.query(_UNSUPPORTED, use_default_graph_as_union=True)):
         raise UsageError(f"the fast OWL RL engine does not support {row['what'].value}: use --engine owlrl")
     every = rules()
     for rule in every:
@@ -673,7 +675,7 @@ def _fast(text: bytes, *, max_rounds: int, axiomatic: bool, started: float | Non
     for rule in checks:
         if not present.issuperset(rule.needs):
             continue
-        for row in work.query(rule.query, use_default_graph_as_union=True):
+        for row in solutions(work.query(rule.query, use_default_graph_as_union=True)):
             terms = [scratch.term(v) for v in row if v is not None]
             nodes = tuple(to_rdflib(term) for term in terms)
             shown = ", ".join(str(term) for term in terms)  # N-Triples, the literal as written
@@ -683,7 +685,7 @@ def _fast(text: bytes, *, max_rounds: int, axiomatic: bool, started: float | Non
     dropped = {"axiomatic": 0}
     kept: list[ox.Triple] = []
     blank = _BLANK
-    for s, p, o in work.query(_REPORT):
+    for s, p, o in solutions(work.query(_REPORT)):
         if s.value.startswith(blank):
             s = ox.BlankNode(s.value[len(blank) :])
         if isinstance(o, ox.NamedNode) and o.value.startswith(_SCRATCH):
@@ -810,9 +812,9 @@ def inconsistency_findings(result: Closure, describer: Describer) -> list[Findin
 
 
 def data_closure(
-    data_dir: str | Path | None = None,
+    data_dir: str | os.PathLike[str] | None = None,
     engine: str = "fast",
-    store_dir: str | Path | None = None,
+    store_dir: str | os.PathLike[str] | None = None,
     *,
     axiomatic: bool = False,
 ) -> Closure:

@@ -143,8 +143,8 @@ def format_turtle(report: Report, prefixes: Prefixes) -> str:
     used = {str(t) for triple in graph for t in triple if isinstance(t, URIRef)}
     names = {p: ns for p, ns in prefixes.as_dict().items() if any(u.startswith(ns) for u in used)}
     names.setdefault("sh", str(SH))
-    triples = [ox.Triple(*(to_oxigraph(t) for t in triple)) for triple in graph]  # type: ignore[misc]
-    return ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.TURTLE, prefixes=names).decode("utf-8")
+    triples = [ox.Triple(*(to_oxigraph(t) for t in triple)) for triple in graph]  # type: ignore[arg-type]
+    return (ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.TURTLE, prefixes=names) or b"").decode("utf-8")
 
 
 def _term(prefixes: Prefixes, text: str) -> Identifier:

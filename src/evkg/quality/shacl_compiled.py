@@ -42,6 +42,7 @@ import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -51,7 +52,8 @@ from rdflib.term import Node
 from evkg.errors import EvkgError, ShapesError
 from evkg.quality import shacl_sparql
 from evkg.quality.reach import Reach, forward, inverse
-from evkg.quality.shapes_index import indexed
+from evkg.quality.shapes_index import ShapesIndex, indexed
+from evkg.query.engine import solutions
 from evkg.query.parallel import map_in_threads
 from evkg.rdf.terms import to_oxigraph, to_rdflib
 
@@ -143,7 +145,7 @@ def store_keeps(literal: Literal) -> bool:
     """Whether pyoxigraph reads ``literal`` in a query as written (it rewrites ``"01"^^xsd:integer``
     as ``"1"``, ``"5"^^xsd:int`` as ``"5"^^xsd:integer``...)."""
     term = to_oxigraph(literal)
-    found = next(iter(_SCRATCH.query(f"SELECT ?x WHERE {{ BIND ({term} AS ?x) }}")))["x"]  # type: ignore[index]
+    found = next(iter(solutions(_SCRATCH.query(f"SELECT ?x WHERE {{ BIND ({term} AS ?x) }}"))))["x"]
     return found == term
 
 
@@ -162,7 +164,7 @@ def nt_value(term: Node) -> str:
     """A literal compared by value (``sh:minInclusive``...): a lexical form the store rewrites is fine
     (``"4.0"^^xsd:decimal`` is ``4``), a datatype it rewrites is not (``xsd:int`` becomes ``xsd:integer``)."""
     if isinstance(term, Literal) and not store_keeps(term):
-        kept = next(iter(_SCRATCH.query(f"SELECT ?x WHERE {{ BIND ({to_oxigraph(term)} AS ?x) }}")))["x"]  # type: ignore[index]
+        kept = next(iter(solutions(_SCRATCH.query(f"SELECT ?x WHERE {{ BIND ({to_oxigraph(term)} AS ?x) }}"))))["x"]
         if isinstance(kept, ox.Literal) and kept.datatype.value == str(term.datatype or XSD.string):
             return str(kept)
     return nt(term)
@@ -253,7 +255,7 @@ _LITERAL_READERS = {
 _MAX_COUNT_PATTERNS = 6  # min/max/qualified counts above this are not unrolled into patterns
 
 
-def _is_true(graph: Graph, node: Node, prop: URIRef) -> bool:
+def _is_true(graph: Graph | ShapesIndex, node: Node, prop: URIRef) -> bool:
     return (node, prop, Literal(True)) in graph
 
 
@@ -446,8 +448,8 @@ class Compiler:
             (SH.maxLength, "<=", SH.MaxLengthConstraintComponent),
         ):
             for _ in g.objects(shape, prop):
-                bound = self.count(shape, prop)
-                out.append((comp, safe(f"(!isBlank({var}) && STRLEN(STR({var})) {op} {bound})")))
+                length = self.count(shape, prop)
+                out.append((comp, safe(f"(!isBlank({var}) && STRLEN(STR({var})) {op} {length})")))
         for lst in g.objects(shape, SH["or"]):
             parts = [self.conforms(s, var, seen) for s in g.items(lst)]
             out.append((SH.OrConstraintComponent, "(" + (" || ".join(parts) or "false") + ")"))
@@ -668,7 +670,7 @@ class Compiler:
         return f"NOT EXISTS {{ {var} {p} {o} {test} }}"
 
 
-def is_class(g: Graph, node: Node) -> bool:
+def is_class(g: Graph | ShapesIndex, node: Node) -> bool:
     """Whether ``node`` is a SHACL instance of rdfs:Class in the shapes graph (implicit class target)."""
     classes = {RDFS.Class} | set(g.transitive_subjects(RDFS.subClassOf, RDFS.Class))
     return any(t in classes for t in g.objects(node, RDF.type))
@@ -680,7 +682,8 @@ def _component_parameters(g: Graph) -> dict[Node, tuple[list[Node], list[Node]]]
     kinds = {SH.ConstraintComponent} | set(g.transitive_subjects(RDFS.subClassOf, SH.ConstraintComponent))
     for kind in kinds:
         for component in g.subjects(RDF.type, kind):
-            required, optional = [], []
+            required: list[Node] = []
+            optional: list[Node] = []
             for param in g.objects(component, SH.parameter):
                 path = g.value(param, SH.path)
                 if path is not None:
@@ -700,7 +703,7 @@ def _node_kind(var: str, kind: Node) -> str:
     }
     if kind not in tests:
         raise Unsupported(f"unknown sh:nodeKind {kind}")
-    return tests[kind]
+    return tests[kind]  # type: ignore[index]
 
 
 _SELECT_THIS = re.compile(r"^\s*SELECT\s+(?:DISTINCT\s+)?\?this\s+WHERE\s*(\{.*\})\s*$", re.DOTALL | re.IGNORECASE)
@@ -883,7 +886,7 @@ def shape_checks(
     def add(component: URIRef, body: str, with_value: bool, columns: str = "", **kw: object) -> Check:
         select = "DISTINCT ?this" + (" ?value" if with_value else "") + columns + key_list
         check = Check(
-            shape, component, severity, f"SELECT {select} WHERE {{ {MARK} {body} }}", path=path,  # type: ignore[arg-type]
+            shape, component, severity, f"SELECT {select} WHERE {{ {MARK} {body} }}", path=path,
             messages=messages, target=target, spec=spec, keys=keys, **kw,  # type: ignore[arg-type]
         )  # fmt: skip
         out.append(check)
@@ -943,7 +946,7 @@ def shape_checks(
             f"SELECT ?this{key_list} WHERE {{ {MARK} {comp.values_of('?this', path, v)} }} "
             f"GROUP BY ?this{key_list} HAVING (COUNT(DISTINCT {v}) > {n})"
         )
-        check = Check(shape, SH.MaxCountConstraintComponent, severity, q, path=path, messages=messages)  # type: ignore[arg-type]
+        check = Check(shape, SH.MaxCountConstraintComponent, severity, q, path=path, messages=messages)
         check.target, check.spec, check.keys = target, spec, keys
         out.append(check)
     for value in g.objects(shape, SH.hasValue):
@@ -1041,10 +1044,10 @@ def sparql_checks(
             Check(
                 shape,
                 SH.SPARQLConstraintComponent,
-                sev,
+                sev,  # type: ignore[arg-type]
                 bound,
                 path=path,
-                constraint=sparql,  # type: ignore[arg-type]
+                constraint=sparql,
                 messages=msgs,
                 target=target,
                 spec=spec,
@@ -1105,16 +1108,18 @@ class _Focus:
                     query = f"SELECT DISTINCT ?this WHERE {{ {values} {{ {check.target} }} }}"
                     hits += [
                         row["this"]
-                        for row in self.store.query(
-                            self.program.prefixes + query, use_default_graph_as_union=self.union
+                        for row in solutions(
+                            self.store.query(self.program.prefixes + query, use_default_graph_as_union=self.union)
                         )
                     ]
                 query = f"SELECT ?this WHERE {{ {check.target} }} LIMIT 1"
                 for blank in (n for n in self.nodes if isinstance(n, ox.BlankNode)):
-                    found = self.store.query(
-                        self.program.prefixes + query,
-                        use_default_graph_as_union=self.union,
-                        substitutions={ox.Variable("this"): blank},
+                    found = solutions(
+                        self.store.query(
+                            self.program.prefixes + query,
+                            use_default_graph_as_union=self.union,
+                            substitutions={ox.Variable("this"): blank},
+                        )
                     )
                     if next(iter(found), None) is not None:
                         hits.append(blank)
@@ -1178,7 +1183,8 @@ def run(
                     continue
                 _per_node(program, store, check, [row["this"] for row in found], rows_of, union)  # type: ignore[union-attr]
     for check in program.checks if chosen is not None else ():  # focus nodes: few, one query at a time
-        hits = chosen.targeted(check)
+        assert chosen is not None
+        hits: list[Any] = chosen.targeted(check)
         if check.per_node:
             _per_node(program, store, check, hits, rows_of, union)
             continue
@@ -1192,8 +1198,8 @@ def run(
         for query, subs in runs:
             text = program.prefixes + query
             try:
-                found = store.query(text, use_default_graph_as_union=union, substitutions=subs or None)
-                rows_of.append((check, [v.value for v in found.variables], list(found)))  # type: ignore[union-attr]
+                found = solutions(store.query(text, use_default_graph_as_union=union, substitutions=subs or None))
+                rows_of.append((check, [v.value for v in found.variables], list(found)))
             except (SyntaxError, RuntimeError) as exc:
                 _failed(program, check, exc)
     report = Graph(bind_namespaces="none")
@@ -1249,7 +1255,7 @@ def _per_node(
             rows_of.append((check, variables, rows))
 
 
-class _Row(dict):  # type: ignore[type-arg]
+class _Row(dict[str, Any]):
     """A result row with ?this added (a per-node query that does not project it)."""
 
 
@@ -1279,8 +1285,8 @@ def parallel_select(
 
     def one(text: str) -> tuple[list[str], list[ox.QuerySolution] | Exception]:
         try:
-            rows = store.query(text, use_default_graph_as_union=union)
-            return [v.value for v in rows.variables], list(rows)  # type: ignore[union-attr]
+            rows = solutions(store.query(text, use_default_graph_as_union=union))
+            return [v.value for v in rows.variables], list(rows)
         except (SyntaxError, RuntimeError) as exc:
             return [], exc
 

@@ -21,14 +21,14 @@ import logging
 import time
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 import pyoxigraph as ox
 import pyshacl
 from pyshacl.graph_abstraction import DataGraph
 from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.query import Result as RdflibResult
-from rdflib.term import Node
+from rdflib.term import Identifier, Node
 
 from evkg.data.prefixes import Prefixes
 from evkg.errors import EvkgError, ShapesError
@@ -101,7 +101,7 @@ class ShaclDataGraph(Graph):
             return blanks[node]
         return to_oxigraph(node)  # type: ignore[arg-type]
 
-    def query(  # type: ignore[override]
+    def query(
         self,
         query_object: Any,
         processor: Any = "sparql",
@@ -154,8 +154,8 @@ class ShaclDataGraph(Graph):
         out = RdflibResult("SELECT")
         out.vars = [Variable(n) for n in names]
         out.bindings = [
-            {Variable(n): term(row[n]) for n in names if row[n] is not None}
-            for row in answer  # type: ignore[misc]
+            {Variable(n): cast(Identifier, term(row[n])) for n in names if row[n] is not None}
+            for row in answer
         ]
         return out
 

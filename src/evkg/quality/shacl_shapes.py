@@ -22,7 +22,7 @@ from rdflib.term import Node
 
 from evkg.errors import ShapesError
 from evkg.quality import shacl_sparql
-from evkg.quality.shapes_index import indexed
+from evkg.quality.shapes_index import ShapesIndex, indexed
 
 _INTEGER_TYPES = {
     XSD.integer,
@@ -80,7 +80,7 @@ _NODE_KINDS = {SH.IRI, SH.BlankNode, SH.Literal, SH.BlankNodeOrIRI, SH.BlankNode
 _SHAPE_VALUED = (SH.node, SH["not"], SH.property, SH.qualifiedValueShape)
 
 
-def shape_nodes(g: Graph) -> set[Node]:
+def shape_nodes(g: Graph | ShapesIndex) -> set[Node]:
     """Every shape of the graph: typed as one, targeted, holding a constraint, or the value of a
     parameter that takes shapes (SHACL 1.0 §2.1)."""
     found: set[Node] = set(g.subjects(RDF.type, SH.NodeShape)) | set(g.subjects(RDF.type, SH.PropertyShape))
@@ -94,14 +94,14 @@ def shape_nodes(g: Graph) -> set[Node]:
     return found
 
 
-def _items(g: Graph, lst: Node) -> list[Node]:
+def _items(g: Graph | ShapesIndex, lst: Node) -> list[Node]:
     try:
         return list(g.items(lst)) if isinstance(lst, BNode) or lst == RDF.nil else []
     except Exception:  # noqa: BLE001 - a broken list is reported by check_shapes
         return []
 
 
-def _well_formed_list(g: Graph, lst: Node) -> bool:
+def _well_formed_list(g: Graph | ShapesIndex, lst: Node) -> bool:
     seen = set()
     while lst != RDF.nil:
         if not isinstance(lst, BNode) or lst in seen:
@@ -113,7 +113,7 @@ def _well_formed_list(g: Graph, lst: Node) -> bool:
     return True
 
 
-def _path_ok(g: Graph, path: Node, depth: int = 0) -> bool:
+def _path_ok(g: Graph | ShapesIndex, path: Node, depth: int = 0) -> bool:
     if depth > 50:
         return False
     if isinstance(path, URIRef):
@@ -206,7 +206,7 @@ def check_shapes(graph: Graph, name: Callable[[Node], str] | None = None) -> Non
         check_component(g, component, _where(g, component, show))
 
 
-def check_sparql(g: Graph, shape: Node, where: str) -> None:
+def check_sparql(g: Graph | ShapesIndex, shape: Node, where: str) -> None:
     """The SPARQL of a shape: its SPARQL targets and SPARQL-based constraints."""
     for target in g.objects(shape, SH.target):
         for select in g.objects(target, SH.select):
@@ -222,14 +222,14 @@ def check_sparql(g: Graph, shape: Node, where: str) -> None:
         )
 
 
-def _components(g: Graph) -> list[Node]:
+def _components(g: Graph | ShapesIndex) -> list[Node]:
     from rdflib.namespace import RDFS
 
     kinds = {SH.ConstraintComponent} | set(g.transitive_subjects(RDFS.subClassOf, SH.ConstraintComponent))
     return sorted({c for k in kinds for c in g.subjects(RDF.type, k)}, key=str)
 
 
-def check_component(g: Graph, component: Node, where: str) -> None:
+def check_component(g: Graph | ShapesIndex, component: Node, where: str) -> None:
     """A SPARQL-based constraint component: its parameters and validators' SPARQL."""
     names = set()
     for param in g.objects(component, SH.parameter):
@@ -262,7 +262,7 @@ def _value(v: Node, show: Callable[[Node], str]) -> str:
     return show(v)
 
 
-def _where(g: Graph, shape: Node, show: Callable[[Node], str]) -> str:
+def _where(g: Graph | ShapesIndex, shape: Node, show: Callable[[Node], str]) -> str:
     """The shape named for a message: its IRI, or a property shape by its path and parent."""
     if not isinstance(shape, BNode):
         return show(shape)

@@ -31,6 +31,7 @@ from rdflib.namespace import OWL, SH
 from rdflib.term import Node
 
 from evkg.errors import QuerySyntaxError, ShapesError
+from evkg.quality.shapes_index import ShapesIndex
 from evkg.query.lexer import Token, decode_escapes, network_clauses, tokens
 
 #: Where the binder of ``?this`` goes (a private-use character: never in a user's query).
@@ -39,7 +40,7 @@ _AGGREGATES = {"COUNT", "SUM", "MIN", "MAX", "AVG", "SAMPLE", "GROUP_CONCAT"}
 _MODIFIERS = {"LIMIT", "OFFSET", "GROUP", "HAVING", "ORDER"}
 
 
-def prefix_block(shapes: Graph, holder: Node, where: str) -> str:
+def prefix_block(shapes: Graph | ShapesIndex, holder: Node, where: str) -> str:
     """``PREFIX`` lines for the declarations ``holder``'s ``sh:prefixes`` point at (SHACL 5.2.2)."""
     lines: dict[str, str] = {}
     sources: list[Node] = []
@@ -163,7 +164,7 @@ def _problem(text: str, pre_bound: frozenset[str]) -> str | None:
     return None
 
 
-def _vars(names: set[str]) -> str:
+def _vars(names: set[str] | frozenset[str]) -> str:
     return ", ".join(f"${n}" for n in sorted(names))
 
 
@@ -319,7 +320,7 @@ def projects(text: str, name: str) -> bool:
     toks = list(_tokens(text))
     _, _, projection = _groups(toks)
     depth_ok = [i for i, t in enumerate(toks) if projection[i]]
-    outer = []
+    outer: list[int] = []
     for i in depth_ok:
         if outer and i != outer[-1] + 1:
             break
