@@ -149,7 +149,7 @@ def test_does_enrich_refuse_the_installed_package_data(tmp_path: Path, monkeypat
     package = tmp_path / "site-packages" / "evkg"
     for name in ("ontology", "graph"):
         (package / "_data" / name).mkdir(parents=True)
-    monkeypatch.setattr(layout, "_PACKAGE_DIR", package)
+    monkeypatch.setattr(layout, "PACKAGE_DIR", package)
     with pytest.raises(UsageError, match="refusing to write into the installed package"):
         enrichment.writable(None)
 

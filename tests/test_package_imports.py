@@ -114,15 +114,16 @@ def test_no_module_imports_itself_through_others() -> None:
 #: The layers of the package, lowest first: a module imports from its own room or from lower layers,
 #: never from a higher layer, and rooms of one layer do not import each other. A room is a folder of
 #: the package (``evkg.rdf``) or a top-level module (``evkg.errors``); ``evkg`` is the package's facade
-#: (``evkg.load``, ``evkg.connect``, ``evkg.KnowledgeGraph``), right above the query layer it re-exports.
+#: (``evkg.load``, ``evkg.connect``, ``evkg.KnowledgeGraph``, the report types), right above the quality
+#: layer whose report types it re-exports.
 LAYERS: list[set[str]] = [
     {"evkg.errors", "evkg.version", "evkg.progress", "evkg.wording"},  # base: errors, version, progress, wording
     {"evkg.data"},  # a data folder's layout, prefixes, namespaces, identifiers
     {"evkg.atomic"},  # atomic writes (they name paths as evkg.data.layout does)
     {"evkg.rdf"},  # terms, parsing, the store, serialisation
     {"evkg.query"},  # engines, results, query helpers, KnowledgeGraph
-    {"evkg"},  # the facade: evkg.load, evkg.connect, evkg.KnowledgeGraph
     {"evkg.quality"},  # findings, QC, SHACL, OWL 2 RL, the pipeline
+    {"evkg"},  # the facade: evkg.load, evkg.connect, evkg.KnowledgeGraph, the errors, evkg.Report
     {"evkg.link", "evkg.docs"},  # external bibliographic data; the documentation site
     {"evkg.publish", "evkg.serve"},  # build, diff, release; the HTTP server
     {"evkg.cli"},  # the command line

@@ -173,3 +173,6 @@ def replace_dir(path: str | os.PathLike[str]) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+__all__ = ["finish_pending", "replace_dir", "replace_files", "write_bytes", "writing"]

@@ -168,3 +168,16 @@ def explain_sparql(detail: str, line: int, column: int, query: str, prefixes: It
     if not detail.startswith("expected") or not words:
         return found
     return f"{found}; expected {' or '.join(words) if len(words) < 3 else 'one of ' + ', '.join(words)}"
+
+
+__all__ = [
+    "DataDirError",
+    "EvkgError",
+    "OutputError",
+    "QuerySyntaxError",
+    "ShapesError",
+    "SourceSyntaxError",
+    "UsageError",
+    "did_you_mean",
+    "explain_sparql",
+]

@@ -46,3 +46,6 @@ def bar(description: str, total: int | None, *, quiet: bool = False) -> Iterator
             progress.update(task, advance=advance, item=item)
 
         yield step
+
+
+__all__ = ["bar"]

@@ -222,3 +222,6 @@ def _silence_stdout() -> None:
 
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
+
+
+__all__ = ["INTERNAL_ERROR", "app", "command", "main"]

@@ -43,3 +43,6 @@ def build_command(
 
 def register(parent: typer.Typer) -> None:
     parent.command("build")(build_command)
+
+
+__all__ = ["build_command", "register"]

@@ -51,3 +51,6 @@ def check_command(
 
 def register(parent: typer.Typer) -> None:
     parent.command("check")(check_command)
+
+
+__all__ = ["check_command", "register"]

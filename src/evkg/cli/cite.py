@@ -36,3 +36,6 @@ def cite_command(
 def register(parent: typer.Typer) -> None:
     """Add ``cite`` to the main ``evkg`` app."""
     parent.command("cite")(cite_command)
+
+
+__all__ = ["cite_command", "register"]

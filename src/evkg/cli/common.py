@@ -66,3 +66,6 @@ def load_graph(data: Path | None, store: Path | None = None) -> KnowledgeGraph:
     from evkg.query.knowledge_graph import load
 
     return load(data_dir=data, store_dir=store)
+
+
+__all__ = ["DataOpt", "ReportLangOpt", "StoreOpt", "WideOpt", "check_range", "check_report_options", "load_graph"]

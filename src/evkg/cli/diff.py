@@ -49,3 +49,6 @@ def diff_command(
 
 def register(parent: typer.Typer) -> None:
     parent.command("diff")(diff_command)
+
+
+__all__ = ["diff_command", "register"]

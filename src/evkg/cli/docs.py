@@ -67,3 +67,6 @@ def docs_command(
 
 def register(parent: typer.Typer) -> None:
     parent.command("docs")(docs_command)
+
+
+__all__ = ["docs_command", "register"]

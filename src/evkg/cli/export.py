@@ -37,3 +37,6 @@ def export_command(
 
 def register(parent: typer.Typer) -> None:
     parent.command("export")(export_command)
+
+
+__all__ = ["export_command", "register"]

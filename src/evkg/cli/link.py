@@ -113,3 +113,6 @@ def table_command(
 def register(parent: typer.Typer) -> None:
     """Add the ``link`` command group to the main ``evkg`` app."""
     parent.add_typer(app, name="link")
+
+
+__all__ = ["enrich_command", "import_command", "register", "table_command"]

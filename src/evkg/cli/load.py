@@ -153,3 +153,6 @@ def load_command(
 def register(parent: typer.Typer) -> None:
     """Add ``load`` to the main ``evkg`` app."""
     parent.command("load")(load_command)
+
+
+__all__ = ["load_command", "register"]

@@ -246,3 +246,6 @@ def query_command(
 def register(parent: typer.Typer) -> None:
     """Add ``query`` to the main ``evkg`` app."""
     parent.command("query")(query_command)
+
+
+__all__ = ["FORMATS", "query_command", "register"]

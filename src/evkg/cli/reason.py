@@ -65,3 +65,6 @@ def reason_command(
 
 def register(parent: typer.Typer) -> None:
     parent.command("reason")(reason_command)
+
+
+__all__ = ["reason_command", "register"]

@@ -70,3 +70,6 @@ def release_command(
 
 def register(parent: typer.Typer) -> None:
     parent.command("release")(release_command)
+
+
+__all__ = ["register", "release_command"]

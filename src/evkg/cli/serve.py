@@ -101,3 +101,6 @@ def _fastest(module: str, fallback: str) -> str:
 
 def register(parent: typer.Typer) -> None:
     parent.command("serve")(serve_command)
+
+
+__all__ = ["register", "serve_command"]

@@ -72,3 +72,6 @@ def sources_command(
 
 def register(parent: typer.Typer) -> None:
     parent.command("sources")(sources_command)
+
+
+__all__ = ["register", "sources_command"]

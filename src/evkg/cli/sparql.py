@@ -141,3 +141,6 @@ def sparql_command(
 
 def register(parent: typer.Typer) -> None:
     parent.command("sparql")(sparql_command)
+
+
+__all__ = ["RESULT_FORMATS", "register", "sparql_command"]

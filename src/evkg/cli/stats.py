@@ -40,3 +40,6 @@ def stats_command(
 
 def register(parent: typer.Typer) -> None:
     parent.command("stats")(stats_command)
+
+
+__all__ = ["register", "stats_command"]

@@ -145,3 +145,6 @@ def _wrap(text: str, width: int) -> list[str]:
     if current:
         lines.append(current)
     return lines
+
+
+__all__ = ["console", "plain", "print_table"]

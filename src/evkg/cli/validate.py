@@ -92,3 +92,6 @@ def validate_command(
 
 def register(parent: typer.Typer) -> None:
     parent.command("validate")(validate_command)
+
+
+__all__ = ["register", "validate_command"]

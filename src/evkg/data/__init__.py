@@ -5,3 +5,6 @@
 - :mod:`evkg.data.namespaces`: the ontology's terms as Python names;
 - :mod:`evkg.data.identifiers`: syntax and normal form of external identifiers (DOI, ORCID, ROR, PMID, …).
 """
+
+
+__all__: list[str] = []  # a folder of modules: import them, nothing is re-exported here

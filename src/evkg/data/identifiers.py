@@ -36,17 +36,18 @@ from urllib.parse import quote, unquote
 from rdflib import URIRef
 
 __all__ = [
+    "IdentifierError",
     "KINDS",
     "LABELS",
     "PATTERNS",
     "RESOLVERS",
-    "IdentifierError",
     "doi_iri",
     "doi_slug",
     "go_iri",
     "identifier_of_iri",
     "iri",
     "is_valid",
+    "issn_check_digit",
     "issn_iri",
     "mesh_iri",
     "ncit_iri",
@@ -62,10 +63,12 @@ __all__ = [
     "normalize_pmid",
     "normalize_qid",
     "normalize_ror",
+    "orcid_check_digit",
     "orcid_iri",
     "pmc_iri",
     "pubmed_iri",
     "record_identifier",
+    "ror_check_digits",
     "ror_iri",
     "wikidata_iri",
 ]

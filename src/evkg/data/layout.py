@@ -27,18 +27,18 @@ from evkg.errors import DataDirError
 REQUIRED = ("ontology", "graph")
 LAYOUT = ("ontology", "graph", "queries")
 
-_PACKAGE_DIR = Path(__file__).resolve().parents[1]  # evkg/ (this module is evkg/data/layout.py)
+PACKAGE_DIR = Path(__file__).resolve().parents[1]  # evkg/ (this module is evkg/data/layout.py)
 
 
 def default_data_dir() -> Path:
     """The data shipped with evkg: ``evkg/_data`` in a wheel, else the source checkout's root."""
-    bundled = _PACKAGE_DIR / "_data"
+    bundled = PACKAGE_DIR / "_data"
     if (bundled / "ontology").is_dir():
         return bundled
-    checkout = _PACKAGE_DIR.parents[1]  # src/evkg -> repository root
+    checkout = PACKAGE_DIR.parents[1]  # src/evkg -> repository root
     if (checkout / "ontology").is_dir():
         return checkout
-    raise DataDirError(f"no bundled data found next to {_PACKAGE_DIR} (reinstall evkg, or pass --data DIR)")
+    raise DataDirError(f"no bundled data found next to {PACKAGE_DIR} (reinstall evkg, or pass --data DIR)")
 
 
 def display_path(path: Path) -> str:
@@ -130,3 +130,6 @@ def resolve(data_dir: str | os.PathLike[str] | None = None) -> DataDir:
             "(expected ontology/, graph/, queries/)"
         )
     return DataDir(root.resolve())
+
+
+__all__ = ["DataDir", "LAYOUT", "PACKAGE_DIR", "default_data_dir", "display_path", "resolve"]

@@ -98,3 +98,6 @@ class EVKG(DefinedNamespace):
     translator: URIRef  # translator
     wholeText: URIRef  # whole text
     wikidataId: URIRef  # Wikidata ID
+
+
+__all__ = ["EVKG"]

@@ -239,3 +239,14 @@ def context_document(prefixes: Prefixes, ontology: Graph | None = None) -> str:
     """The text of ``ontology/context.jsonld``: ``{"@context": {...}}``, stable key order."""
     ctx = prefixes.jsonld_context(language_mapped_properties(prefixes, ontology))
     return json.dumps({"@context": ctx}, indent=2, ensure_ascii=False) + "\n"
+
+
+__all__ = [
+    "LANGUAGE_MAPPED",
+    "Prefixes",
+    "RegistryError",
+    "context_document",
+    "language_mapped_properties",
+    "read",
+    "registry",
+]

@@ -126,3 +126,6 @@ def example_warnings(items: list[Example]) -> list[str]:
         elif e.boolean is None and e.total == 0 and e.spec.kind != "violation":  # no rows: the check passes
             out.append(f"cookbook: {e.file}: the example ({e.command}) answers no rows on this graph")
     return out
+
+
+__all__ = ["example_warnings", "examples"]

@@ -573,3 +573,6 @@ def ontology_graph(kg: object) -> Graph:
         if getattr(q.graph_name, "value", None) == name:
             graph.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
     return graph
+
+
+__all__ = ["DIAGRAMS", "RENDER_FORMATS", "dot_program", "from_kg", "ontology_graph", "sources", "write"]

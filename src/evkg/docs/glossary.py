@@ -220,3 +220,6 @@ def scheme_warnings(items: list[Scheme]) -> list[str]:
             if missing:
                 out.append(f"glossary: {c.curie} in {s.curie} has no skos:prefLabel@{', @'.join(missing)}")
     return out
+
+
+__all__ = ["scheme_warnings", "schemes"]

@@ -208,3 +208,6 @@ def pylode_html(ontology: Graph, prefixes: Prefixes) -> tuple[str, list[str]]:
     with _captured() as found:
         html = OntPub(ontology=pylode_input(ontology, prefixes), sort_subjects=True).make_html(include_css=True)
     return str(html), [f"pyLODE: {m}" for m in found]
+
+
+__all__ = ["KINDS", "ontology_terms", "pylode_html", "term_warnings"]

@@ -167,3 +167,15 @@ def copy_archives(audits: list[Any], folder: Path) -> None:
             target = folder / _site_name(a)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(a.source.path, target)
+
+
+__all__ = [
+    "ARCHIVES",
+    "copy_archives",
+    "graph_warnings",
+    "named_graphs",
+    "source_audits",
+    "source_rows",
+    "source_warnings",
+    "verified_total",
+]

@@ -107,3 +107,6 @@ def cookbook(specs: Sequence[QuerySpec]) -> str:
         for spec in sorted((s for s in specs if s.area == area), key=lambda s: s.path.name):
             lines += _section(spec)
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+__all__ = ["cookbook"]

@@ -270,3 +270,6 @@ def build_docs(kg: Any, out: str | os.PathLike[str]) -> DocsResult:
             os.chmod(path, 0o755 if path.is_dir() else 0o644)
     result.seconds = time.perf_counter() - started
     return result
+
+
+__all__ = ["DocsResult", "MARKER", "build_docs", "check_html", "check_links"]

@@ -16,3 +16,6 @@ Modules, in the order data flows:
 - :mod:`evkg.link.enrichment`, :mod:`evkg.link.importers`, :mod:`evkg.link.citation` and
   :mod:`evkg.link.table` are the four user-facing jobs behind ``evkg link …`` and ``evkg cite``.
 """
+
+
+__all__: list[str] = []  # a folder of modules: import them, nothing is re-exported here

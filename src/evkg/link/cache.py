@@ -128,3 +128,6 @@ def write_snapshot(snapshot: Snapshot, files: dict[Path, bytes]) -> None:
     if outside:
         raise ValueError(f"not in {snapshot.folder}: {outside}")
     replace_files(snapshot.folder, {p.name: data for p, data in files.items()})
+
+
+__all__ = ["FetchRecord", "Snapshot", "sha256_hex", "write_snapshot"]

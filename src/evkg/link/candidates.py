@@ -105,3 +105,6 @@ def check(data_dir: str | Path | None, *, config: LinkConfig, offline: bool = Fa
         if client is not None:
             client.close()
     return results
+
+
+__all__ = ["check", "read"]

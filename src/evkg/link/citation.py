@@ -392,3 +392,6 @@ def style_files() -> list[Path]:
     """The bundled CSL files (for tests and ``--help``)."""
     folder = resources.files("evkg.link") / "styles"
     return sorted(Path(str(folder / s.file)) for s in STYLES.values())
+
+
+__all__ = ["check_options", "cite", "render_bibtex", "render_ris", "render_text", "sentence_case", "style_files"]

@@ -86,3 +86,6 @@ def from_env(environ: Mapping[str, str] | None = None) -> LinkConfig:
         doi_url=config.doi_url.rstrip("/"),
         eutils_url=config.eutils_url.rstrip("/"),
     )
+
+
+__all__ = ["LinkConfig", "from_env"]

@@ -113,3 +113,6 @@ def _dedupe(values: Any) -> list[str]:
         if v:
             seen.setdefault(v, None)
     return list(seen)
+
+
+__all__ = ["LICENSE", "as_printed", "fetch", "load_json", "parse"]

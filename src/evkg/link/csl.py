@@ -40,3 +40,6 @@ def parse(content: bytes, what: str = "CSL-JSON answer") -> Work:
     if not safe("doi", data.get("DOI")):
         raise MalformedResponse(f"{what}: the CSL-JSON item has no valid DOI")
     return as_printed(work_from_csl(data), content)
+
+
+__all__ = ["LICENSE", "fetch", "parse"]

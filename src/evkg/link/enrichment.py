@@ -133,7 +133,7 @@ def writable(data_dir: str | Path | None) -> DataDir:
     from evkg.data import layout
 
     data = layout.resolve(data_dir)
-    package_data = (layout._PACKAGE_DIR / "_data").resolve()
+    package_data = (layout.PACKAGE_DIR / "_data").resolve()
     if data.root == package_data or data.root.is_relative_to(package_data):
         raise UsageError(
             f"{data.root}: refusing to write into the installed package's data; pass --data DIR (a working copy)"
@@ -350,3 +350,6 @@ def enrich(
             return enricher.run(chosen, list(registries) if registries else None, progress=step)
     finally:
         enricher.close()
+
+
+__all__ = ["REGISTRIES", "Report", "enrich", "writable"]

@@ -203,3 +203,6 @@ def _short(exc: Exception) -> str:
 def _body_start(content: bytes) -> str:
     text = " ".join(content[:200].decode("utf-8", "replace").split())
     return text or "(empty body)"
+
+
+__all__ = ["FetchError", "Fetched", "MalformedResponse", "PoliteClient", "retry_after_seconds"]

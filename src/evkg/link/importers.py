@@ -205,3 +205,6 @@ def import_file(file: Path, data_dir: str | Path | None, *, dry_run: bool = Fals
         write_bytes(target, serialize(g))
         result.path = data.relative(target)
     return result
+
+
+__all__ = ["import_file"]

@@ -227,3 +227,6 @@ def first_uid(data: Any) -> str | None:
     result = data.get("result") if isinstance(data, dict) else None
     uids = result.get("uids") if isinstance(result, dict) else None
     return str(uids[0]) if isinstance(uids, list) and uids else None
+
+
+__all__ = ["LICENSE", "fetch_article", "fetch_summary", "parse_article", "parse_summary"]

@@ -529,3 +529,16 @@ def graph_path_iri(prefixes: Prefixes, data: DataDir, path: Path) -> URIRef:
     """
     name = path.relative_to(data.graph_dir).with_suffix("").as_posix()
     return prefixes.namespace("graph")[name]
+
+
+__all__ = [
+    "Lookup",
+    "Provenance",
+    "Vocab",
+    "date_literal",
+    "publication_iri",
+    "serialize",
+    "slug_of",
+    "work_from_graph",
+    "work_graph",
+]

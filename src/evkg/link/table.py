@@ -101,3 +101,6 @@ def sssom_tsv(data_dir: str | Path | None) -> str:
     writer.writerow(["subject_id", "subject_label", "predicate_id", "object_id", "mapping_justification"])
     writer.writerows(sorted(rows))
     return "\n".join(lines) + "\n" + out.getvalue()
+
+
+__all__ = ["identifiers_csv", "sssom_tsv"]

@@ -268,3 +268,16 @@ def to_csl(work: Work, item_id: str = "item") -> dict[str, Any]:
     if work.title_language:
         item["language"] = work.title_language
     return item
+
+
+__all__ = [
+    "Contributor",
+    "Work",
+    "ascii_slug",
+    "clean_text",
+    "date_parts",
+    "safe",
+    "split_pages",
+    "to_csl",
+    "work_from_csl",
+]

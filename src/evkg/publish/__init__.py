@@ -4,3 +4,6 @@
 - :mod:`evkg.publish.changes`: ``evkg diff``: the statements added and removed between two graphs;
 - :mod:`evkg.publish.releases`: ``evkg release``: a versioned release with its changelog.
 """
+
+
+__all__: list[str] = []  # a folder of modules: import them, nothing is re-exported here

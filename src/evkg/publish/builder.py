@@ -170,3 +170,6 @@ def build(
     stats = kg.stats()
     result.triples, result.graphs, result.version = stats.triples, len(stats.graphs), stats.ontology_version
     return result
+
+
+__all__ = ["BUILD_FILES", "BuiltFile", "build", "void_description"]

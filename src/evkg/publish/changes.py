@@ -465,3 +465,17 @@ def render_markdown(d: DatasetDiff, prefixes: Prefixes | None = None, *, max_lin
 
 def render_json(d: DatasetDiff) -> str:
     return json.dumps(d.to_json(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+__all__ = [
+    "DatasetDiff",
+    "Shortener",
+    "diff",
+    "diff_datasets",
+    "graphs_from_triples",
+    "graphs_of",
+    "read_side",
+    "render_json",
+    "render_markdown",
+    "render_text",
+]

@@ -350,3 +350,6 @@ def release(
     write_bytes(log_path, update_changelog(old_text, version, entry).encode("utf-8"))
     result.changelog = log_path.resolve()
     return result
+
+
+__all__ = ["ReleaseError", "release", "set_version_text", "update_changelog"]

@@ -14,3 +14,6 @@ it composes the checks, each a function ``(ctx: Context) -> list[Finding]``.
 - :mod:`~evkg.quality.incremental`: re-validation of the nodes an edit touches;
 - :mod:`~evkg.quality.rendering`: a report as text, JSON or Turtle.
 """
+
+
+__all__: list[str] = []  # a folder of modules: import them, nothing is re-exported here

@@ -284,4 +284,4 @@ def locate(src: Source, graph_dir: Path, folders: Iterable[Path]) -> Path | None
     return None
 
 
-__all__ = ["RAW_SUFFIXES", "SOURCES_FOLDER", "Dataset", "FoldedText", "Source", "fold", "locate", "sources"]
+__all__ = ["Dataset", "EVKG", "FoldedText", "RAW_SUFFIXES", "SOURCES_FOLDER", "Source", "fold", "locate", "sources"]

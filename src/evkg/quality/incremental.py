@@ -281,3 +281,5 @@ def revalidate(
     report = Report(findings, report_graph, lang=lang, triples=checked, seconds=seconds)
     return report
 
+
+__all__ = ["load_cache", "revalidate", "save_cache", "validate_store"]

@@ -819,7 +819,25 @@ def data_closure(
     axiomatic: bool = False,
 ) -> Closure:
     """Load a data folder (or reopen its persisted store) and compute its closure (what ``evkg reason`` does)."""
-    import evkg
+    from evkg.query.knowledge_graph import load
 
-    kg = evkg.load(layout.resolve(data_dir).root, store_dir)
+    kg = load(layout.resolve(data_dir).root, store_dir)
     return closure(kg.store, kg.prefixes, engine=engine, axiomatic=axiomatic)
+
+
+__all__ = [
+    "Closure",
+    "asserted_triples",
+    "closure",
+    "data_closure",
+    "fast_closure",
+    "fast_closure_store",
+    "format_for",
+    "inconsistency_findings",
+    "is_axiomatic",
+    "materialize",
+    "owlrl_closure",
+    "rdfs_closure",
+    "rules",
+    "serialize",
+]

@@ -154,3 +154,6 @@ def as_findings(rows: list[Row], describer: Describer) -> list[Finding]:
             )
         )
     return out
+
+
+__all__ = ["Check", "check_qc", "checks", "run"]

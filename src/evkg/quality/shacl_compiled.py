@@ -1382,12 +1382,13 @@ def validate(
 
 
 __all__ = [
-    "INFERENCE",
     "Check",
+    "INFERENCE",
     "Program",
     "Schema",
     "ShapesError",
     "Unsupported",
+    "blank_neighbours",
     "compile_shapes",
     "run",
     "targeted_shapes",

@@ -8,3 +8,6 @@
 - :mod:`evkg.query.knowledge_graph`: :class:`KnowledgeGraph`, :func:`load` and :func:`connect`
   (re-exported as ``evkg.KnowledgeGraph``, ``evkg.load``, ``evkg.connect``).
 """
+
+
+__all__: list[str] = []  # a folder of modules: import them, nothing is re-exported here

@@ -362,3 +362,6 @@ def upload_graphs(
         if own:
             http.close()
     return counts
+
+
+__all__ = ["EndpointError", "RdflibEngine", "RemoteEngine", "graph_store_url", "inline_bindings", "upload_graphs"]

@@ -47,7 +47,7 @@ from evkg.errors import UsageError
 from evkg.query.lexer import Token
 from evkg.query.lexer import tokens as lexer_tokens
 
-__all__ = ["FLAVOURS", "Flavour", "OxigraphFlavour", "VirtuosoFlavour", "detect", "get_flavour"]
+__all__ = ["FLAVOURS", "Flavour", "GRAPH_NAMESPACE", "OxigraphFlavour", "VirtuosoFlavour", "detect", "get_flavour"]
 
 GRAPH_NAMESPACE = "https://w3id.org/evkg/graph/"
 XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"

@@ -626,3 +626,17 @@ class QueryHelpers:
         helper.__annotations__ = {p.name: p.annotation for p in spec.params} | {"return": Result}
         helper.spec = spec  # type: ignore[attr-defined]
         return helper
+
+
+__all__ = [
+    "KINDS",
+    "QueryHeaderError",
+    "QueryHelpers",
+    "QueryParameterError",
+    "QuerySpec",
+    "discover",
+    "parse_query_text",
+    "read_query",
+    "run",
+    "split_header",
+]

@@ -273,3 +273,6 @@ def connect(
     prefixes = registry(data.root)
     engine = RemoteEngine(url, timeout=timeout, union=union, prefixes=prefixes, flavour=flavour)
     return KnowledgeGraph(engine, data, prefixes)
+
+
+__all__ = ["KnowledgeGraph", "connect", "load", "version_of"]

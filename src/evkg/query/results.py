@@ -202,3 +202,6 @@ def term_ntriples(term: Identifier) -> str:
             return f'"{text}"^^<{term.datatype}>'
         return f'"{text}"'
     raise TypeError(f"not an RDF term: {term!r}")
+
+
+__all__ = ["Result", "result_from_json"]

@@ -5,3 +5,6 @@
 - :mod:`evkg.rdf.store`: the store, in memory or persisted to a folder, reopened when unchanged;
 - :mod:`evkg.rdf.serialization`: the export formats and their canonical, deterministic serialisation.
 """
+
+
+__all__: list[str] = []  # a folder of modules: import them, nothing is re-exported here

@@ -298,3 +298,20 @@ def ontology_version(data: DataDir) -> str | None:
         if iri in versions:
             return versions[iri]
     return None
+
+
+__all__ = [
+    "Manifest",
+    "SourceFile",
+    "bulk_load_files",
+    "fill_union",
+    "holds_union",
+    "load_file",
+    "load_files",
+    "ontology_version",
+    "parse_rdflib",
+    "sha256",
+    "source_files",
+    "syntax_error",
+    "update_union",
+]

@@ -448,3 +448,6 @@ def export(engine: QuadSource, fmt: str | ExportFormat, prefixes: Prefixes) -> b
     if spec.name == "xml":
         return _oxigraph(quads, ox.RdfFormat.RDF_XML, prefixes)
     raise AssertionError(spec)  # pragma: no cover
+
+
+__all__ = ["canonical_quads", "export", "serialize_triples", "to_rdflib_graph", "write_canonical_lines"]

@@ -91,3 +91,6 @@ class AnswerCache:
 
     def __len__(self) -> int:
         return len(self._items)
+
+
+__all__ = ["AnswerCache"]

@@ -227,3 +227,6 @@ def create_app(config: ServeConfig | None = None) -> EvkgApp:
     app.state.cache = {}
     app.state.answers = AnswerCache(entries=config.answer_cache)
     return app
+
+
+__all__ = ["EvkgApp", "create_app"]

@@ -250,3 +250,6 @@ async def redirect_slash(request: Request) -> Response:
     """``/ontology`` -> ``/ontology/`` (the ontology's IRI ends in a slash)."""
     query = f"?{request.url.query}" if request.url.query else ""
     return RedirectResponse(f"/ontology/{query}", status_code=301)
+
+
+__all__ = ["dereference", "redirect_slash"]

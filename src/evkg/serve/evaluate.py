@@ -382,3 +382,6 @@ def _evaluate(
         return error(500, f"the store could not answer: {' '.join(str(exc).split())}")
     except (ValueError, TypeError) as exc:  # evaluation errors pyoxigraph reports as such
         return error(400, f"the query could not be evaluated: {' '.join(str(exc).split())}")
+
+
+__all__ = ["Answer", "HTML", "Job", "content_type", "error", "run", "term_json"]

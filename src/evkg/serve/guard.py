@@ -184,3 +184,6 @@ def inspect_query(
     _check_graphs(named, graphs, "the named graph")
     used = {t.text.partition(":")[0] for t in toks if t.kind == "pname"} - own
     return QueryPlan(first, tuple(default), tuple(named), explicit, tuple(sorted(used)))
+
+
+__all__ = ["MAX_QUERY", "QueryPlan", "Refusal", "inspect_query", "refuse_update"]

@@ -161,3 +161,6 @@ def negotiate_language(header: str | None, offers: Sequence[str], default: str |
             if rng.value == offer or rng.value.startswith(offer + "-"):
                 return offer
     return fallback
+
+
+__all__ = ["HeaderTooLarge", "MAX_HEADER", "negotiate", "negotiate_language", "parse"]

@@ -248,3 +248,22 @@ async def method_not_allowed(request: Request, exc: Exception) -> Response:
 
 async def server_error(request: Request, exc: Exception) -> Response:
     return PlainTextResponse("internal server error\n", status_code=500)
+
+
+__all__ = [
+    "Page",
+    "browse",
+    "entity_page",
+    "error_response",
+    "glossary",
+    "graph_index",
+    "home",
+    "method_not_allowed",
+    "not_found",
+    "render",
+    "search",
+    "server_error",
+    "source",
+    "templates",
+    "wants_html",
+]

@@ -442,3 +442,6 @@ def store_folder(store_dir: Path) -> Path:
     from evkg.rdf.store import OXIGRAPH_DIR
 
     return store_dir / OXIGRAPH_DIR
+
+
+__all__ = ["QueryPool", "WorkerConfig", "store_folder"]

@@ -55,3 +55,6 @@ def export_format(media_type: str) -> ExportFormat:
 def serialize(quads: Sequence[ox.Quad], media_type: str, prefixes: Prefixes) -> bytes:
     """``quads`` in ``media_type`` (one of :data:`MEDIA_TYPES`)."""
     return export(QuadsEngine(quads), export_format(media_type), prefixes)
+
+
+__all__ = ["EXTENSIONS", "FORMAT_NAMES", "MEDIA_TYPES", "serialize"]

@@ -224,3 +224,6 @@ class SearchIndex:
                 best[entry.resource] = (rank, entry)
         ordered = sorted(best.values(), key=lambda item: item[0])
         return [(entry.resource, entry) for _, entry in ordered[:limit]]
+
+
+__all__ = ["MAX_MATCHES", "SearchIndex", "normalize"]

@@ -807,3 +807,6 @@ class Site:
             if r.translationOf is not None:
                 entry["translation_of"] = self.ref(str(r.translationOf), lang)
         return sorted(rows.values(), key=lambda e: (e["graph"].label.text.casefold(), e["graph"].iri))
+
+
+__all__ = ["EntityView", "Ref", "SEARCH_PAGE", "Site", "Text"]

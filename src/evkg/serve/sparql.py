@@ -419,3 +419,6 @@ def _cell(site: Site, binding: dict[str, str] | None, lang: str) -> dict[str, An
         "text": Text(binding["value"], (binding.get("xml:lang") or "").lower()),
         "datatype": binding.get("datatype"),
     }
+
+
+__all__ = ["SparqlFront", "examples", "routed"]

@@ -420,3 +420,6 @@ def timeline(
             )
     parts.append("</svg>")
     return "".join(parts)
+
+
+__all__ = ["SvgNode", "TimelineItem", "layout_columns", "neighbourhood", "shorten", "text_width", "timeline"]

@@ -66,3 +66,6 @@ def main(argv: list[str]) -> int:  # pragma: no cover - runs in a child process
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main(sys.argv[1:]))
+
+
+__all__ = ["main"]
