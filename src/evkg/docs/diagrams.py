@@ -25,9 +25,6 @@ from __future__ import annotations
 
 import html
 import re
-import shutil
-import subprocess
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -35,10 +32,13 @@ from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
+from rich.cells import cell_len
 
 from evkg.atomic import write_bytes
 from evkg.data.prefixes import Prefixes
-from evkg.errors import EvkgError, UsageError
+from evkg.docs import dot
+from evkg.docs.dot import DiagramError
+from evkg.errors import UsageError
 from evkg.rdf.labels import graph_label
 from evkg.rdf.terms import ordered
 
@@ -64,19 +64,15 @@ DOCUMENT = "#fff2ae"
 OTHER = "#f4f4f4"
 
 
-class DiagramError(EvkgError):
-    """A diagram cannot be drawn (``dot`` missing or failing, the MOU not in the graph)."""
-
-
 # --- small helpers -----------------------------------------------------------------------------------
 def dot_id(text: str) -> str:
-    """``text`` as a quoted DOT identifier."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """``text`` as a quoted DOT identifier (:func:`evkg.docs.dot.quote`)."""
+    return dot.quote(text)
 
 
 def _width(text: str) -> int:
-    """Display width: East Asian wide characters count twice."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    """Display width: East Asian wide characters count twice (rich's ``cell_len``)."""
+    return cell_len(text)
 
 
 def wrap(text: str, width: int) -> list[str]:
@@ -480,26 +476,17 @@ def timeline_dot(graph: Graph, prefixes: Prefixes) -> str:
 # --- rendering ---------------------------------------------------------------------------------------
 def dot_program() -> str:
     """Path of the ``dot`` executable. Raises :class:`DiagramError` if Graphviz is not installed."""
-    found = shutil.which("dot")
+    found = dot.program()
     if found is None:
         raise DiagramError("Graphviz 'dot' not found: install it (Debian/Ubuntu: apt-get install graphviz)")
     return found
 
 
 def render(source: str, fmt: str) -> tuple[bytes, list[str]]:
-    """Run ``dot -T<fmt>`` on ``source``. Returns the output and dot's warnings (one per line)."""
+    """Run ``dot -T<fmt>`` on ``source`` (:func:`evkg.docs.dot.render`): the output and dot's warnings."""
     if fmt not in RENDER_FORMATS:
         raise UsageError(f"unknown diagram format {fmt!r} (choose one of: {', '.join(RENDER_FORMATS)})")
-    try:
-        proc = subprocess.run(
-            [dot_program(), f"-T{fmt}"], input=source.encode("utf-8"), capture_output=True, timeout=DOT_TIMEOUT
-        )
-    except subprocess.TimeoutExpired:
-        raise DiagramError(f"dot -T{fmt} took longer than {DOT_TIMEOUT} s") from None
-    messages = [line.strip() for line in proc.stderr.decode("utf-8", "replace").splitlines() if line.strip()]
-    if proc.returncode != 0:
-        raise DiagramError(f"dot -T{fmt} failed: {messages[0] if messages else f'exit code {proc.returncode}'}")
-    return proc.stdout, messages
+    return dot.render(source, fmt, DOT_TIMEOUT)
 
 
 @dataclass

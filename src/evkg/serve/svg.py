@@ -17,15 +17,16 @@ True
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
-import shutil
-import subprocess
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
+
+from rich.cells import get_character_cell_size
+
+from evkg.docs import dot
+from evkg.docs.dot import DiagramError
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +73,7 @@ def text_width(text: str, size: float = 12.0) -> float:
     """Approximate rendered width of ``text`` in px (wide East Asian characters count 1 em)."""
     em = 0.0
     for ch in text:
-        em += 1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.58
+        em += 1.0 if _width(ch) == 2 else 0.58
     return em * size
 
 
@@ -82,7 +83,7 @@ def shorten(text: str, limit: int = MAX_LABEL) -> str:
     out: list[str] = []
     width = 0.0
     for ch in text:
-        w = 2.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 1.0
+        w = _width(ch)
         if width + w > limit:
             return "".join(out).rstrip() + "…"
         out.append(ch)
@@ -91,7 +92,8 @@ def shorten(text: str, limit: int = MAX_LABEL) -> str:
 
 
 def _width(ch: str) -> float:
-    return 2.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 1.0
+    """Columns of one character: 2 for wide East Asian ones (rich's cell width, as the CLI's tables)."""
+    return float(get_character_cell_size(ch) or 1)
 
 
 def wrap(text: str, limit: int = MAX_LABEL) -> list[str]:
@@ -125,20 +127,18 @@ def wrap(text: str, limit: int = MAX_LABEL) -> list[str]:
 
 
 # --- graphviz ---------------------------------------------------------------------------------------
-@functools.cache
 def dot_program() -> str | None:
-    """Path of Graphviz's ``dot``, or None when it is not installed."""
-    return shutil.which("dot")
+    """Path of Graphviz's ``dot``, or None when it is not installed (:func:`evkg.docs.dot.program`)."""
+    return dot.program()
 
 
 def dot_string(text: str) -> str:
-    """``text`` as a DOT double-quoted string (backslashes and quotes escaped, one line).
+    """``text`` on one line as a DOT double-quoted string (:func:`evkg.docs.dot.quote`).
 
     >>> dot_string('say "hi" \\\\N')
     '"say \\\\"hi\\\\" \\\\\\\\N"'
     """
-    text = " ".join(text.split())
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return dot.quote(" ".join(text.split()))
 
 
 def neighbourhood_dot(center: SvgNode, nodes: Sequence[SvgNode], edges: Sequence[SvgEdge]) -> str:
@@ -182,20 +182,14 @@ _SIZE = re.compile(r'<svg width="[^"]*" height="[^"]*"')
 
 def render_dot(source: str, label: str) -> str | None:
     """Run ``dot -Tsvg`` on ``source``; the inline ``<svg>`` element, or None if dot is missing or fails."""
-    program = dot_program()
-    if program is None:
+    if dot_program() is None:
         return None
     try:
-        done = subprocess.run(
-            [program, "-Tsvg"], input=source.encode("utf-8"), capture_output=True, timeout=DOT_TIMEOUT, check=False
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        log.warning("dot failed (%s): drawing the neighbourhood without graphviz", exc)
+        output, _ = dot.render(source, "svg", DOT_TIMEOUT)
+    except DiagramError as exc:
+        log.warning("%s: drawing the neighbourhood without graphviz", exc)
         return None
-    if done.returncode != 0:
-        log.warning("dot failed: %s", done.stderr.decode("utf-8", "replace").strip()[:300])
-        return None
-    svg = done.stdout.decode("utf-8")
+    svg = output.decode("utf-8")
     svg = _COMMENT.sub("", _PROLOG.sub("", svg, count=1))
     opening = f'<svg class="evkg-graph" role="img" aria-label={quoteattr(label)}'
     svg = _SIZE.sub(lambda _: opening, svg, count=1)
