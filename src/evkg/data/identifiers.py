@@ -1,4 +1,5 @@
-"""Identifier handling for evkg: one module for every external identifier (CONVENTIONS 13).
+"""Identifier handling for evkg: one module for every external identifier
+(docs/decisions/0005-link-snapshots-and-citation-styles.md).
 
 Each ``normalize_<kind>`` function takes what a user, a curator or a registry wrote
 (``https://doi.org/10.1002/JEV2.12404``, ``doi:10.1002/jev2.12404``, ``PMID: 38326288``,

@@ -1,6 +1,6 @@
 """OWL 2 RL reasoning: owlrl as the reference, and a fast engine of rules compiled to SPARQL on pyoxigraph.
 
-Reasoning is an explicit, separate, filtered step (CONVENTIONS 11):
+Reasoning is an explicit, separate, filtered step (docs/decisions/0010-owl-rl-fast-engine.md):
 
 - the input is every named graph of the dataset (the ontology included);
 - the closure goes to its own named graph, :data:`INFERRED` (``graph:_inferred``; a name that no file

@@ -1,7 +1,8 @@
 """Quality-control queries: ``queries/qc/*-violation.rq``, ROBOT-report style.
 
 Each QC query is a SELECT that returns ``?entity ?property ?value`` rows; no row means the check
-passes. Its ``#+`` header (CONVENTIONS 5.2 / 6) carries, besides ``summary``, ``kind: violation``,
+passes. Its ``#+`` header (docs/decisions/0006-query-helpers-binding-and-portability.md) carries,
+besides ``summary``, ``kind: violation``,
 ``params`` and ``returns``:
 
 - ``description``: what is wrong and how to fix it, in English (printed for every row);

@@ -1,4 +1,4 @@
-"""The reference SHACL engine: pySHACL, called one way (CONVENTIONS 10).
+"""The reference SHACL engine: pySHACL, called one way (docs/decisions/0018-shacl-engines-held-to-the-w3c-suite.md).
 
 Everything that validates with pySHACL goes through :func:`run_shacl` (or :func:`run_prepared` on a
 graph from :func:`shacl_data`), the one place that calls :func:`pyshacl.validate`, always the same way::
@@ -35,7 +35,8 @@ from evkg.errors import EvkgError, ShapesError
 
 log = logging.getLogger(__name__)
 
-#: The inference pySHACL runs before validating (CONVENTIONS 10: always explicit).
+#: The inference pySHACL runs before validating, always explicit
+#: (docs/decisions/0011-validation-union-and-per-source-cardinality.md).
 SHACL_INFERENCE = "rdfs"
 
 

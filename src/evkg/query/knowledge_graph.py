@@ -191,7 +191,7 @@ class KnowledgeGraph:
         """The dataset as an rdflib :class:`~rdflib.Dataset`, one graph per named graph.
 
         Built once on first use and cached: a snapshot for owlrl and pyshacl, not a live view.
-        Do not modify it (reasoners write into a separate graph, see CONVENTIONS 11).
+        Do not modify it (reasoners write into a separate graph, see docs/decisions/0010-owl-rl-fast-engine.md).
         """
         return self._rdflib_dataset
 
