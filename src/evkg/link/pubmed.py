@@ -16,7 +16,6 @@ recorded in the graph.
 from __future__ import annotations
 
 import re
-from typing import Any
 from xml.etree import ElementTree as ET
 
 from evkg.data import identifiers as ids
@@ -220,13 +219,6 @@ def parse_article(content: bytes, what: str = "pubmed XML answer") -> Work:
         elif kind == "pii":
             work.pii = safe("pii", value)
     return work
-
-
-def first_uid(data: Any) -> str | None:
-    """The first uid of an ESummary answer (helper for callers that only have the body)."""
-    result = data.get("result") if isinstance(data, dict) else None
-    uids = result.get("uids") if isinstance(result, dict) else None
-    return str(uids[0]) if isinstance(uids, list) and uids else None
 
 
 __all__ = ["LICENSE", "fetch_article", "fetch_summary", "parse_article", "parse_summary"]

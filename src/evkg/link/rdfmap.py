@@ -31,7 +31,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, Namespace, URIRef
@@ -520,15 +519,6 @@ def work_from_graph(ds: Dataset, pub: URIRef, prefixes: Prefixes, graph_order: l
             )
         )
     return work
-
-
-def graph_path_iri(prefixes: Prefixes, data: DataDir, path: Path) -> URIRef:
-    """The named graph IRI of a file under ``graph/``.
-
-    ``graph/external/crossref/x.ttl`` → ``graph:external/crossref/x``.
-    """
-    name = path.relative_to(data.graph_dir).with_suffix("").as_posix()
-    return prefixes.namespace("graph")[name]
 
 
 __all__ = [

@@ -1135,10 +1135,6 @@ class _Focus:
 _RDF_TYPE = str(RDF.type)
 
 
-class RuntimeUnsupported(Unsupported):
-    """A check met what it cannot evaluate while running (a blank focus node of a per-node query)."""
-
-
 def run(
     program: Program, store: ox.Store, focus: Iterable[str] | None = None, workers: int | None = None
 ) -> tuple[bool, Graph]:
