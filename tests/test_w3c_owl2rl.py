@@ -37,39 +37,9 @@ BLANK_PREMISES = {c.id for c in CASES if any(isinstance(x, BNode) for t in parse
 REGISTRY = Path(__file__).parent / "fixtures" / "data" / "ontology" / "prefixes.ttl"
 
 # --- known failures, each with its cause ---------------------------------------------------------------
-_STORE = (
-    "the store rewrites the literal before any engine sees it (pyoxigraph: xsd:byte/short/int/long/unsigned*/"
-    "*Integer become xsd:integer, xsd:dateTimeStamp becomes xsd:dateTime, 1.0E+310 becomes INF): issue 13 item 5"
-)
 KNOWN_FAILS: dict[str, str] = {
     "rdfbased-dat-dtype-xmlliteral-diff": "dt-diff does not compare rdf:XMLLiteral values (that needs XML "
     "canonicalisation): two XML literals are never said to be different",
-    **{
-        f"rdfbased-dat-dtype-{name}": _STORE
-        for name in (
-            "byte-illtyped-hi byte-illtyped-lo byte-valid datetimestamp-illtyped datetimestamp-valid int-illtyped-hi "
-            "int-illtyped-lo int-valid long-valid negativeinteger-illtyped negativeinteger-valid "
-            "nonnegativeinteger-illtyped nonnegativeinteger-valid nonpositiveinteger-illtyped "
-            "nonpositiveinteger-valid positiveinteger-illtyped positiveinteger-valid short-illtyped-hi "
-            "short-illtyped-lo short-valid unsignedbyte-illtyped-hi unsignedbyte-illtyped-lo unsignedbyte-valid "
-            "unsignedint-illtyped-hi unsignedint-illtyped-lo unsignedint-valid unsignedlong-illtyped-lo "
-            "unsignedlong-valid unsignedshort-illtyped-hi unsignedshort-illtyped-lo unsignedshort-valid "
-            "double-illtyped-hi double-illtyped-lo float-illtyped-hi float-illtyped-lo"
-        ).split()
-    },
-    "rdfbased-xtr-subgraph-monotonic": _STORE + ' ("1"^^xsd:nonNegativeInteger of the conclusion is "1" there)',
-}
-# owlrl passes these four only by a bug of its own on the store's rewritten literal: its range check for
-# xsd:double and xsd:float (1.0E-330 < |v| < 1.0E+310) rejects "INF" and "0", which XML Schema allows.
-# The test checks that explanation each time: owlrl's only complaint names the store's INF or 0.
-OWLRL_FALSE_INCONSISTENCY = {
-    f"rdfbased-dat-dtype-{n}": lexical
-    for n, lexical in (
-        ("double-illtyped-hi", "INF"),
-        ("double-illtyped-lo", "0"),
-        ("float-illtyped-hi", "INF"),
-        ("float-illtyped-lo", "0"),
-    )
 }
 
 
@@ -116,19 +86,21 @@ def _cli(case: Case, tmp: Path) -> Outcome:
 
 
 def _store_route(engine: str):  # -> Callable[[Case, Path], Outcome]
-    """The Python API on a pyoxigraph store holding the premise: ``owl2rl.closure(store, engine=...)``."""
+    """The Python API on a pyoxigraph store holding the premise: ``owl2rl.closure(store, engine=..., literals=...)``."""
 
     def run(case: Case, tmp: Path) -> Outcome:
         from evkg.quality import owl2rl
+        from evkg.rdf.parse import SourceFile, load_file
 
         store = ox.Store()
-        store.load(path=str(case.premise), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode("urn:evkg:test:premise"))
+        # loaded as evkg loads (the literals the store rewrites recorded, as kg.literals holds them)
+        literals = load_file(store, SourceFile(case.premise, case.premise.name, "urn:evkg:test:premise", "graph"))
         try:
-            result = owl2rl.closure(store, engine=engine, axiomatic=True)
+            result = owl2rl.closure(store, engine=engine, axiomatic=True, literals=literals)
         except Exception:  # noqa: BLE001
             return Outcome(crash=traceback.format_exc(limit=-3))
         inconsistencies = [f"{i.rule}: {i.message}" for i in result.inconsistencies]
-        return Outcome(result.triples, inconsistencies, premise=owl2rl.asserted_triples(store))
+        return Outcome(result.triples, inconsistencies, premise=owl2rl.asserted_triples(store, literals))
 
     return run
 
@@ -222,12 +194,6 @@ def test_every_case_owlrl_passes_the_fast_engine_passes(outcome, case_id: str) -
     reference = outcome("owlrl", case)
     if verdict(case, reference) is not None:
         return  # owlrl fails it too (the case is a known failure of the fast engine)
-    if case.id in OWLRL_FALSE_INCONSISTENCY:
-        lexical = OWLRL_FALSE_INCONSISTENCY[case.id]
-        assert reference.inconsistencies and all(
-            f"literal '{lexical}' does not match" in message for message in reference.inconsistencies
-        ), reference.inconsistencies
-        return
     pytest.fail(f"{case.id}: owlrl passes it, the fast engine does not ({verdict(case, outcome('api', case))})")
 
 

@@ -105,6 +105,8 @@ def sparql_command(
     """Run a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE) on the local graph."""
     import pyoxigraph as ox
 
+    from evkg.rdf.literals import RestoredTriples
+
     chosen = _chosen(fmt)
     text, source = read_query(query)
     kg = load_graph(data, store)
@@ -112,7 +114,7 @@ def sparql_command(
         result = kg.sparql(text)
     except QuerySyntaxError as exc:
         raise (exc.in_file(source) if source else exc) from None
-    if isinstance(result, ox.QueryTriples):
+    if isinstance(result, ox.QueryTriples | RestoredTriples):  # RestoredTriples: literals as written
         chosen = chosen or "turtle"
         if chosen not in GRAPH_FORMATS:
             raise UsageError(f"--format {fmt}: a CONSTRUCT/DESCRIBE query gives triples; use turtle or ntriples")

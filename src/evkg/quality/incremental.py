@@ -26,11 +26,12 @@ edited data. QC queries (``queries/qc``) are global and are not part of this rep
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -50,8 +51,10 @@ from evkg.quality.shacl import CompiledEngine, check_shacl
 from evkg.quality.shacl_reference import run_shacl
 from evkg.query.engine import OxigraphEngine, solutions
 from evkg.query.knowledge_graph import KnowledgeGraph, load
+from evkg.rdf.literals import FILE as LITERALS_FILE
+from evkg.rdf.literals import WrittenLiterals
 from evkg.rdf.parse import Manifest, holds_union, load_file, sha256, source_files, update_union
-from evkg.rdf.store import MANIFEST, OXIGRAPH_DIR, open_oxigraph
+from evkg.rdf.store import MANIFEST, OXIGRAPH_DIR, open_oxigraph, read_literals
 from evkg.rdf.terms import to_rdflib
 
 log = logging.getLogger(__name__)
@@ -153,28 +156,36 @@ def _range_properties(store: ox.Store) -> set[ox.NamedNode]:
     return {row["p"] for row in solutions(rows)}
 
 
-def neighbourhood(store: ox.Store, focus: set[Node], prefixes: Prefixes) -> Graph:
-    """The triples pySHACL needs to validate ``focus`` exactly as in the whole graph (see the module doc)."""
+def neighbourhood(
+    store: ox.Store, focus: set[Node], prefixes: Prefixes, literals: WrittenLiterals | None = None
+) -> Graph:
+    """The triples pySHACL needs to validate ``focus`` exactly as in the whole graph (see the module doc),
+    literals as written (``literals``: the store's table, :mod:`evkg.rdf.literals`)."""
+    table = literals if literals is not None else WrittenLiterals()
+
+    def quads(*pattern: Any) -> Iterator[ox.Quad]:
+        return table.restore(store.quads_for_pattern(*pattern))
+
     ranged = _range_properties(store)
     triples: set[ox.Triple] = set()
     around: set[Node] = set(focus)
     for node in focus:
-        for q in store.quads_for_pattern(node, None, None):
+        for q in quads(node, None, None):
             triples.add(q.triple)
             if isinstance(q.object, ox.NamedNode | ox.BlankNode):
                 around.add(q.object)
     second: set[Node] = set()
     for node in around - focus:
-        for q in store.quads_for_pattern(node, None, None):
+        for q in quads(node, None, None):
             triples.add(q.triple)
             if isinstance(q.object, ox.BlankNode):
                 second.add(q.object)
     for node in second:
-        for q in store.quads_for_pattern(node, None, None):
+        for q in quads(node, None, None):
             triples.add(q.triple)
     for node in around | second:
         for p in ranged:
-            for q in store.quads_for_pattern(None, p, node):
+            for q in quads(None, p, node):
                 triples.add(q.triple)
     graph = prefixes.graph()
     for t in triples:
@@ -226,11 +237,14 @@ def revalidate(
     ranged = _range_properties(store)
     entries = dict(manifest.files)
     union = holds_union(store)  # the default graph is the union of the named graphs: keep it so
+    literals = read_literals(root)
     for path in paths:
         source = files[path]
         scratch = ox.Store()
-        load_file(scratch, source)  # a syntax error leaves the store as it was
+        table = load_file(scratch, source)  # a syntax error leaves the store as it was
         graph = ox.NamedNode(source.graph)
+        literals.drop_graph(graph)
+        literals.update(table)
         old = [q.triple for q in store.quads_for_pattern(None, None, None, graph)]
         new = [q.triple for q in scratch.quads_for_pattern(None, None, None, graph)]
         nodes, changed_here = _touched(old, new, ranged)
@@ -242,7 +256,10 @@ def revalidate(
         if union:
             update_union(store, set(old) - set(new), set(new) - set(old))
         entries[source.relpath] = {"sha256": sha256(path), "graph": source.graph}
+    if union:
+        literals.refresh_union(store)
     store.flush()
+    _write_literals(root, literals)
     new_manifest = Manifest(dict(sorted(entries.items())), manifest.evkg, manifest.pyoxigraph, manifest.loader)
     write_bytes(root / MANIFEST, new_manifest.to_json().encode("utf-8"))
     seconds: dict[str, Any] = {}
@@ -253,7 +270,7 @@ def revalidate(
         report.seconds["mode"] = "full"  # type: ignore[assignment]
         return report
     focus = focus_nodes(store, touched, changed_nodes)
-    ctx = Context(KnowledgeGraph(OxigraphEngine(store), data, prefixes), Options(lang=lang))
+    ctx = Context(KnowledgeGraph(OxigraphEngine(store, prefixes, literals), data, prefixes), Options(lang=lang))
     shapes = ctx.shapes
     try:
         iris = sorted(n.value for n in focus if isinstance(n, ox.NamedNode))
@@ -264,7 +281,7 @@ def revalidate(
         seconds["engine"] = "fast"
         checked = len(validated)
     except shacl_compiled.Unsupported:
-        around = neighbourhood(store, focus, prefixes)
+        around = neighbourhood(store, focus, prefixes, literals)
         _, report_graph = run_shacl(around, shapes, ctx.ontology)
         describer = Describer(around, prefixes, lang, store)
         names = {describer.name(to_rdflib(n)) for n in focus}
@@ -280,6 +297,13 @@ def revalidate(
     seconds["total"] = time.perf_counter() - started
     report = Report(findings, report_graph, lang=lang, triples=checked, seconds=seconds)
     return report
+
+
+def _write_literals(root: Path, literals: WrittenLiterals) -> None:
+    """Replace the store's table of rewritten literals (``literals.nq``) atomically."""
+    data = io.BytesIO()
+    literals.save(data)
+    write_bytes(root / LITERALS_FILE, data.getvalue())
 
 
 __all__ = ["load_cache", "revalidate", "save_cache", "validate_store"]

@@ -19,6 +19,7 @@ from rdflib.term import Node
 from evkg.data import layout
 from evkg.data.prefixes import Prefixes
 from evkg.errors import EvkgError, UsageError
+from evkg.rdf.literals import WrittenLiterals
 from evkg.rdf.parse import (
     SourceFile,
     fill_union,
@@ -81,9 +82,17 @@ def curator_graph_iri(data: layout.DataDir, prefixes: Prefixes, path: Path) -> s
     return str(ns[name])
 
 
-def add_files(store: ox.Store, data: layout.DataDir, prefixes: Prefixes, files: Sequence[Path]) -> list[str]:
+def add_files(
+    store: ox.Store,
+    data: layout.DataDir,
+    prefixes: Prefixes,
+    files: Sequence[Path],
+    literals: WrittenLiterals | None = None,
+) -> list[str]:
     """Load curator files into ``store``, each into its named graph (replacing what was there); a
-    default graph holding the union of the named graphs (:func:`evkg.rdf.parse.fill_union`) is rebuilt."""
+    default graph holding the union of the named graphs (:func:`evkg.rdf.parse.fill_union`) is rebuilt.
+
+    ``literals``: the store's table of rewritten literals (``kg.literals``), updated to match."""
     union = holds_union(store)
     graphs = []
     for path in files:
@@ -92,14 +101,19 @@ def add_files(store: ox.Store, data: layout.DataDir, prefixes: Prefixes, files: 
         iri = curator_graph_iri(data, prefixes, path)
         # parse first (into a scratch store) so that a syntax error leaves the dataset as it was
         scratch = ox.Store()
-        load_file(scratch, SourceFile(path, layout.display_path(path), iri, "graph"))
+        table = load_file(scratch, SourceFile(path, layout.display_path(path), iri, "graph"))
         target = ox.NamedNode(iri)
         store.clear_graph(target)
         store.extend(scratch.quads_for_pattern(None, None, None, target))
         store.add_graph(target)
+        if literals is not None:
+            literals.drop_graph(target)
+            literals.update(table)
         graphs.append(iri)
     if union and graphs:
         fill_union(store, rebuild=True)
+        if literals is not None:
+            literals.refresh_union(store)
     return graphs
 
 
@@ -176,19 +190,26 @@ def _rewritten(literals: set[ox.Literal]) -> set[ox.Literal]:
     return {lit for i, lit in enumerate(ordered) if back.get(f"urn:evkg:{i}") != lit}
 
 
-def union_triples(store: ox.Store) -> Iterator[tuple[Node, Node, Node]]:
-    """Every triple of every named graph of ``store`` as rdflib terms (repeats across graphs included)."""
+def union_triples(store: ox.Store, literals: WrittenLiterals | None = None) -> Iterator[tuple[Node, Node, Node]]:
+    """Every triple of every named graph of ``store`` as rdflib terms (repeats across graphs included),
+    literals as written (``literals``: the store's table, :mod:`evkg.rdf.literals`)."""
     from evkg.rdf.terms import to_rdflib
 
+    table = literals if literals is not None else WrittenLiterals()
     for graph in store.named_graphs():
-        for q in store.quads_for_pattern(None, None, None, graph):
+        for q in table.restore(store.quads_for_pattern(None, None, None, graph)):
             yield (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
 
 
-def union_graph(store: ox.Store, prefixes: Prefixes, extra: Iterable[Iterable[Node]] = ()) -> Graph:
+def union_graph(
+    store: ox.Store,
+    prefixes: Prefixes,
+    extra: Iterable[Iterable[Node]] = (),
+    literals: WrittenLiterals | None = None,
+) -> Graph:
     """The union of every named graph of ``store`` (plus ``extra`` triples) as one rdflib graph."""
     graph = prefixes.graph()
-    for triple in union_triples(store):
+    for triple in union_triples(store, literals):
         graph.add(triple)
     for extra_triple in extra:
         s, p, o = extra_triple

@@ -52,6 +52,7 @@ from evkg.data.prefixes import Prefixes, registry
 from evkg.errors import EvkgError, UsageError
 from evkg.quality.reach import Reach, forward
 from evkg.query.engine import solutions
+from evkg.rdf.literals import WrittenLiterals
 
 if TYPE_CHECKING:
     from evkg.quality.findings import Describer, Finding
@@ -188,14 +189,16 @@ def filter_closure(
 
 
 # --- input ---------------------------------------------------------------------------------------------------------
-def asserted_triples(store: ox.Store) -> set[Triple]:
-    """Every triple of every graph of ``store`` (rdflib terms), the inferred graph excluded."""
+def asserted_triples(store: ox.Store, literals: WrittenLiterals | None = None) -> set[Triple]:
+    """Every triple of every graph of ``store`` (rdflib terms, literals as written: ``literals`` is the
+    store's table, :mod:`evkg.rdf.literals`), the inferred graph excluded."""
     from evkg.rdf.terms import to_rdflib
 
     inferred = ox.NamedNode(str(inferred_graph_iri()))
+    quads = store.quads_for_pattern(None, None, None)
     return {
         (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
-        for q in store.quads_for_pattern(None, None, None)
+        for q in (literals.restore(quads) if literals else quads)
         if q.graph_name != inferred
     }
 
@@ -489,11 +492,15 @@ def _present(work: ox.Store, needs: Iterable[str]) -> set[str]:
     return {row[0].value for row in solutions(work.query(_needs_query(wanted), use_default_graph_as_union=True))}
 
 
-def _asserted_ntriples(store: ox.Store, skip: ox.NamedNode) -> bytes:
-    """Every graph of ``store`` but ``skip`` as N-Triples (written by pyoxigraph in Rust, GIL released)."""
+def _asserted_ntriples(store: ox.Store, skip: ox.NamedNode, literals: WrittenLiterals | None = None) -> bytes:
+    """Every graph of ``store`` but ``skip`` as N-Triples (written by pyoxigraph in Rust, GIL released),
+    with the literals the store rewrote as they were written (``literals``: the store's table; the
+    scratch store keeps every literal as a placeholder, so the rules see the terms as written)."""
     graphs = [g for g in store.named_graphs() if g != skip]
     chunks = [store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) or b"" for g in graphs]
     chunks.append(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b"")
+    if literals:
+        chunks = [literals.restore_ntriples(g, c) for g, c in zip([*graphs, ox.DefaultGraph()], chunks, strict=True)]
     return b"".join(chunks)
 
 
@@ -621,7 +628,9 @@ WHERE {{
 """
 
 
-def fast_closure_store(store: ox.Store, *, max_rounds: int = 100, axiomatic: bool = False) -> Closure:
+def fast_closure_store(
+    store: ox.Store, *, max_rounds: int = 100, axiomatic: bool = False, literals: WrittenLiterals | None = None
+) -> Closure:
     """The OWL 2 RL closure of every graph of ``store`` by SPARQL rules on a scratch pyoxigraph store.
 
     The asserted triples are copied into one named graph of a scratch store (from pyoxigraph's own
@@ -632,11 +641,13 @@ def fast_closure_store(store: ox.Store, *, max_rounds: int = 100, axiomatic: boo
     triples: those are left out after the fixpoint, so that they feed the other rules first.
     ``axiomatic=True`` keeps the axiomatic triples, eq-ref's ``x owl:sameAs x`` for every resource
     included (computed after the fixpoint: a reflexive owl:sameAs adds nothing through the other
-    rules, and eq-diff1/2/3 test ``x = y`` themselves).
+    rules, and eq-diff1/2/3 test ``x = y`` themselves). ``literals``: the store's table of rewritten
+    literals (:mod:`evkg.rdf.literals`); the rules read them, and the closure carries them, as written.
     """
     started = time.perf_counter()
     inferred = ox.NamedNode(str(inferred_graph_iri()))
-    return _fast(_asserted_ntriples(store, skip=inferred), max_rounds=max_rounds, axiomatic=axiomatic, started=started)
+    text = _asserted_ntriples(store, skip=inferred, literals=literals)
+    return _fast(text, max_rounds=max_rounds, axiomatic=axiomatic, started=started)
 
 
 def _fast(text: bytes, *, max_rounds: int, axiomatic: bool, started: float | None = None) -> Closure:
@@ -707,18 +718,25 @@ def _fast(text: bytes, *, max_rounds: int, axiomatic: bool, started: float | Non
 
 # --- entry points ----------------------------------------------------------------------------------------------
 def closure(
-    store: ox.Store, prefixes: Prefixes | None = None, *, engine: str = "fast", axiomatic: bool = False
+    store: ox.Store,
+    prefixes: Prefixes | None = None,
+    *,
+    engine: str = "fast",
+    axiomatic: bool = False,
+    literals: WrittenLiterals | None = None,
 ) -> Closure:
     """The filtered OWL 2 RL closure of every graph in ``store`` (the store is not changed).
 
     ``axiomatic=True``: keep the axiomatic triples the filter leaves out (see :func:`is_axiomatic`).
+    ``literals``: the statements whose literal the store rewrote (``kg.literals``, :mod:`evkg.rdf.literals`);
+    both engines reason on, and the closure carries, the literals as written.
     """
     if engine not in ENGINES:
         raise UsageError(f"unknown reasoning engine {engine!r}: choose {' or '.join(ENGINES)}")
     if engine == "fast":  # straight from the store: no rdflib copy of the input (issue 8)
-        result = fast_closure_store(store, axiomatic=axiomatic)
+        result = fast_closure_store(store, axiomatic=axiomatic, literals=literals)
     else:
-        result = owlrl_closure(asserted_triples(store), axiomatic=axiomatic)
+        result = owlrl_closure(asserted_triples(store, literals), axiomatic=axiomatic)
     log.info(
         "%s: %d triples inferred from %d in %.2f s (dropped %s)",
         engine,
@@ -730,13 +748,19 @@ def closure(
     return result
 
 
-def materialize(store: ox.Store, result: Closure, prefixes: Prefixes | None = None) -> str:
-    """Put the closure into the store's inferred named graph (replacing it); returns the graph IRI."""
+def materialize(
+    store: ox.Store, result: Closure, prefixes: Prefixes | None = None, literals: WrittenLiterals | None = None
+) -> str:
+    """Put the closure into the store's inferred named graph (replacing it); returns the graph IRI.
+
+    The literals the store rewrites on the way in are recorded in ``literals`` (the store's table).
+    """
     iri = str(inferred_graph_iri(prefixes))
     target = ox.NamedNode(iri)
     store.clear_graph(target)
     store.add_graph(target)
-    store.extend(ox.Quad(t.subject, t.predicate, t.object, target) for t in result.oxigraph_triples())
+    quads = (ox.Quad(t.subject, t.predicate, t.object, target) for t in result.oxigraph_triples())
+    store.extend(literals.recording(quads, target) if literals is not None else quads)
     return iri
 
 
@@ -763,12 +787,13 @@ def format_for(path: str | Path | None, name: str | None) -> str:
 
 @dataclass
 class _ClosureQuads:
-    """The closure as what an export reads (:class:`evkg.rdf.serialization.QuadSource`)."""
+    """The closure as what an export reads (:class:`evkg.rdf.serialization.QuadSource`): its quads, not
+    a store (a store would rewrite its literals: ``"01"^^xsd:integer`` as ``"1"``, :mod:`evkg.rdf.literals`)."""
 
-    store: ox.Store
+    statements: list[ox.Quad]
 
     def quads(self) -> Iterator[ox.Quad]:
-        return iter(self.store)
+        return iter(self.statements)
 
 
 def serialize(result: Closure, fmt: str = "turtle", prefixes: Prefixes | None = None) -> bytes:
@@ -780,10 +805,9 @@ def serialize(result: Closure, fmt: str = "turtle", prefixes: Prefixes | None = 
     from evkg.rdf.serialization import export
 
     prefixes = prefixes or registry()
-    store = ox.Store()
     graph = ox.NamedNode(str(inferred_graph_iri(prefixes))) if fmt == "trig" else ox.DefaultGraph()
-    store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in result.oxigraph_triples())
-    return export(_ClosureQuads(store), {"turtle": "turtle", "ntriples": "nt", "trig": "trig"}[fmt], prefixes)
+    quads = list({ox.Quad(t.subject, t.predicate, t.object, graph) for t in result.oxigraph_triples()})
+    return export(_ClosureQuads(quads), {"turtle": "turtle", "ntriples": "nt", "trig": "trig"}[fmt], prefixes)
 
 
 def inconsistency_findings(result: Closure, describer: Describer) -> list[Finding]:
@@ -822,7 +846,7 @@ def data_closure(
     from evkg.query.knowledge_graph import load
 
     kg = load(layout.resolve(data_dir).root, store_dir)
-    return closure(kg.store, kg.prefixes, engine=engine, axiomatic=axiomatic)
+    return closure(kg.store, kg.prefixes, engine=engine, axiomatic=axiomatic, literals=kg.literals)
 
 
 __all__ = [

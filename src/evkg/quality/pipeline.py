@@ -173,7 +173,7 @@ def validate(
     else:
         # a store of its own, in memory: curator files and the closure may be added to it for SHACL
         kg = load(data_dir, store_dir).in_memory()
-        add_files(kg.store, kg.data, kg.prefixes, [Path(f) for f in files])
+        add_files(kg.store, kg.data, kg.prefixes, [Path(f) for f in files], kg.literals)
     ctx = Context(kg, options)
     ctx.archive_folders = tuple(Path(f).resolve().parent / "_sources" for f in files)
     if loaded is not None:

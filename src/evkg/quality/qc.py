@@ -128,8 +128,11 @@ def run(kg: KnowledgeGraph, only: list[Check] | None = None, workers: int | None
 
 
 def check_qc(ctx: Context) -> list[Finding]:
-    """The QC check (:data:`evkg.quality.context.Check`): every QC query of the data folder, rows as findings."""
-    return as_findings(run(ctx.kg), ctx.describer)
+    """The QC check (:data:`evkg.quality.context.Check`): every QC query of the data folder, rows as findings,
+    and the literals the store keeps in another form than written (:mod:`evkg.quality.stored_literals`)."""
+    from evkg.quality.stored_literals import check_stored_literals
+
+    return as_findings(run(ctx.kg), ctx.describer) + check_stored_literals(ctx)
 
 
 def as_findings(rows: list[Row], describer: Describer) -> list[Finding]:

@@ -21,7 +21,8 @@ def check_owl_rl(ctx: Context) -> list[Finding]:
     The closure is left in ``ctx.closure`` (a later SHACL step validates it with the data when
     ``options.shacl_on_closure``); the store is not changed.
     """
-    ctx.closure = closure(ctx.kg.store, ctx.kg.prefixes, engine=ctx.options.reasoner)
+    kg = ctx.kg
+    ctx.closure = closure(kg.store, kg.prefixes, engine=ctx.options.reasoner, literals=kg.literals)
     if ctx.closure.inconsistencies:
         log.warning("the OWL RL closure reports %d inconsistencies", len(ctx.closure.inconsistencies))
     return inconsistency_findings(ctx.closure, ctx.describer)

@@ -6,6 +6,10 @@ Another engine (a remote SPARQL 1.1 endpoint, or rdflib: :mod:`evkg.query.engine
 the same protocol: results are pyoxigraph's result objects, which
 :func:`pyoxigraph.parse_query_results` also produces from a remote endpoint's SPARQL JSON/XML answer.
 
+The store rewrites some literals (``"01"^^xsd:integer`` → ``"1"``; :mod:`evkg.rdf.literals`): the
+engine gives them back as written in :meth:`OxigraphEngine.quads` and in CONSTRUCT and DESCRIBE
+results; SELECT results and FILTERs see the store's form (the value).
+
 Queries never leave the machine: ``SERVICE`` is refused before evaluation (:func:`check_query`;
 pyoxigraph would send an HTTP request), and the store is only read through ``query`` (no ``LOAD``,
 no update).
@@ -24,12 +28,13 @@ import pyoxigraph as ox
 from evkg.data.prefixes import Prefixes
 from evkg.errors import EvkgError, QuerySyntaxError, UsageError, explain_sparql
 from evkg.query.lexer import network_clauses
+from evkg.rdf.literals import RestoredTriples, WrittenLiterals
 from evkg.rdf.parse import holds_union
 from evkg.rdf.terms import OxTerm
 
 log = logging.getLogger(__name__)
 
-QueryResult: TypeAlias = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+QueryResult: TypeAlias = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | RestoredTriples
 
 
 # --- the engine protocol --------------------------------------------------------------------------
@@ -44,7 +49,7 @@ class Engine(Protocol):
         ...
 
     def quads(self) -> Iterator[ox.Quad]:
-        """Every quad of the dataset."""
+        """Every quad of the dataset, literals as written."""
         ...
 
     def named_graphs(self) -> list[str]:
@@ -60,9 +65,13 @@ class OxigraphEngine:
 
     name = "oxigraph"
 
-    def __init__(self, store: ox.Store, prefixes: Prefixes | None = None) -> None:
+    def __init__(
+        self, store: ox.Store, prefixes: Prefixes | None = None, literals: WrittenLiterals | None = None
+    ) -> None:
         self.store = store
         self.prefixes = prefixes
+        #: the statements whose literal the store rewrote, with the literals as written
+        self.literals = literals if literals is not None else WrittenLiterals()
         self._prefix_map = prefixes.as_dict() if prefixes else None  # built once, not per query
         # query texts already checked for SERVICE → whether they need the registry's prefixes (a text
         # that declares its own parses without them, and handing pyoxigraph the map costs ~40 µs a call)
@@ -108,6 +117,8 @@ class OxigraphEngine:
             self._checked[query] = needs_prefixes
         if log.isEnabledFor(logging.DEBUG):
             log.debug("query %.1f ms bindings=%s", (time.perf_counter() - started) * 1000, dict(bindings or {}))
+        if self.literals and isinstance(result, ox.QueryTriples):  # CONSTRUCT, DESCRIBE: literals as written
+            return RestoredTriples(self.literals.restore_triples(result, self.store, query, self._prefix_map))
         return result
 
     def _variable(self, name: str) -> ox.Variable:
@@ -117,9 +128,10 @@ class OxigraphEngine:
         return variable
 
     def quads(self) -> Iterator[ox.Quad]:
-        """Every statement of every named graph (not the default graph: it repeats them as a union)."""
+        """Every statement of every named graph (not the default graph: it repeats them as a union),
+        literals as written."""
         for graph in self.store.named_graphs():
-            yield from self.store.quads_for_pattern(None, None, None, graph)
+            yield from self.literals.restore(self.store.quads_for_pattern(None, None, None, graph))
 
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))

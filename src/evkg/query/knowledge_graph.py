@@ -24,6 +24,7 @@ from evkg.data.prefixes import Prefixes, registry
 from evkg.errors import EvkgError
 from evkg.query.engine import Engine, OxigraphEngine, QueryResult, count_per_graph, count_union, solutions
 from evkg.rdf.formats import get_format
+from evkg.rdf.literals import WrittenLiterals
 from evkg.rdf.parse import Manifest, ontology_version, source_files
 from evkg.rdf.serialization import export as _export
 from evkg.rdf.serialization import to_rdflib_graph
@@ -86,6 +87,12 @@ class KnowledgeGraph:
             raise EvkgError(f"the {self.engine.name} engine has no embedded pyoxigraph store")
         return self.engine.store
 
+    @property
+    def literals(self) -> WrittenLiterals:
+        """The statements whose literal the store rewrote, with the literals as written
+        (:mod:`evkg.rdf.literals`; empty for most data and for engines without a store)."""
+        return getattr(self.engine, "literals", None) or WrittenLiterals()
+
     # --- querying -----------------------------------------------------------------------------------
     def sparql(self, query: str, bindings: Mapping[str, Binding] | None = None, **kw: Binding) -> QueryResult:
         """Run a SPARQL 1.1 query; the default graph is the union of all named graphs.
@@ -98,6 +105,10 @@ class KnowledgeGraph:
         Prefixes of the registry may be used without ``PREFIX`` lines. Returns pyoxigraph's
         results: iterate over solutions (``row["name"].value``), ``bool()`` an ASK, or iterate
         triples of a CONSTRUCT; ``.serialize(format=QueryResultsFormat.JSON)`` writes SPARQL JSON.
+
+        Literals: CONSTRUCT and DESCRIBE triples carry them as written in the data; SELECT rows and
+        FILTERs see the store's form, a value (``"01"^^xsd:integer`` comes back as ``"1"``, ``"5"^^xsd:int``
+        as ``"5"^^xsd:integer``; :mod:`evkg.rdf.literals`).
 
         Raises:
             QuerySyntaxError: the query does not parse, or uses SERVICE.
@@ -168,8 +179,9 @@ class KnowledgeGraph:
         if self.store_path is None:
             return self
         copy = ox.Store()
-        copy.bulk_extend(self.store)
-        return KnowledgeGraph(OxigraphEngine(copy, self.prefixes), self.data, self.prefixes, self.manifest, None)
+        copy.bulk_extend(self.store)  # the stored forms: the table of literals as written applies as it is
+        engine = OxigraphEngine(copy, self.prefixes, self.literals.copy())
+        return KnowledgeGraph(engine, self.data, self.prefixes, self.manifest, None)
 
     # --- rdflib views (for owlrl and pyshacl) -------------------------------------------------------------
     @functools.cached_property
@@ -239,7 +251,8 @@ def load(
     else:
         opened = open_store(Path(store_dir), data, prefixes, rebuild=rebuild)
     log.info("loaded %s (%s)", data.root, "parsed" if opened.parsed else "reopened")
-    return KnowledgeGraph(OxigraphEngine(opened.store, prefixes), data, prefixes, opened.manifest, opened.path)
+    engine = OxigraphEngine(opened.store, prefixes, opened.literals)
+    return KnowledgeGraph(engine, data, prefixes, opened.manifest, opened.path)
 
 
 def version_of(data_dir: str | os.PathLike[str] | None = None) -> str | None:

@@ -11,8 +11,10 @@ Which file goes into which named graph (IRIs from the ``graph:`` namespace of th
 ``graph/**/_*.ttl``                 ignored (drafts)
 ==================================  ============================================================
 
-Each file is parsed by pyoxigraph straight into the store, with the graph's IRI as base IRI (so
-``<>`` in a graph file names its own graph).
+Each file is parsed by pyoxigraph and its statements streamed into the store, with the graph's
+IRI as base IRI (so ``<>`` in a graph file names its own graph) and blank nodes renamed apart; on
+the way, the statements whose literal the store will rewrite are recorded with the literal as
+written (:class:`evkg.rdf.literals.WrittenLiterals`; the union in the default graph too).
 
 The store's **default graph holds the union of the named graphs as a set**: every triple once,
 however many sources state it (:func:`fill_union`; the bulk loader writes it in the same pass).
@@ -40,11 +42,14 @@ from rdflib.namespace import OWL, RDF
 from evkg.data.layout import DataDir, display_path
 from evkg.data.prefixes import Prefixes
 from evkg.errors import EvkgError, SourceSyntaxError, UsageError
+from evkg.rdf.literals import WrittenLiterals
 from evkg.version import __version__
 
 #: Bump when the mapping from files to named graphs or the parse options change: persisted stores
 #: built with another value are rebuilt. 2: the default graph holds the union of the named graphs.
-LOADER_VERSION = 2
+#: 3: parser terms streamed into the store with blank nodes renamed apart, and the literals the store
+#: rewrites recorded (``literals.nq``).
+LOADER_VERSION = 3
 
 _OX_LOCATION = re.compile(r"^Parser error (?:at|between) [^:]*: ")
 
@@ -172,22 +177,41 @@ def parse_rdflib(
         raise SourceSyntaxError(shown, None if line is None else line + 1, None, why) from None
 
 
-def load_file(store: ox.Store, source: SourceFile) -> None:
-    """Parse one Turtle file into its named graph (all of it or, on a syntax error, nothing)."""
+def parse_source(source: SourceFile) -> Iterator[ox.Quad]:
+    """The statements of one source file as the parser gives them (literals as written), blank
+    nodes renamed apart (two files that both write ``_:b0`` mean two nodes)."""
+    return ox.parse(path=str(source.path), format=ox.RdfFormat.TURTLE, base_iri=source.graph, rename_blank_nodes=True)
+
+
+def load_file(store: ox.Store, source: SourceFile, literals: WrittenLiterals | None = None) -> WrittenLiterals:
+    """Parse one Turtle file into its named graph (all of it or, on a syntax error, nothing).
+
+    Returns the statements whose literal the store rewrote (:mod:`evkg.rdf.literals`); they also go
+    into ``literals`` if given, replacing that graph's (the graph is this file).
+    """
     graph = ox.NamedNode(source.graph)
+    table = WrittenLiterals()
     try:
-        store.load(path=str(source.path), format=ox.RdfFormat.TURTLE, to_graph=graph, base_iri=source.graph)
+        quads = list(table.recording(parse_source(source), graph))  # parsed whole before the store changes
     except SyntaxError as exc:
         raise syntax_error(source.path, exc) from None
     except OSError as exc:
         raise EvkgError(f"{display_path(source.path)}: cannot read ({exc.strerror or exc})") from None
+    store.extend(quads)
     store.add_graph(graph)  # an empty file is still a (named, empty) graph
+    if literals is not None:  # the graph is this file: its old entries go
+        literals.drop_graph(graph)
+        literals.update(table)
+    return table
 
 
-def load_files(store: ox.Store, files: list[SourceFile]) -> None:
-    """Parse every file into ``store``. Stops at the first syntax error (raised as one line)."""
+def load_files(store: ox.Store, files: list[SourceFile]) -> WrittenLiterals:
+    """Parse every file into ``store``, one transaction per file. Stops at the first syntax error
+    (raised as one line). Returns the statements whose literal the store rewrote."""
+    literals = WrittenLiterals()
     for source in files:
-        load_file(store, source)
+        load_file(store, source, literals)
+    return literals
 
 
 #: Quads per :meth:`pyoxigraph.Store.bulk_extend` call. pyoxigraph's bulk loader buffers up to a
@@ -198,23 +222,25 @@ def load_files(store: ox.Store, files: list[SourceFile]) -> None:
 BULK_CHUNK = 400_000
 
 
-def bulk_load_files(store: ox.Store, files: list[SourceFile], *, chunk: int = BULK_CHUNK) -> None:
-    """Parse every file into an on-disk ``store`` by bulk insertion (for a new store only).
+def bulk_load_files(store: ox.Store, files: list[SourceFile], *, chunk: int = BULK_CHUNK) -> WrittenLiterals:
+    """Parse every file into a new ``store`` by bulk insertion, the union in its default graph;
+    returns the statements whose literal the store rewrote (:mod:`evkg.rdf.literals`).
 
     :meth:`pyoxigraph.Store.bulk_extend` writes the indexes once per call instead of one transaction
     per file (docs/decisions/0013-scale-and-speed.md); it is called once per ``chunk`` quads, which
-    bounds the loader's buffer. The quads stream from the parser: no chunk is held in Python. It is
-    not atomic: on a syntax error (raised as one line) the store holds part of the data, so build
-    into a new folder.
+    bounds the loader's buffer. The quads stream from the parser: no chunk is held in Python; on the
+    way, each typed literal is looked up once to record those the store rewrites. It is not atomic:
+    on a syntax error (raised as one line) the store holds part of the data, so build into a new
+    store (folder).
     """
     current: list[SourceFile] = []
+    literals = WrittenLiterals()
 
     def quads() -> Iterator[ox.Quad]:
         for source in files:
             current[:] = [source]
-            graph = ox.NamedNode(source.graph)
-            for q in ox.parse(path=str(source.path), format=ox.RdfFormat.TURTLE, base_iri=source.graph):
-                yield ox.Quad(q.subject, q.predicate, q.object, graph)
+            for q in literals.recording(parse_source(source), ox.NamedNode(source.graph)):
+                yield q
                 yield ox.Quad(q.subject, q.predicate, q.object)  # the union (a set: the store keeps it once)
 
     stream = quads()
@@ -238,6 +264,8 @@ def bulk_load_files(store: ox.Store, files: list[SourceFile], *, chunk: int = BU
         raise EvkgError(f"{display_path(path)}: cannot read ({exc.strerror or exc})") from None
     for source in files:
         store.add_graph(ox.NamedNode(source.graph))  # an empty file is still a (named, empty) graph
+    literals.refresh_union(store)
+    return literals
 
 
 _UNION = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -310,6 +338,7 @@ __all__ = [
     "load_files",
     "ontology_version",
     "parse_rdflib",
+    "parse_source",
     "sha256",
     "source_files",
     "syntax_error",

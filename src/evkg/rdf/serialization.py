@@ -40,14 +40,18 @@ from collections.abc import Iterable, Iterator
 from typing import Any, BinaryIO, Protocol
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.plugins.serializers.jsonld import Converter as JsonLdConverter
 from rdflib.plugins.serializers.longturtle import LongTurtleSerializer
+from rdflib.plugins.shared.jsonld.context import Context as JsonLdContext
 from rdflib.store import Store as RdflibStore
 
 from evkg.data.prefixes import Prefixes, language_mapped_properties
 from evkg.errors import EvkgError
 from evkg.rdf.canonical import canonicalize
 from evkg.rdf.formats import ExportFormat, get_format
+from evkg.rdf.literals import WrittenLiterals
 from evkg.rdf.parse import holds_union
 from evkg.rdf.terms import to_rdflib
 
@@ -75,7 +79,9 @@ def canonical_quads(engine: QuadSource, *, union: bool) -> list[ox.Quad]:
 _LINE_BREAKS_IN_LITERALS = (b"\xc2\x85", b"\xe2\x80\xa8", b"\xe2\x80\xa9")
 
 
-def write_canonical_lines(store: ox.Store, out: BinaryIO, *, union: bool) -> bool:
+def write_canonical_lines(
+    store: ox.Store, out: BinaryIO, *, union: bool, literals: WrittenLiterals | None = None
+) -> bool:
     """Write the statements of ``store`` to ``out`` as sorted N-Triples (``union``) or N-Quads lines.
 
     The same lines as :func:`canonical_quads` serialised and sorted, in far less memory (no Python
@@ -84,6 +90,10 @@ def write_canonical_lines(store: ox.Store, out: BinaryIO, *, union: bool) -> boo
     parsed back and canonicalised (RDFC-1.0 looks at nothing else, so their labels are those of the
     whole dataset); then the sorted runs are merged as bytes (the order of their text: UTF-8 keeps
     code point order). With ``union`` each triple is written once.
+
+    The statements whose literal the store rewrote are written as they were written
+    (``literals``, :mod:`evkg.rdf.literals`): their lines are replaced in the dump of their graph
+    before it is sorted; graphs without such statements are not touched.
 
     Returns False (having written nothing) for what this path does not cover: blank node graph
     names, triple terms, literals with a character ``str.splitlines`` breaks at. The caller then
@@ -98,6 +108,8 @@ def write_canonical_lines(store: ox.Store, out: BinaryIO, *, union: bool) -> boo
         if isinstance(graph, ox.BlankNode):
             return False
         data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b""
+        if literals:
+            data = literals.restore_ntriples(graph, data)
         if any(c in data for c in _LINE_BREAKS_IN_LITERALS):
             return False
         suffix = b"" if union or isinstance(graph, ox.DefaultGraph) else f"<{graph.value}> .".encode()
@@ -229,12 +241,40 @@ class SortedLinesStore(RdflibStore):
         return self._namespaces.namespaces()
 
 
+#: Turtle's shorthand tokens for numbers and booleans: a literal is written bare only if its lexical
+#: form is such a token, which Turtle reads back as the same term.
+_TURTLE_TOKENS = {
+    XSD.integer: re.compile(r"[+-]?[0-9]+"),
+    XSD.decimal: re.compile(r"[+-]?[0-9]*\.[0-9]+"),
+    XSD.double: re.compile(r"[+-]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)[eE][+-]?[0-9]+"),
+    XSD.boolean: re.compile(r"true|false"),
+}
+
+
+class TurtleSerializer(LongTurtleSerializer):
+    """rdflib's ``longturtle`` writing every literal as it is (the lexical form is the term).
+
+    rdflib writes numbers and booleans from their value: ``"1.5"^^xsd:double`` as ``1.5e+00``,
+    ``"1"^^xsd:decimal`` as ``1.0``, ``"1"^^xsd:boolean`` as ``1`` (an integer), ``"5."^^xsd:decimal``
+    as ``5.`` (not Turtle). Here a literal of those datatypes is bare only when its lexical form is
+    Turtle's token for it, and quoted with its datatype otherwise.
+    """
+
+    def label(self, node: Any, position: Any) -> str:
+        if isinstance(node, Literal) and node.datatype in _TURTLE_TOKENS:
+            text = str(node)
+            if _TURTLE_TOKENS[node.datatype].fullmatch(text):
+                return text
+            return node._literal_n3(use_plain=False, qname_callback=lambda dt: self.get_pname(dt, False))
+        return str(super().label(node, position))
+
+
 def _turtle_from_lines(lines: BinaryIO, prefixes: Prefixes) -> bytes:
     """rdflib's ``longturtle`` (as :func:`_turtle`) over the sorted canonical N-Triples lines."""
     names = prefixes.graph()
     graph = Graph(store=SortedLinesStore(lines, names.store), namespace_manager=names.namespace_manager)
     out = io.BytesIO()
-    LongTurtleSerializer(graph).serialize(out, encoding="utf-8")
+    TurtleSerializer(graph).serialize(out, encoding="utf-8")
     return out.getvalue()
 
 
@@ -287,7 +327,9 @@ def _sorted_lines(quads: list[ox.Quad], fmt: ox.RdfFormat) -> bytes:
 
 def _turtle(quads: list[ox.Quad], prefixes: Prefixes) -> bytes:
     # longturtle writes only the prefixes it uses, sorted.
-    return to_rdflib_graph(quads, prefixes).serialize(format="longturtle", encoding="utf-8")
+    out = io.BytesIO()
+    TurtleSerializer(to_rdflib_graph(quads, prefixes)).serialize(out, encoding="utf-8")
+    return out.getvalue()
 
 
 def _oxigraph(quads: list[ox.Quad], fmt: ox.RdfFormat, prefixes: Prefixes) -> bytes:
@@ -400,11 +442,34 @@ def jsonld_context_for(graph: Graph, prefixes: Prefixes) -> dict[str, Any]:
     return prefixes.jsonld_context(mapped)
 
 
+#: Literals JSON-LD may write as JSON numbers and booleans, and the lexical forms it reads back from them
+#: (JSON-LD 1.1 toRdf: a whole number below 10^21 is its canonical xsd:integer; a double always becomes
+#: the canonical "1.5E0" form, whatever was written, so doubles are never native).
+_JSON_NATIVE = {
+    XSD.integer: re.compile(r"0|-?[1-9][0-9]{0,19}"),
+    XSD.boolean: re.compile(r"true|false"),
+    XSD.double: re.compile(r"(?!)"),
+}
+
+
+class _JsonLdConverter(JsonLdConverter):
+    """rdflib's JSON-LD converter writing a literal as a native JSON value only when JSON-LD reads that
+    value back as the same literal (``"01"^^xsd:integer`` stays ``{"@value": "01", "@type": "xsd:integer"}``)."""
+
+    def to_raw_value(self, graph: Graph, s: Any, o: Any, nodemap: dict[str, Any]) -> Any:
+        if isinstance(o, Literal) and o.datatype in _JSON_NATIVE and not _JSON_NATIVE[o.datatype].fullmatch(o):
+            return {self.context.type_key: self.context.to_symbol(o.datatype), self.context.value_key: str(o)}
+        return super().to_raw_value(graph, s, o, nodemap)
+
+
 def _jsonld(quads: Iterable[ox.Quad], prefixes: Prefixes) -> bytes:
     graph = to_rdflib_graph(quads, prefixes)
-    context = jsonld_context_for(graph, prefixes)
-    text = graph.serialize(format="json-ld", context=context, auto_compact=True)
-    doc = json.loads(text)
+    context_data = jsonld_context_for(graph, prefixes)
+    context = JsonLdContext(context_data)
+    doc = _JsonLdConverter(context, False, False).convert(graph)  # rdflib's from_rdf, with our converter
+    if isinstance(doc, list):
+        doc = {context.get_key("@graph"): doc}
+    doc["@context"] = context_data
     if isinstance(doc, dict) and "@graph" in doc:
         doc["@graph"] = _sort_jsonld(_embed_blank_nodes(doc["@graph"]))
     return (json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
@@ -427,7 +492,8 @@ def export(engine: QuadSource, fmt: str | ExportFormat, prefixes: Prefixes) -> b
     store = getattr(engine, "store", None)
     if isinstance(store, ox.Store):
         with tempfile.TemporaryFile() as lines:
-            if write_canonical_lines(store, lines, union=not spec.dataset):
+            literals = getattr(engine, "literals", None)
+            if write_canonical_lines(store, lines, union=not spec.dataset, literals=literals):
                 if spec.name == "turtle":
                     return _turtle_from_lines(lines, prefixes)
                 if spec.name == "json-ld":  # the same rdflib graph, built from the lines in their order

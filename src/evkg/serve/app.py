@@ -162,7 +162,7 @@ def _open(config: ServeConfig) -> tuple[Site, Path, Path | None]:
         atexit.register(shutil.rmtree, temporary, True)
         store_dir = temporary / "store"
     opened = open_store(store_dir, data, prefixes)
-    return Site(opened.store, data, prefixes), store_folder(store_dir), temporary
+    return Site(opened.store, data, prefixes, opened.literals), store_folder(store_dir), temporary
 
 
 def create_app(config: ServeConfig | None = None) -> EvkgApp:

@@ -28,6 +28,7 @@ import pyoxigraph as ox
 
 from evkg.rdf.formats import MEDIA_TYPES as GRAPH_FORMATS
 from evkg.rdf.formats import NAMES, RESULTS_FORMATS
+from evkg.rdf.literals import WrittenLiterals
 from evkg.rdf.parse import holds_union
 from evkg.serve.guard import QueryPlan, Refusal, inspect_query
 from evkg.serve.negotiation import HeaderTooLarge, negotiate
@@ -300,8 +301,19 @@ PLAN_CACHE = 1024
 _plans: dict[tuple[str, tuple[str, ...], tuple[str, ...]], QueryPlan] = {}
 
 
-def run(store: ox.Store, job: Job, *, graphs: set[str], prefixes: Any, max_results: int) -> Answer:
-    """Check, evaluate and serialise ``job`` on ``store``; every failure is an :class:`Answer` too."""
+def run(
+    store: ox.Store,
+    job: Job,
+    *,
+    graphs: set[str],
+    prefixes: Any,
+    max_results: int,
+    literals: WrittenLiterals | None = None,
+) -> Answer:
+    """Check, evaluate and serialise ``job`` on ``store``; every failure is an :class:`Answer` too.
+
+    ``literals``: the statements whose literal the store rewrote; CONSTRUCT and DESCRIBE answers
+    carry them as written (:mod:`evkg.rdf.literals`)."""
     try:
         key = (job.query, job.default_graph_uris, job.named_graph_uris)
         plan = _plans.get(key)
@@ -325,7 +337,7 @@ def run(store: ox.Store, job: Job, *, graphs: set[str], prefixes: Any, max_resul
             return error(400, f"{exc} for a {plan.form} query")
         if media_type is None:
             return error(406, f"none of the media types in Accept can hold a {plan.form} result ({_offers(kind)})")
-        return _evaluate(store, job, plan, kind, media_type, prefixes, max_results)
+        return _evaluate(store, job, plan, kind, media_type, prefixes, max_results, literals)
     except Refusal as exc:
         return error(exc.status, exc.message)
 
@@ -350,7 +362,14 @@ def _dataset(plan: QueryPlan, union: bool) -> dict[str, Any]:
 
 
 def _evaluate(
-    store: ox.Store, job: Job, plan: QueryPlan, kind: str, media_type: str, prefixes: Any, max_results: int
+    store: ox.Store,
+    job: Job,
+    plan: QueryPlan,
+    kind: str,
+    media_type: str,
+    prefixes: Any,
+    max_results: int,
+    literals: WrittenLiterals | None = None,
 ) -> Answer:
     try:
         registry = prefixes.mapping
@@ -373,6 +392,8 @@ def _evaluate(
             triples = _bounded(iter(result), max_results)
         except TooLarge:
             return _too_large(max_results, "triples")
+        if literals:
+            triples = literals.restore_triples(triples, store, job.query, prefixes.as_dict())
         media_type = GRAPH_ALIASES.get(media_type, media_type)
         wire = "application/n-triples" if media_type == HTML else media_type
         return Answer(200, media_type, graph_body(triples, wire, prefixes), kind, len(triples))

@@ -57,4 +57,4 @@ def serialize(quads: Sequence[ox.Quad], media_type: str, prefixes: Prefixes) -> 
     return export(QuadsEngine(quads), export_format(media_type), prefixes)
 
 
-__all__ = ["EXTENSIONS", "FORMAT_NAMES", "MEDIA_TYPES", "serialize"]
+__all__ = ["EXTENSIONS", "FORMAT_NAMES", "MEDIA_TYPES", "QuadsEngine", "serialize"]

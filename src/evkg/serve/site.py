@@ -31,6 +31,7 @@ from evkg.data.layout import DataDir
 from evkg.data.prefixes import Prefixes
 from evkg.query.engine import solutions
 from evkg.rdf.labels import pick_label, primary_language
+from evkg.rdf.literals import WrittenLiterals
 from evkg.rdf.parse import holds_union
 from evkg.serve import svg
 from evkg.serve.search import MAX_MATCHES, SearchIndex
@@ -219,8 +220,12 @@ _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]"
 class Site:
     """Labels, classes, evidence and search over a read-only store, for the pages."""
 
-    def __init__(self, store: ox.Store, data: DataDir, prefixes: Prefixes) -> None:
+    def __init__(
+        self, store: ox.Store, data: DataDir, prefixes: Prefixes, literals: WrittenLiterals | None = None
+    ) -> None:
         self.store = store
+        #: the statements whose literal the store rewrote: descriptions and pages show them as written
+        self.literals = literals if literals is not None else WrittenLiterals()
         self.data = data
         self.prefixes = prefixes
         self.config = site_config()
@@ -366,16 +371,17 @@ class Site:
         """
         node = ox.NamedNode(iri)
         if iri in self.graphs:
-            return list(self.store.quads_for_pattern(None, None, None, node))
+            return list(self.literals.restore(self.store.quads_for_pattern(None, None, None, node)))
         ontology_graph = self.prefixes["graph"] + "ontology"
         if iri == self.prefixes["evkg"] and ontology_graph in self.graphs:
-            return list(self.store.quads_for_pattern(None, None, None, ox.NamedNode(ontology_graph)))
+            graph = ox.NamedNode(ontology_graph)
+            return list(self.literals.restore(self.store.quads_for_pattern(None, None, None, graph)))
         out: list[ox.Quad] = []
         seen: set[ox.BlankNode] = set()
         stack: list[ox.NamedNode | ox.BlankNode] = [node]
         while stack:
             subject = stack.pop()
-            for quad in self.store.quads_for_pattern(subject, None, None, None):
+            for quad in self.literals.restore(self.store.quads_for_pattern(subject, None, None, None)):
                 if isinstance(quad.graph_name, ox.DefaultGraph):
                     continue  # the union repeats what the named graphs state
                 out.append(quad)
@@ -447,7 +453,7 @@ class Site:
 
     def _groups(self, subject: ox.NamedNode | ox.BlankNode, lang: str, depth: int = 0) -> list[Group]:
         values: dict[str, dict[str, tuple[Any, list[str]]]] = defaultdict(dict)
-        for quad in self.store.quads_for_pattern(subject, None, None, None):
+        for quad in self.literals.restore(self.store.quads_for_pattern(subject, None, None, None)):
             if isinstance(quad.graph_name, ox.DefaultGraph):
                 continue  # the union repeats what the named graphs state
             graph = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
@@ -740,7 +746,8 @@ class Site:
         from evkg.query.engine import OxigraphEngine
         from evkg.query.helpers import QueryHelpers, discover
 
-        return QueryHelpers(OxigraphEngine(self.store, self.prefixes), discover(self.data.root), self.prefixes)
+        engine = OxigraphEngine(self.store, self.prefixes, self.literals)
+        return QueryHelpers(engine, discover(self.data.root), self.prefixes)
 
     # --- sources and their archived texts (evkg.serve.sources) --------------------------------------------
     @functools.cached_property

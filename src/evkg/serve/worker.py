@@ -27,14 +27,18 @@ def main(argv: list[str]) -> int:  # pragma: no cover - runs in a child process
         import resource
 
         resource.setrlimit(resource.RLIMIT_AS, (config.memory_limit, config.memory_limit))
+    from pathlib import Path
+
     import pyoxigraph as ox
 
     from evkg.data.prefixes import registry
+    from evkg.rdf.store import read_literals
     from evkg.serve.evaluate import Job, error, run
 
     try:
         prefixes = registry(config.data_dir)
         store = ox.Store.read_only(config.store_path)
+        literals = read_literals(Path(config.store_path).parent)  # CONSTRUCT/DESCRIBE: literals as written
     except Exception as exc:  # the server reports it; no traceback here
         with contextlib.suppress(OSError, ValueError):
             outbox.send(("error", f"cannot open the store {config.store_path}: {exc}"))
@@ -43,7 +47,8 @@ def main(argv: list[str]) -> int:  # pragma: no cover - runs in a child process
     # Warm up before saying ready: rdflib builds its SPARQL grammar on first use (about a second),
     # which must not count against the first user's time limit.
     for warm in ("ASK { ?s ?p ?o }", "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1"):
-        run(store, Job(warm, accept="application/ld+json, */*;q=0.1"), graphs=graphs, prefixes=prefixes, max_results=1)
+        job = Job(warm, accept="application/ld+json, */*;q=0.1")
+        run(store, job, graphs=graphs, prefixes=prefixes, max_results=1, literals=literals)
     outbox.send(("ready", os.getpid()))
     while True:
         try:
@@ -53,7 +58,9 @@ def main(argv: list[str]) -> int:  # pragma: no cover - runs in a child process
         if job is None:
             return 0
         try:
-            answer = run(store, job, graphs=graphs, prefixes=prefixes, max_results=config.max_results)
+            answer = run(
+                store, job, graphs=graphs, prefixes=prefixes, max_results=config.max_results, literals=literals
+            )
         except MemoryError:
             answer = error(507, "the query needs more memory than this endpoint gives one query")
         except Exception as exc:  # a bad query must not end the worker silently
