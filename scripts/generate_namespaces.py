@@ -62,6 +62,7 @@ def render(ontology: Path, namespace: str, class_name: str = CLASS_NAME) -> str:
         lines += ["", "    # terms that are not Python identifiers", "    _extras = ["]
         lines += extras
         lines.append("    ]")
+    lines += ["", "", f'__all__ = ["{class_name}"]']
     return "\n".join(lines) + "\n"
 
 

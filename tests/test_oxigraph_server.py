@@ -51,13 +51,24 @@ def test_uploading_twice_replaces_and_never_duplicates(endpoint, run_evkg, kg):
     from evkg.query.engine import count_union
     from evkg.query.engines import RemoteEngine
 
-    done = run_evkg("load", "--endpoint", endpoint)
+    done = run_evkg("load", "--endpoint", endpoint, "--allow-rewritten-literals")
     assert done.returncode == 0, done.stderr
     engine = RemoteEngine(endpoint)
     try:
         assert count_union(engine) == count_union(kg.engine)
     finally:
         engine.close()
+
+
+def test_publishing_warns_that_the_server_keeps_numbers_by_value(endpoint, run_evkg):
+    """Does `evkg load` refuse, in one line, to publish on a server that would change the bundled graph's
+    typed literals ("1"^^xsd:positiveInteger kept as xsd:integer), before it writes anything, unless told to?"""
+    done = run_evkg("load", "--endpoint", endpoint)
+    assert done.returncode != 0
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert '"1"^^<http://www.w3.org/2001/XMLSchema#positiveInteger>' in done.stderr
+    assert "--allow-rewritten-literals" in done.stderr
+    assert "Oxigraph keeps numbers" in done.stderr  # said before the upload, from the store's own table
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)

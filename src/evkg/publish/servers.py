@@ -298,6 +298,16 @@ def publish(
     engine = RemoteEngine(endpoint, timeout=timeout, client=http, prefixes=kg.prefixes, flavour=flavour)
     try:
         fl = engine.flavour
+        table = _written(kg)
+        if fl.name == "oxigraph" and table is not None and not rewritten_literals_ok:
+            # the server is the store evkg embeds: it would keep these literals by value too; say so before
+            # anything is written rather than after the upload
+            example = min((str(q.object) for q in table.written_quads()), default="")
+            raise EndpointError(
+                f"{endpoint}: the server does not hold {len(table)} typed literal(s) as written, e.g. {example} "
+                "(Oxigraph keeps numbers, booleans and dates by value): write their canonical form, or publish "
+                "with --allow-rewritten-literals"
+            )
         local = count_per_graph(kg.engine)
         graphs = [g for g, n in local.items() if n]
         seconds: dict[str, float] = {}
@@ -312,7 +322,6 @@ def publish(
         else:
             target = graph_store or _default_graph_store(endpoint, fl)
             try:
-                table = _written(kg)
                 upload_graphs(
                     kg.store,
                     target,
