@@ -28,8 +28,12 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph
 from rdflib.term import Node
+
+from evkg.quality import owl2rl
+from evkg.rdf.literals import WrittenLiterals
 
 SUITE = Path(__file__).resolve().parent / "w3c" / "owl2rl"
 Triple = tuple[Node, Node, Node]
@@ -57,6 +61,25 @@ class Case:
     def conclusion(self) -> list[Triple]:
         path = self.conclusion_file
         return list(parse(path)) if path is not None else []
+
+
+def closure_of(triples: Iterable[Triple], engine: str = "fast", *, axiomatic: bool = False) -> owl2rl.Closure:
+    """The closure of rdflib ``triples`` by the product's entry point, :func:`evkg.quality.owl2rl.closure`.
+
+    The triples go to a pyoxigraph store the way evkg's loader puts a source file there: written as
+    N-Triples (rdflib keeps ``"128"^^xsd:byte`` as written), parsed by pyoxigraph, and the literals the
+    store rewrites recorded in a :class:`~evkg.rdf.literals.WrittenLiterals` table, which ``closure``
+    reads, so dt-not-type and the datatypes see each literal as written.
+    """
+    text = Graph()
+    for triple in triples:
+        text.add(triple)
+    store = ox.Store()
+    literals = WrittenLiterals()
+    graph = ox.NamedNode("urn:evkg:test:premise")
+    parsed = ox.parse(text.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    store.extend(literals.recording(parsed, graph))
+    return owl2rl.closure(store, engine=engine, axiomatic=axiomatic, literals=literals)
 
 
 def _metadata(path: Path) -> dict[str, str]:

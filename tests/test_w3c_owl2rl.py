@@ -2,7 +2,7 @@
 
 Every case runs two ways with the fast engine: through ``evkg reason --data DIR --axiomatic`` (the console
 entry point in process, on a data folder made of the case; two cases also as real subprocesses) and
-through the Python API (:func:`evkg.quality.owl2rl.fast_closure`). How a case is judged is in
+through the Python API (:func:`evkg.quality.owl2rl.closure` on a store). How a case is judged is in
 :mod:`owl2rl_suite` (and docs/validation.md): an inconsistency case must be reported inconsistent, an
 entailment case's conclusion must be in the premise plus the closure, and its premise must not be
 reported inconsistent.

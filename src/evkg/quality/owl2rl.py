@@ -591,19 +591,6 @@ def _well_formed_xml(quoted: bytes) -> bool:
     return True
 
 
-def fast_closure(triples: Iterable[Triple], *, max_rounds: int = 100, axiomatic: bool = False) -> Closure:
-    """:func:`fast_closure_store` of rdflib triples, their literals exactly as rdflib holds them.
-
-    The triples go to the scratch store as N-Triples (no store in between that would rewrite
-    ``"128"^^xsd:byte`` as ``"128"^^xsd:integer``), so dt-not-type and the datatypes see each literal
-    as written.
-    """
-    from rdflib.plugins.serializers.nt import _nt_row
-
-    text = "".join(_nt_row(triple) for triple in triples).encode("utf-8")
-    return _fast(text, max_rounds=max_rounds, axiomatic=axiomatic)
-
-
 def _ox_triples(triples: Iterable[Triple]) -> Iterator[ox.Quad]:
     from evkg.rdf.terms import to_oxigraph
 
@@ -854,7 +841,6 @@ __all__ = [
     "asserted_triples",
     "closure",
     "data_closure",
-    "fast_closure",
     "fast_closure_store",
     "format_for",
     "inconsistency_findings",
