@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import inspect
 import subprocess
 import sys
 from functools import cache
@@ -103,10 +104,20 @@ def test_every_module_writes_down_its_api() -> None:
 
 @pytest.mark.parametrize("module", sorted(modules()))
 def test_what_a_module_lists_exists(module: str) -> None:
-    """Is every name of a module's ``__all__`` there when the module is imported?"""
+    """Is every name of a module's ``__all__`` there when the module is imported, and does it say what it is for?"""
     imported = importlib.import_module(module)
     absent = [name for name in declared(module) or () if not hasattr(imported, name)]
     assert not absent, f"{module}.__all__ lists names it does not have: {absent}"
+    # docs/api.md shows each name with the first line of its docstring: a listed function or class says
+    # what it is for (constants and type aliases are described by the comment above them)
+    silent = [
+        name
+        for name in declared(module) or ()
+        if (inspect.isfunction(value := getattr(imported, name, None)) or inspect.isclass(value))
+        and value.__module__ == module
+        and not (value.__doc__ or "").strip()
+    ]
+    assert not silent, f"{module}.__all__ lists functions or classes without a docstring: {silent}"
 
 
 def test_nothing_imports_a_private_name() -> None:

@@ -42,6 +42,7 @@ def build_command(
 
 
 def register(parent: typer.Typer) -> None:
+    """Add ``evkg build`` to the ``evkg`` command."""
     parent.command("build")(build_command)
 
 

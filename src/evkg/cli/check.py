@@ -50,6 +50,7 @@ def check_command(
 
 
 def register(parent: typer.Typer) -> None:
+    """Add ``evkg check`` to the ``evkg`` command."""
     parent.command("check")(check_command)
 
 

@@ -48,6 +48,7 @@ def diff_command(
 
 
 def register(parent: typer.Typer) -> None:
+    """Add ``evkg diff`` to the ``evkg`` command."""
     parent.command("diff")(diff_command)
 
 

@@ -66,6 +66,7 @@ def docs_command(
 
 
 def register(parent: typer.Typer) -> None:
+    """Add ``evkg docs`` to the ``evkg`` command."""
     parent.command("docs")(docs_command)
 
 

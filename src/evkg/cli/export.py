@@ -36,6 +36,7 @@ def export_command(
 
 
 def register(parent: typer.Typer) -> None:
+    """Add ``evkg export`` to the ``evkg`` command."""
     parent.command("export")(export_command)
 
 

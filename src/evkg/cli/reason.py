@@ -64,6 +64,7 @@ def reason_command(
 
 
 def register(parent: typer.Typer) -> None:
+    """Add ``evkg reason`` to the ``evkg`` command."""
     parent.command("reason")(reason_command)
 
 

@@ -69,6 +69,7 @@ def release_command(
 
 
 def register(parent: typer.Typer) -> None:
+    """Add ``evkg release`` to the ``evkg`` command."""
     parent.command("release")(release_command)
 
 

@@ -100,6 +100,7 @@ def _fastest(module: str, fallback: str) -> str:
 
 
 def register(parent: typer.Typer) -> None:
+    """Add ``evkg serve`` to the ``evkg`` command."""
     parent.command("serve")(serve_command)
 
 

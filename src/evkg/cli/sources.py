@@ -71,6 +71,7 @@ def sources_command(
 
 
 def register(parent: typer.Typer) -> None:
+    """Add ``evkg sources`` to the ``evkg`` command."""
     parent.command("sources")(sources_command)
 
 

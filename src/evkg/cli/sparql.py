@@ -142,6 +142,7 @@ def sparql_command(
 
 
 def register(parent: typer.Typer) -> None:
+    """Add ``evkg sparql`` to the ``evkg`` command."""
     parent.command("sparql")(sparql_command)
 
 

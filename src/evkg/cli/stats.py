@@ -39,6 +39,7 @@ def stats_command(
 
 
 def register(parent: typer.Typer) -> None:
+    """Add ``evkg stats`` to the ``evkg`` command."""
     parent.command("stats")(stats_command)
 
 

@@ -91,6 +91,7 @@ def validate_command(
 
 
 def register(parent: typer.Typer) -> None:
+    """Add ``evkg validate`` to the ``evkg`` command."""
     parent.command("validate")(validate_command)
 
 

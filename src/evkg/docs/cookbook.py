@@ -119,6 +119,7 @@ def examples(kg: Any) -> list[Example]:
 
 
 def example_warnings(items: list[Example]) -> list[str]:
+    """A warning for every cookbook example that fails or answers no rows on this graph."""
     out = []
     for e in items:
         if e.error:

@@ -70,6 +70,7 @@ class FetchRecord:
 
 
 def sha256_hex(data: bytes) -> str:
+    """The SHA-256 of ``data`` in hexadecimal (what a fetch record and an import record keep)."""
     return hashlib.sha256(data).hexdigest()
 
 

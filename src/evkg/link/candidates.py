@@ -53,6 +53,7 @@ class Result:
 
 
 def read(path: Path) -> list[Candidate]:
+    """The candidates of a candidates file (tab-separated; blank lines and ``#`` comments skipped)."""
     out = []
     for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not raw.strip() or raw.lstrip().startswith("#"):
@@ -63,6 +64,7 @@ def read(path: Path) -> list[Candidate]:
 
 
 def check(data_dir: str | Path | None, *, config: LinkConfig, offline: bool = False) -> list[Result]:
+    """Check every candidate of ``graph/_candidates.tsv`` against the registries (nothing is written)."""
     data = layout.resolve(data_dir)
     path = data.graph_dir / FILE
     if not path.is_file():

@@ -290,6 +290,7 @@ def render_text(work: Work, style_name: str, item_id: str = "item") -> str:
 
 
 def render_bibtex(work: Work, key: str) -> str:
+    """``work`` as one BibTeX entry under ``key`` (a group author braced, so it is not split)."""
     import bibtexparser
     from bibtexparser.model import Entry, Field
 

@@ -146,6 +146,7 @@ class ImportResult:
 
 
 def import_file(file: Path, data_dir: str | Path | None, *, dry_run: bool = False) -> ImportResult:
+    """Import the references of a BibTeX, RIS or CSL-JSON file into one graph file, ``graph/imports/<name>.ttl``."""
     reader = READERS.get(file.suffix.lower())
     if reader is None:
         raise UsageError(f"{file}: unknown reference format (use .bib, .ris or .json)")

@@ -209,6 +209,7 @@ class Lookup:
 
 
 def slug_of(iri: URIRef) -> str:
+    """The last path segment of ``iri`` (``jsrm`` for ``…/organization/jsrm/``)."""
     return str(iri).rstrip("/").rsplit("/", 1)[-1]
 
 

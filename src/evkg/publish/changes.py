@@ -464,6 +464,7 @@ def render_markdown(d: DatasetDiff, prefixes: Prefixes | None = None, *, max_lin
 
 
 def render_json(d: DatasetDiff) -> str:
+    """The diff as JSON (sorted keys, UTF-8 text kept, ending in a newline): ``evkg diff --format json``."""
     return json.dumps(d.to_json(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 

@@ -72,6 +72,7 @@ def _write_json(path: Path, doc: Any) -> None:
 
 
 def save_cache(store_dir: Path, manifest_files: dict[str, Any], findings: Sequence[Finding], lang: str) -> None:
+    """Remember the findings of a validation run beside the store, with the manifest they hold for."""
     _write_json(
         _cache_path(store_dir),
         {"manifest": manifest_files, "lang": lang, "findings": [asdict(f) for f in findings]},
@@ -79,6 +80,7 @@ def save_cache(store_dir: Path, manifest_files: dict[str, Any], findings: Sequen
 
 
 def load_cache(store_dir: Path) -> dict[str, Any] | None:
+    """The findings remembered beside the store (see :func:`save_cache`); None if missing or unreadable."""
     try:
         doc = json.loads(_cache_path(store_dir).read_text(encoding="utf-8"))
         doc["findings"] = [Finding(**{**f, "graphs": tuple(f["graphs"])}) for f in doc["findings"]]

@@ -88,6 +88,7 @@ def source_files(data: DataDir, prefixes: Prefixes) -> list[SourceFile]:
 
 
 def sha256(path: Path) -> str:
+    """The SHA-256 of the file at ``path`` in hexadecimal (the manifest's check of a source file)."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 

@@ -183,6 +183,7 @@ def request_iri(request: Request, site: Site) -> str:
 
 
 async def dereference(request: Request) -> Response:
+    """Answer a GET of one of our IRIs: its HTML page or its description in the negotiated RDF format (404: unknown)."""
     site: Site = request.app.state.site
     path = request.url.path
     try:

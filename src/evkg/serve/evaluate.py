@@ -93,6 +93,7 @@ class Answer:
 
 
 def error(status: int, message: str, retry_after: int | None = None) -> Answer:
+    """A plain-text error answer with ``status`` (and ``Retry-After`` when given)."""
     return Answer(status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8"), retry_after=retry_after)
 
 

@@ -104,6 +104,7 @@ class Page:
 def render(
     request: Request, template: str, status: int = 200, headers: dict[str, str] | None = None, **ctx: Any
 ) -> HTMLResponse:
+    """Render an HTML template in the request's language (``Content-Language``, ``Vary: Accept-Language``)."""
     page = Page(request)
     env: Environment = request.app.state.templates
     html = env.get_template(template).render(page.context(**ctx))
@@ -116,6 +117,7 @@ def render(
 # Page handlers are plain functions: Starlette runs them in its thread pool, so that building a page
 # (labels, SVG, templates) never holds up the event loop that serves the other clients.
 def home(request: Request) -> Response:
+    """The home page: featured resources, the indexes, the graphs and the statement count."""
     page = Page(request)
     site = page.site
     indexes = [(i, site.index_count(i["slug"])) for i in site.index_pages()]
@@ -130,6 +132,7 @@ def home(request: Request) -> Response:
 
 
 def browse(request: Request) -> Response:
+    """The index page of one kind of resource (``/browse/<slug>``)."""
     page = Page(request)
     slug = request.path_params["slug"]
     items = page.site.index(slug, page.lang)
@@ -140,6 +143,7 @@ def browse(request: Request) -> Response:
 
 
 def graph_index(request: Request) -> Response:
+    """The page listing every named graph with its size and source."""
     page = Page(request)
     rows = page.site.graph_rows(page.lang)
     return render(request, "graphs.html", rows=rows, title=page.m["graphs"])
@@ -160,12 +164,14 @@ def source(request: Request) -> Response:
 
 
 def glossary(request: Request) -> Response:
+    """The glossary page: the terms of the configured concept scheme with their definitions."""
     page = Page(request)
     scheme, terms = page.site.glossary(page.lang)
     return render(request, "glossary.html", scheme=scheme, terms=terms, title=page.m["glossary"])
 
 
 def search(request: Request) -> Response:
+    """The search page: label search, one page of hits at a time."""
     page = Page(request)
     q = (request.query_params.get("q") or "").strip()[:MAX_QUERY_TEXT]
     number = request.query_params.get("page", "1")
@@ -228,6 +234,7 @@ def entity_page(
 
 # --- errors --------------------------------------------------------------------------------------------
 def error_response(request: Request, status: int, title_key: str, text: str) -> Response:
+    """An error as an HTML page when the client wants HTML, else as plain text."""
     if wants_html(request):
         page = Page(request)
         return render(request, "error.html", status=status, title=page.m[title_key], text=text, status_code=status)
@@ -235,11 +242,13 @@ def error_response(request: Request, status: int, title_key: str, text: str) -> 
 
 
 async def not_found(request: Request, exc: Exception) -> Response:
+    """The 404 handler."""
     page = Page(request)
     return error_response(request, 404, "not_found", page.m["not_found_text"])
 
 
 async def method_not_allowed(request: Request, exc: Exception) -> Response:
+    """The 405 handler (with the ``Allow`` header)."""
     response = error_response(request, 405, "error", f"method {request.method} is not allowed here")
     allowed = getattr(exc, "headers", None) or {}
     response.headers.update(allowed)
@@ -247,6 +256,7 @@ async def method_not_allowed(request: Request, exc: Exception) -> Response:
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
+    """The 500 handler: one plain line, never a traceback."""
     return PlainTextResponse("internal server error\n", status_code=500)
 
 

@@ -16,6 +16,7 @@ from multiprocessing.connection import Connection
 
 
 def main(argv: list[str]) -> int:  # pragma: no cover - runs in a child process
+    """The query worker process: read jobs from the inbox pipe, answer them on the outbox pipe."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the server stops us
     inbox = Connection(int(argv[0]), readable=True, writable=False)
     outbox = Connection(int(argv[1]), readable=False, writable=True)
