@@ -9,5 +9,4 @@
   (re-exported as ``evkg.KnowledgeGraph``, ``evkg.load``, ``evkg.connect``).
 """
 
-
 __all__: list[str] = []  # a folder of modules: import them, nothing is re-exported here

@@ -66,9 +66,16 @@ class OxigraphEngine:
     name = "oxigraph"
 
     def __init__(
-        self, store: ox.Store, prefixes: Prefixes | None = None, literals: WrittenLiterals | None = None
+        self,
+        store: ox.Store,
+        prefixes: Prefixes | None = None,
+        literals: WrittenLiterals | None = None,
+        *,
+        read_only: bool = False,
     ) -> None:
         self.store = store
+        #: the store was opened read-only (a persisted store): its data cannot change under an index
+        self.read_only = read_only
         self.prefixes = prefixes
         #: the statements whose literal the store rewrote, with the literals as written
         self.literals = literals if literals is not None else WrittenLiterals()

@@ -238,6 +238,9 @@ class QuerySpec:
     tags: tuple[str, ...] = ()
     area: str = ""
     header: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    #: ``index: {name, param, binds}``: an index of :mod:`evkg.query.text_index` that narrows the variables
+    #: ``binds`` from the parameter ``param`` before the query runs (on embedded read-only stores)
+    index: Mapping[str, Any] | None = None
 
     @property
     def stem(self) -> str:
@@ -393,6 +396,7 @@ def parse_query_text(text: str, path: str | Path, area: str = "") -> QuerySpec:
     if not isinstance(returns, list) or not all(isinstance(r, str) for r in returns):
         raise QueryHeaderError(f"{where}:{first}: returns must be a list of variable names")
     tags = header.get("tags") or []
+    index = _index(header.get("index"), params, text, where, first)
     return QuerySpec(
         name=helper_name(path),
         path=path,
@@ -407,7 +411,39 @@ def parse_query_text(text: str, path: str | Path, area: str = "") -> QuerySpec:
         tags=tuple(str(t) for t in (tags if isinstance(tags, list) else [tags])),
         area=area,
         header=header,
+        index=index,
     )
+
+
+def _index(raw: Any, params: tuple[Param, ...], text: str, where: str, line: int) -> dict[str, Any] | None:
+    """The header's ``index: {name: labels, param: text, binds: [resource, labelProperty, matched]}``, checked."""
+    if raw is None:
+        return None
+    from evkg.query.text_index import INDEXES
+
+    keys = {"name", "param", "binds"}
+    binds = raw.get("binds") if isinstance(raw, dict) else None
+    if isinstance(binds, str):
+        binds = [binds]
+    if (
+        not isinstance(raw, dict)
+        or set(raw) != keys
+        or not isinstance(raw["name"], str)
+        or not isinstance(raw["param"], str)
+        or not isinstance(binds, list)
+        or not binds
+        or not all(isinstance(b, str) for b in binds)
+    ):
+        raise QueryHeaderError(f"{where}:{line}: index must be {{name: …, param: …, binds: [variables]}}")
+    if raw["name"] not in INDEXES:
+        raise QueryHeaderError(f"{where}:{line}: index {raw['name']!r} is not one of {', '.join(INDEXES)}")
+    if raw["param"] not in {p.name for p in params}:
+        raise QueryHeaderError(f"{where}:{line}: index param {raw['param']!r} is not a parameter")
+    body = split_header(text)[1]
+    for name in binds:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) or not re.search(rf"[?$]{name}\b", body):
+            raise QueryHeaderError(f"{where}:{line}: index binds ?{name}, which the query does not use")
+    return {"name": raw["name"], "param": raw["param"], "binds": tuple(binds)}
 
 
 def _params(raw: Any, where: str, line: int) -> tuple[Param, ...]:
@@ -486,17 +522,19 @@ def run(
     spec: QuerySpec,
     bindings: Mapping[str, Identifier],
     terms: Mapping[str, Any] | None = None,
+    text: str | None = None,
 ) -> Result:
     """Run ``spec`` on ``engine`` (an :class:`evkg.query.engine.Engine`) with ``bindings``; log and time it.
 
-    ``terms`` are the same bindings already converted to pyoxigraph terms (helpers keep them).
+    ``terms`` are the same bindings already converted to pyoxigraph terms (helpers keep them); ``text`` is
+    the query narrowed by the header's index (:mod:`evkg.query.text_index`), else the file's.
     """
     from evkg.rdf.terms import to_oxigraph
 
     started = time.perf_counter()
     if terms is None:
         terms = {k: to_oxigraph(v) for k, v in bindings.items()}
-    raw = engine.query(spec.text, terms)
+    raw = engine.query(spec.text if text is None else text, terms)
     if isinstance(raw, ox.QueryBoolean):
         result = Result.ask(bool(raw))
     elif isinstance(raw, ox.QuerySolutions):
@@ -597,6 +635,7 @@ class QueryHelpers:
         return self[name](**params)
 
     def _make(self, spec: QuerySpec) -> Callable[..., Result]:
+        from evkg.query.text_index import index_for, narrowed
         from evkg.rdf.terms import to_oxigraph
 
         engine, prefixes = self._engine, self._prefixes
@@ -618,6 +657,12 @@ class QueryHelpers:
                 cached = (bindings, {k: to_oxigraph(v) for k, v in bindings.items()})
                 if key is not None and len(bound) < 256:
                     bound[key] = cached
+            if spec.index is not None:
+                index = index_for(engine, spec.index["name"])
+                value = cached[1].get(spec.index["param"])
+                values = None if index is None or value is None else index.candidates(value)
+                if values is not None:
+                    return run(engine, spec, *cached, text=narrowed(spec.text, spec.index["binds"], values))
             return run(engine, spec, *cached)
 
         helper.__name__ = helper.__qualname__ = spec.name

@@ -251,7 +251,7 @@ def load(
     else:
         opened = open_store(Path(store_dir), data, prefixes, rebuild=rebuild)
     log.info("loaded %s (%s)", data.root, "parsed" if opened.parsed else "reopened")
-    engine = OxigraphEngine(opened.store, prefixes, opened.literals)
+    engine = OxigraphEngine(opened.store, prefixes, opened.literals, read_only=opened.path is not None)
     return KnowledgeGraph(engine, data, prefixes, opened.manifest, opened.path)
 
 
