@@ -143,6 +143,35 @@ def test_the_glossary_shows_both_languages_and_definitions_with_sources(serve_cl
     assert "/id/publication/misev2023" in page
 
 
+def test_the_glossary_page_and_the_docs_site_read_one_glossary(serve_client, kg) -> None:
+    """Does /glossary show every term and every definition the docs site's glossary page shows (one model,
+    evkg.docs.glossary), and mark each translation as one, with who made it?"""
+    from evkg.docs.glossary import schemes
+
+    (scheme,) = schemes(kg.engine, kg.prefixes, kg.queries, scheme=kg.prefixes.expand("scheme:ev-glossary"))
+    for lang in ("en", "ja"):
+        page = serve_client.get("/glossary", params={"lang": lang}).text
+        entries = re.findall(r'<div class="gloss-entry"(.*?)</div>', page, re.DOTALL)
+        assert len(entries) == len(scheme.concepts)
+        words = {"en": "Translation", "ja": "訳"}[lang]
+        for concept in scheme.concepts:
+            (entry,) = [e for e in entries if e.startswith(f' id="{concept.curie}"')]
+            texts = re.findall(
+                r'<span class="def-text"[^>]*>(.*?)</span>\s*(?:<span class="def-source">(.*?)</span>)?',
+                entry,
+                re.DOTALL,
+            )
+            shown = {unescape(t): text_of(source) for t, source in texts}
+            for d in concept.definition_texts(lang):
+                assert d.text in shown, (concept.curie, d.text)
+                assert shown[d.text].strip().startswith(f"— {words}") == d.is_translation, (
+                    concept.curie,
+                    shown[d.text],
+                )
+                assert all(t in shown[d.text] for t in d.translators)
+    assert any(d.is_translation for c in scheme.concepts for d in c.definition_texts("en"))
+
+
 @pytest.mark.parametrize(
     ("query", "lang", "expected_path", "expected_label"),
     [

@@ -240,7 +240,7 @@ SERVE_DIR = Path(evkg.serve.__file__).resolve().parent
 
 @pytest.mark.parametrize(
     "path",
-    sorted([*SERVE_DIR.glob("queries/*.rq"), SERVE_DIR / "labels.ttl"]),
+    sorted([*SERVE_DIR.glob("queries/*.rq"), *SERVE_DIR.parent.glob("docs/queries/*.rq"), SERVE_DIR / "labels.ttl"]),
     ids=lambda p: p.name,
 )
 def test_the_server_files_declare_only_registry_prefixes_and_parse(path: Path) -> None:

@@ -1,4 +1,9 @@
-"""The glossary pages: one per SKOS concept scheme, Japanese and English side by side.
+"""The glossary: every SKOS concept scheme with its concepts, Japanese and English side by side.
+
+One model for both places that show it: the docs site (one page per scheme, :mod:`evkg.docs.site`)
+and the served pages (``/glossary`` and each term's definitions, :mod:`evkg.serve.site`). It is read
+by SPARQL from any evkg engine (``docs/queries/glossary.rq``), so the docs built from a data folder and
+the pages served from a store show the same terms, labels and definitions.
 
 For every concept of a scheme: its preferred and alternative labels in both languages, its broader
 concepts, scope notes and mappings to external vocabularies, and its definitions. Definitions come
@@ -6,21 +11,24 @@ from the query helper ``term_definitions`` (``queries/cq/cq13_term_definitions.r
 translations in both directions; here they are grouped into *families*: an original wording and
 every translation made from it (or from one of its translations), so a reader sees at a glance
 which text is the source's own and which one is a translation, by whom, from which publication,
-and in which named graph it is stated.
+and in which named graph it is stated. A definition written as a plain literal (``skos:definition
+"..."@en``) is an original of its own family.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from importlib import resources
 from typing import Any
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.term import Node
+import pyoxigraph as ox
+from rdflib import URIRef
 
 from evkg.data.prefixes import Prefixes
-from evkg.rdf.labels import graph_label
-from evkg.rdf.terms import ordered
+from evkg.query.engine import Engine, solutions
+from evkg.rdf.labels import pick_label
 
 LANGUAGES = ("ja", "en")
 
@@ -64,6 +72,8 @@ class DefinitionFamily:
 
 @dataclass
 class Concept:
+    """A concept of a scheme: labels, notes and definitions by language, broader concepts, mappings."""
+
     iri: str
     curie: str
     pref: dict[str, list[str]]
@@ -78,9 +88,17 @@ class Concept:
     def anchor(self) -> str:
         return self.curie.replace(":", "-")
 
+    def definition_texts(self, lang: str) -> list[DefinitionText]:
+        """Every wording of the concept's definitions, those in ``lang`` first, then by language; in a
+        language the originals before the translations."""
+        texts = [t for family in self.definitions for items in family.by_language.values() for t in items]
+        return sorted(texts, key=lambda t: (t.language != lang, t.language, t.is_translation, t.text))
+
 
 @dataclass
 class Scheme:
+    """A concept scheme: its labels by language, its sources and its concepts (sorted by IRI)."""
+
     iri: str
     curie: str
     slug: str
@@ -93,23 +111,53 @@ class Scheme:
         return f"scheme-{self.slug}.html"
 
 
-def _by_lang(graph: Graph, node: Node, prop: URIRef) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = defaultdict(list)
-    for value in graph.objects(node, prop):
-        if isinstance(value, Literal):
-            out[value.language or ""].append(str(value))
-    return {lang: sorted(set(values)) for lang, values in sorted(out.items())}
+_SKOS = "http://www.w3.org/2004/02/skos/core#"
+_RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+_SOURCE = "http://purl.org/dc/terms/source"
+_NOTES = (f"{_SKOS}scopeNote", f"{_SKOS}note", f"{_SKOS}editorialNote")
+_MAPPINGS = (f"{_SKOS}exactMatch", f"{_SKOS}closeMatch", f"{_SKOS}broadMatch", f"{_SKOS}relatedMatch")
+
+#: (value, graph IRI) of each property of a subject, by subject IRI and property IRI.
+_Facts = Mapping[str, Mapping[str, list[tuple[Any, str]]]]
 
 
-def _label(graph: Graph, node: Node, prefixes: Prefixes, lang: str = "en") -> str:
-    x = prefixes.expand
-    properties = (x("skos:prefLabel"), x("rdfs:label"))
-    found = graph_label(graph, node, lang, ("ja", "en"), properties=properties, anything=False)
-    return found if found is not None else prefixes.curie(str(node)) or str(node)
+def query_text() -> str:
+    """The text of ``docs/queries/glossary.rq``: every scheme, its concepts and the labels they point at."""
+    return resources.files(__package__).joinpath("queries", "glossary.rq").read_text(encoding="utf-8")
 
 
-def _ref(graph: Graph, node: Node, prefixes: Prefixes) -> Ref:
-    return Ref(str(node), prefixes.curie(str(node)) or str(node), _label(graph, node, prefixes))
+def _key(term: Any) -> str:
+    """A subject's key: an IRI, or ``_:id`` for a blank node."""
+    return term.value if isinstance(term, ox.NamedNode) else str(term)
+
+
+def _by_lang(values: Iterable[tuple[Any, str]]) -> dict[str, list[str]]:
+    out: dict[str, set[str]] = defaultdict(set)
+    for value, _ in values:
+        if isinstance(value, ox.Literal):
+            out[value.language or ""].add(value.value)
+    return {lang: sorted(texts) for lang, texts in sorted(out.items())}
+
+
+def _label(facts: _Facts, key: str, prefixes: Prefixes, lang: str = "en") -> str:
+    ranks = {f"{_SKOS}prefLabel": 0, _RDFS_LABEL: 1}
+    candidates = (
+        (rank, value.language, value.value)
+        for prop, rank in ranks.items()
+        for value, _ in facts.get(key, {}).get(prop, [])
+        if isinstance(value, ox.Literal)
+    )
+    found = pick_label(candidates, lang, LANGUAGES, anything=False)
+    return found[0] if found is not None else prefixes.curie(key) or key
+
+
+def _ref(facts: _Facts, key: str, prefixes: Prefixes) -> Ref:
+    return Ref(key, prefixes.curie(key) or key, _label(facts, key, prefixes))
+
+
+def _objects(facts: _Facts, key: str, prop: str) -> list[str]:
+    """The IRIs ``key`` points at by ``prop``, sorted."""
+    return sorted({v.value for v, _ in facts.get(key, {}).get(prop, []) if isinstance(v, ox.NamedNode)})
 
 
 def _families(rows: list[Any], prefixes: Prefixes) -> list[DefinitionFamily]:
@@ -156,52 +204,81 @@ def _families(rows: list[Any], prefixes: Prefixes) -> list[DefinitionFamily]:
     return out
 
 
-def schemes(kg: Any, queries: Any = None) -> list[Scheme]:
-    """Every ``skos:ConceptScheme`` of the graph with its concepts, sorted by CURIE.
-
-    ``queries``: the query helpers to use (default ``kg.queries``).
-    """
-    queries = queries if queries is not None else kg.queries
-    prefixes: Prefixes = kg.prefixes
-    x = prefixes.expand
-    graph: Graph = kg.rdflib_graph()
-    out = []
-    for scheme in ordered(set(graph.subjects(x("rdf:type"), x("skos:ConceptScheme")))):
-        if not isinstance(scheme, URIRef):
+def _literal_families(facts: _Facts, key: str) -> list[DefinitionFamily]:
+    """The definitions written as a plain literal: each one the original of a family of its own."""
+    texts: dict[tuple[str, str], DefinitionText] = {}
+    for value, graph in facts.get(key, {}).get(f"{_SKOS}definition", []):
+        if not isinstance(value, ox.Literal):
             continue
-        tops = set(graph.objects(scheme, x("skos:hasTopConcept"))) | set(graph.subjects(x("skos:topConceptOf"), scheme))
+        language = value.language or ""
+        entry = texts.setdefault((language, value.value), DefinitionText("", "", value.value, language, False, None))
+        if graph not in entry.graphs:
+            entry.graphs.append(graph)
+    return [
+        DefinitionFamily(f"{text}@{language}", {language: [entry]}) for (language, text), entry in sorted(texts.items())
+    ]
+
+
+def schemes(engine: Engine, prefixes: Prefixes, helpers: Any, *, scheme: str | None = None) -> list[Scheme]:
+    """Every ``skos:ConceptScheme`` of the data (or only ``scheme``) with its concepts, sorted by IRI.
+
+    ``engine``: any evkg engine (the union of the named graphs as default graph); ``helpers``: the
+    query helpers that hold ``term_definitions`` (cq13), run on the same data.
+    """
+    bindings = {"scheme": ox.NamedNode(scheme)} if scheme is not None else None
+    facts: dict[str, dict[str, list[tuple[Any, str]]]] = defaultdict(lambda: defaultdict(list))
+    found: set[str] = set()
+    for row in solutions(engine.query(query_text(), bindings)):
+        found.add(row["scheme"].value)
+        graph = row["graph"]
+        entry = (row["value"], prefixes.curie(graph.value) or graph.value)
+        values = facts[_key(row["subject"])][row["property"].value]
+        if entry not in values:
+            values.append(entry)
+    out = []
+    for iri in sorted(found):
+        tops = set(_objects(facts, iri, f"{_SKOS}hasTopConcept"))
+        members = set(tops)
+        for key, properties in facts.items():
+            if any(v == ox.NamedNode(iri) for v, _ in properties.get(f"{_SKOS}inScheme", [])):
+                members.add(key)
+            if any(v == ox.NamedNode(iri) for v, _ in properties.get(f"{_SKOS}topConceptOf", [])):
+                members.add(key)
+                tops.add(key)
         concepts = []
-        for c in ordered(set(graph.subjects(x("skos:inScheme"), scheme)) | tops):
+        for key in sorted(members):
+            props = facts.get(key, {})
             notes: dict[str, list[str]] = defaultdict(list)
-            for prop in ("skos:scopeNote", "skos:note", "skos:editorialNote"):
-                for lang, values in _by_lang(graph, c, x(prop)).items():
-                    notes[lang].extend(values)
-            mappings = [
-                (prefixes.curie(str(p)) or str(p), _ref(graph, o, prefixes))
-                for p in (x("skos:exactMatch"), x("skos:closeMatch"), x("skos:broadMatch"), x("skos:relatedMatch"))
-                for o in ordered(graph.objects(c, p))
-            ]
+            for prop in _NOTES:
+                for lang, texts in _by_lang(props.get(prop, [])).items():
+                    notes[lang].extend(texts)
             concept = Concept(
-                iri=str(c),
-                curie=prefixes.curie(str(c)) or str(c),
-                pref=_by_lang(graph, c, x("skos:prefLabel")),
-                alt=_by_lang(graph, c, x("skos:altLabel")),
-                broader=[_ref(graph, b, prefixes) for b in ordered(graph.objects(c, x("skos:broader")))],
+                iri=key,
+                curie=prefixes.curie(key) or key,
+                pref=_by_lang(props.get(f"{_SKOS}prefLabel", [])),
+                alt=_by_lang(props.get(f"{_SKOS}altLabel", [])),
+                broader=[_ref(facts, b, prefixes) for b in _objects(facts, key, f"{_SKOS}broader")],
                 notes=dict(notes),
-                mappings=mappings,
-                top=c in tops,
+                mappings=[
+                    (prefixes.curie(p) or p, _ref(facts, o, prefixes))
+                    for p in _MAPPINGS
+                    for o in _objects(facts, key, p)
+                ],
+                top=key in tops,
             )
-            rows = list(queries.term_definitions(term=URIRef(str(c)), lang="en"))
-            concept.definitions = _families(rows, prefixes)
+            if not key.startswith("_:"):
+                rows = list(helpers.term_definitions(term=URIRef(key), lang="en"))
+                concept.definitions = _families(rows, prefixes)
+            concept.definitions += _literal_families(facts, key)
             concepts.append(concept)
-        curie = prefixes.curie(str(scheme)) or str(scheme)
+        own = facts.get(iri, {})
         out.append(
             Scheme(
-                iri=str(scheme),
-                curie=curie,
-                slug=str(scheme).rstrip("/").rsplit("/", 1)[-1],
-                label=_by_lang(graph, scheme, x("skos:prefLabel")) or _by_lang(graph, scheme, x("rdfs:label")),
-                sources=[_ref(graph, s, prefixes) for s in ordered(graph.objects(scheme, x("dcterms:source")))],
+                iri=iri,
+                curie=prefixes.curie(iri) or iri,
+                slug=iri.rstrip("/").rsplit("/", 1)[-1],
+                label=_by_lang(own.get(f"{_SKOS}prefLabel", [])) or _by_lang(own.get(_RDFS_LABEL, [])),
+                sources=[_ref(facts, s, prefixes) for s in _objects(facts, iri, _SOURCE)],
                 concepts=concepts,
             )
         )
@@ -222,4 +299,14 @@ def scheme_warnings(items: list[Scheme]) -> list[str]:
     return out
 
 
-__all__ = ["scheme_warnings", "schemes"]
+__all__ = [
+    "Concept",
+    "DefinitionFamily",
+    "DefinitionText",
+    "LANGUAGES",
+    "Ref",
+    "Scheme",
+    "query_text",
+    "scheme_warnings",
+    "schemes",
+]

@@ -175,7 +175,7 @@ def build_docs(kg: Any, out: str | os.PathLike[str]) -> DocsResult:
     result.warnings += ontology.term_warnings(terms)
     pylode_page, pylode_warnings = ontology.pylode_html(onto_graph, prefixes)
     result.warnings += pylode_warnings
-    schemes = glossary.schemes(kg, helpers(kg))
+    schemes = glossary.schemes(kg.engine, prefixes, helpers(kg))
     result.warnings += glossary.scheme_warnings(schemes)
     graphs = provenance.named_graphs(kg, helpers(kg))
     result.warnings += provenance.graph_warnings(graphs)

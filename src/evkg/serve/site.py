@@ -5,7 +5,8 @@ label (each language), every resource's classes, the evidence behind each statem
 ``evkg:Evidence`` annotations: quote, document, named graph, grade and the quote's translations),
 the recorded source conflicts and the search index. The data does not change while the server
 runs, so the pages need only a few pattern lookups each (``quads_for_pattern``), and the SPARQL of
-the few bigger views lives in ``serve/queries/*.rq``.
+the few bigger views lives in ``serve/queries/*.rq``; the glossary is :mod:`evkg.docs.glossary`'s model,
+the one the docs site shows.
 
 Labels are chosen in the page's language, then the other language, then an untagged literal, then
 the CURIE: a :class:`Text` keeps the language of the text it holds, so that the page can mark a
@@ -29,7 +30,9 @@ from rdflib.namespace import RDF
 from evkg.data import identifiers
 from evkg.data.layout import DataDir
 from evkg.data.prefixes import Prefixes
-from evkg.query.engine import solutions
+from evkg.docs.glossary import Concept, Scheme, schemes
+from evkg.query.engine import OxigraphEngine, solutions
+from evkg.query.helpers import QueryHelpers, discover
 from evkg.rdf.labels import pick_label, primary_language
 from evkg.rdf.literals import WrittenLiterals
 from evkg.rdf.parse import holds_union
@@ -659,48 +662,55 @@ class Site:
         }
         return sorted((self.ref(s, lang) for s in subjects), key=lambda r: (r.label.text.casefold(), r.iri))
 
+    @functools.cached_property
+    def glossary_scheme(self) -> Scheme | None:
+        """The configured scheme as :mod:`evkg.docs.glossary` reads it (the docs site's model), built once."""
+        iri = str(self.prefixes.expand(self.config["glossary_scheme"]))
+        found = schemes(self.engine, self.prefixes, self.helpers, scheme=iri)
+        return found[0] if found else None
+
     def glossary(self, lang: str) -> tuple[Ref, list[dict[str, Any]]]:
-        scheme = str(self.prefixes.expand(self.config["glossary_scheme"]))
-        terms: dict[str, dict[str, Any]] = {}
-        for row in self._select("glossary", scheme=ox.NamedNode(scheme)):
-            term = row["term"].value
-            entry = terms.setdefault(term, {"ref": self.ref(term, lang), "labels": {}, "alt": [], "definitions": {}})
-            definition = row["definition"]
-            if definition is None:
-                continue
-            key = str(definition)
-            value = (
-                row["value"]
-                if row["value"] is not None
-                else (definition if isinstance(definition, ox.Literal) else None)
+        """The glossary page: the scheme and its terms (label, labels by language, alternative labels,
+        definitions), sorted by their label in ``lang``."""
+        scheme = self.glossary_scheme
+        iri = scheme.iri if scheme is not None else str(self.prefixes.expand(self.config["glossary_scheme"]))
+        out: list[dict[str, Any]] = []
+        for concept in scheme.concepts if scheme is not None else []:
+            out.append(
+                {
+                    "ref": self.ref(concept.iri, lang),
+                    "labels": {
+                        code: Text(concept.pref[code][0], code) for code in self.languages if concept.pref.get(code)
+                    },
+                    "alt": [Text(text, code) for code, texts in concept.alt.items() for text in texts],
+                    "definitions": self.term_definitions(concept.iri, lang),
+                }
             )
-            if value is None:
-                continue
-            d = entry["definitions"].setdefault(key, {"text": Text(value.value, _lang(value)), "sources": []})
-            source = row["source"]
-            if isinstance(source, ox.NamedNode) and all(s.iri != source.value for s in d["sources"]):
-                d["sources"].append(self.ref(source.value, lang))
-        out = []
-        for term, entry in terms.items():
-            table = self._labels.get(term, {})
-            entry["labels"] = {code: Text(table[code][1], code) for code in self.languages if code in table}
-            entry["alt"] = self.alt_labels.get(term, [])
-            defs = sorted(
-                entry["definitions"].values(), key=lambda d: (d["text"].lang != lang, d["text"].lang, d["text"].text)
-            )
-            entry["definitions"] = defs
-            out.append(entry)
         out.sort(key=lambda e: e["ref"].label.text.casefold())
-        return self.ref(scheme, lang), out
+        return self.ref(iri, lang), out
 
     def term_definitions(self, iri: str, lang: str) -> list[dict[str, Any]]:
         """The definitions of a glossary term, in full and in every language (the page's first), each
-        with its sources: what the glossary shows for it."""
+        with its sources; a translation says so and who made it."""
         table = self._definitions.get(lang)
         if table is None:
-            _, entries = self.glossary(lang)
-            table = self._definitions[lang] = {e["ref"].iri: e["definitions"] for e in entries}
+            concepts = self.glossary_scheme.concepts if self.glossary_scheme is not None else []
+            table = self._definitions[lang] = {c.iri: self._definition_views(c, lang) for c in concepts}
         return list(table.get(iri, []))
+
+    def _definition_views(self, concept: Concept, lang: str) -> list[dict[str, Any]]:
+        views = []
+        for d in concept.definition_texts(lang):
+            language = primary_language(d.language) or ("ja" if _JAPANESE.search(d.text) else "")
+            views.append(
+                {
+                    "text": Text(d.text, language),
+                    "sources": [self.ref(s.iri, lang) for s in d.sources],
+                    "translation": d.is_translation,
+                    "translators": d.translators,
+                }
+            )
+        return views
 
     def distinct_refs(self, iris: Sequence[str], lang: str) -> list[Ref]:
         """Refs to ``iris``, their labels told apart: two classes both called 組織 (org:FormalOrganization,
@@ -741,13 +751,14 @@ class Site:
         return refs
 
     @functools.cached_property
+    def engine(self) -> OxigraphEngine:
+        """The embedded engine on this store (the literals as written), for the query helpers and the glossary."""
+        return OxigraphEngine(self.store, self.prefixes, self.literals)
+
+    @functools.cached_property
     def helpers(self) -> Any:
         """The query helpers of ``queries/`` (evkg.query.helpers), run on this store."""
-        from evkg.query.engine import OxigraphEngine
-        from evkg.query.helpers import QueryHelpers, discover
-
-        engine = OxigraphEngine(self.store, self.prefixes, self.literals)
-        return QueryHelpers(engine, discover(self.data.root), self.prefixes)
+        return QueryHelpers(self.engine, discover(self.data.root), self.prefixes)
 
     # --- sources and their archived texts (evkg.serve.sources) --------------------------------------------
     @functools.cached_property
