@@ -1,5 +1,5 @@
-"""The words evkg prints: counts with correct plurals (English) and counters (Japanese), and what
-"triples" and "statements" mean in every command.
+"""The words evkg prints: counts with correct plurals (English) and counters (Japanese), what
+"triples" and "statements" mean in every command, and how a text is broken into lines.
 
 - **triples**: distinct triples over all named graphs (a triple stated by two sources counts once):
   what ``evkg stats``, ``evkg validate``, ``evkg check``, ``evkg build`` and VoID report as the size
@@ -11,9 +11,24 @@
 ('1 triple', '3,175 triples', '2 entities')
 >>> count_ja(6, "件")
 '6 件'
+
+:func:`wrap` is evkg's one line breaker (diagram labels, the pictures of the served pages, the records of
+``evkg query``): English breaks at spaces, Japanese between characters, but never before closing
+punctuation or a small kana (、。）」ー ッ) nor after an opening bracket (（「), the line-breaking rules of
+Japanese typesetting (JIS X 4051 kinsoku); a break after 、 or 。 is preferred when the line is well
+filled. Widths are terminal cells: a Japanese character counts two.
+
+>>> wrap("the quick brown fox jumps over the lazy dog", 16)
+['the quick brown', 'fox jumps over', 'the lazy dog']
+>>> wrap("細胞外小胞は、脂質二重層で区切られた粒子。", 16)
+['細胞外小胞は、', '脂質二重層で区切', 'られた粒子。']
+>>> wrap("日本再生医療学会（JSRM）と国際細胞外小胞学会", 12)
+['日本再生医療', '学会（JSRM）', 'と国際細胞外', '小胞学会']
 """
 
 from __future__ import annotations
+
+from rich.cells import get_character_cell_size
 
 TRIPLES = "triples"
 STATEMENTS = "statements"
@@ -30,4 +45,78 @@ def count_ja(n: int, counter: str) -> str:
     return f"{n:,} {counter}"
 
 
-__all__ = ["STATEMENTS", "TRIPLES", "count", "count_ja"]
+#: Characters a line may not start with: closing brackets and punctuation, small kana, the long-vowel mark.
+_NO_START = frozenset(
+    "、。，．,.:;!?！？）)］]｝}」』】〕〉》〙〗’”〜～・：；ーゝゞ々ヽヾ％%"
+    "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ｡｣､･ｰｧｨｩｪｫｬｭｮｯ"
+)
+#: Characters a line may not end with: opening brackets.
+_NO_END = frozenset("（([［｛{「『【〔〈《〘〖‘“")
+#: A break right after these is a good one (the end of a clause or a sentence).
+_CLAUSE_END = frozenset("、。，．：；")
+#: A line at least this full may end at an ordinary break rather than at a good one.
+_FILLED = 0.6
+
+
+def _wide(ch: str) -> bool:
+    """Is ``ch`` Japanese (or other East Asian) script, which breaks between characters?"""
+    return get_character_cell_size(ch) == 2 or "\uff61" <= ch <= "\uff9f"
+
+
+def _break(text: str, i: int) -> int:
+    """May a line end right before ``text[i]``: 0 no, 1 yes, 2 yes and a good place (a space, a clause end)."""
+    before, after = text[i - 1], text[i]
+    if after == " ":
+        return 2  # the line ends before the space, which is dropped
+    if before == " ":
+        return 0  # the break is at the space itself
+    if after in _NO_START or before in _NO_END:
+        return 0
+    if not (_wide(before) or _wide(after)) or (before.isdigit() and _wide(after)):
+        return 0  # inside a word, or a number and its counter (2025年)
+    return 2 if before in _CLAUSE_END or after in _NO_END else 1
+
+
+def wrap(text: str, width: int, *, break_long_words: bool = True) -> list[str]:
+    """``text`` (its whitespace collapsed) in lines of at most ``width`` cells, by the rules above.
+
+    A word longer than a line is broken where it must be, or with ``break_long_words=False`` kept
+    whole on a line of its own (an IRI in a terminal stays one string to copy).
+    """
+    text = " ".join(text.split())
+    ends = [0]
+    for ch in text:
+        ends.append(ends[-1] + get_character_cell_size(ch))
+    lines: list[str] = []
+    start, n = 0, len(text)
+    while start < n:
+        end = start
+        while end < n and ends[end + 1] - ends[start] <= width:
+            end += 1
+        if end == n:
+            lines.append(text[start:])
+            break
+        cut, fair = None, None
+        for i in range(end, start, -1):
+            kind = _break(text, i)
+            if kind == 2 and (cut is None) and (fair is None or ends[i] - ends[start] >= _FILLED * width):
+                cut = i
+            if kind and fair is None:
+                fair = i
+            if cut is not None:
+                break
+        cut = cut if cut is not None else fair
+        if cut is None and break_long_words:
+            cut = max(end, start + 1)
+            while cut - 1 > start and (text[cut] in _NO_START or text[cut - 1] in _NO_END):
+                cut -= 1  # keep 」 with its word even in a forced break, if the line can give
+            if cut - 1 == start and end > start + 1:
+                cut = max(end, start + 1)
+        elif cut is None:
+            cut = next((i for i in range(end + 1, n) if _break(text, i)), n)
+        lines.append(text[start:cut])
+        start = cut + 1 if cut < n and text[cut] == " " else cut
+    return lines or [""]
+
+
+__all__ = ["STATEMENTS", "TRIPLES", "count", "count_ja", "wrap"]

@@ -105,46 +105,18 @@ def _records(con: Console, columns: Sequence[str], rows: Sequence[Sequence[str]]
     """Each row as ``name  value`` lines under a rule with its number; long values wrap at spaces."""
     from rich.cells import cell_len
 
+    from evkg.wording import wrap
+
     names = max(cell_len(c) for c in columns)
     room = max(con.width - names - 2, 20)
     lines = []
     for number, row in enumerate(rows, start=1):
         lines.append(f"── {number} " + "─" * max(con.width - 4 - len(str(number)), 0))
         for name, value in zip(columns, row, strict=True):
-            pieces = _wrap(value, room) or [""]
+            pieces = wrap(value, room, break_long_words=False)
             lines.append(f"{name}{' ' * (names - cell_len(name))}  {pieces[0]}".rstrip())
             lines += [f"{' ' * (names + 2)}{p}".rstrip() for p in pieces[1:]]
     con.file.write("\n".join(lines) + "\n")
-
-
-def _wrap(text: str, width: int) -> list[str]:
-    """``text`` in lines of at most ``width`` cells, broken at spaces (a longer word stays whole)."""
-    from rich.cells import cell_len
-
-    lines: list[str] = []
-    current = ""
-    words: list[str] = []
-    for word in text.split(" "):
-        if cell_len(word) > width and cell_len(word) > len(word):  # Japanese: no spaces, break anywhere
-            chunk = ""
-            for char in word:
-                if cell_len(chunk + char) > width:
-                    words.append(chunk)
-                    chunk = ""
-                chunk += char
-            words.append(chunk)
-        else:
-            words.append(word)
-    for word in words:
-        candidate = f"{current} {word}" if current else word
-        if current and cell_len(candidate) > width:
-            lines.append(current)
-            current = word
-        else:
-            current = candidate
-    if current:
-        lines.append(current)
-    return lines
 
 
 __all__ = ["console", "plain", "print_table"]

@@ -17,8 +17,6 @@ so they work on any data folder. Labels are shown in both languages where the gr
 
 >>> print(dot_id("evkg:Agreement"))
 "evkg:Agreement"
->>> wrap("the quick brown fox jumps over the lazy dog", 16)
-['the quick brown', 'fox jumps over', 'the lazy dog']
 """
 
 from __future__ import annotations
@@ -32,7 +30,6 @@ from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
-from rich.cells import cell_len
 
 from evkg.atomic import write_bytes
 from evkg.data.prefixes import Prefixes
@@ -41,6 +38,7 @@ from evkg.docs.dot import DiagramError
 from evkg.errors import UsageError
 from evkg.rdf.labels import graph_label
 from evkg.rdf.terms import ordered
+from evkg.wording import wrap
 
 #: The diagrams and the base name of their files.
 DIAGRAMS = ("ontology", "mou", "timeline")
@@ -70,37 +68,12 @@ def dot_id(text: str) -> str:
     return dot.quote(text)
 
 
-def _width(text: str) -> int:
-    """Display width: East Asian wide characters count twice (rich's ``cell_len``)."""
-    return cell_len(text)
-
-
-def wrap(text: str, width: int) -> list[str]:
-    """Split ``text`` into lines of at most ``width`` columns (CJK characters count as two).
-
-    Latin text breaks at spaces; Japanese text (no spaces) breaks after punctuation where it can,
-    else anywhere.
-    """
-    text = " ".join(text.split())
-    lines: list[str] = []
-    current = ""
-    for token in re.findall(r"[^\s\u3000-\u9fff\uff00-\uffef]+\s*|[\u3000-\u9fff\uff00-\uffef]\s*|\s+", text):
-        if current and _width(current + token.rstrip()) > width:
-            lines.append(current.rstrip())
-            current = token.lstrip()
-        else:
-            current += token
-    if current.strip():
-        lines.append(current.rstrip())
-    return lines or [""]
-
-
 def _html(text: str) -> str:
     return html.escape(text, quote=True)
 
 
 def _lines(text: str, width: int) -> str:
-    return "<br/>".join(_html(line) for line in wrap(text, width))
+    return "<br/>".join(_html(line) for line in wrap(text, width, break_long_words=False))
 
 
 def _predicates(prefixes: Prefixes) -> dict[str, URIRef]:

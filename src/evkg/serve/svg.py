@@ -27,6 +27,7 @@ from rich.cells import get_character_cell_size
 
 from evkg.docs import dot
 from evkg.docs.dot import DiagramError
+from evkg.wording import wrap
 
 log = logging.getLogger(__name__)
 
@@ -94,36 +95,6 @@ def shorten(text: str, limit: int = MAX_LABEL) -> str:
 def _width(ch: str) -> float:
     """Columns of one character: 2 for wide East Asian ones (rich's cell width, as the CLI's tables)."""
     return float(get_character_cell_size(ch) or 1)
-
-
-def wrap(text: str, limit: int = MAX_LABEL) -> list[str]:
-    """``text`` in lines of about ``limit`` half-width characters, never cut: broken at spaces, and
-    anywhere in a run of wide (CJK) characters or in a word longer than a line.
-
-    >>> wrap("Definition of exosome (evkg curators)", 24)
-    ['Definition of exosome', '(evkg curators)']
-    >>> wrap("日本再生医療学会と国際細胞外小胞学会の覚書", 20)
-    ['日本再生医療学会と国', '際細胞外小胞学会の覚', '書']
-    """
-    lines: list[str] = []
-    line, width = "", 0.0
-    for word in " ".join(text.split()).split(" "):
-        w = sum(_width(c) for c in word)
-        if line and width + 1 + w <= limit:
-            line, width = f"{line} {word}", width + 1 + w
-            continue
-        if line:
-            lines.append(line)
-        line, width = "", 0.0
-        for ch in word:  # a word (or CJK run) that does not fit a line is broken where it must be
-            cw = _width(ch)
-            if line and width + cw > limit:
-                lines.append(line)
-                line, width = "", 0.0
-            line, width = line + ch, width + cw
-    if line or not lines:
-        lines.append(line)
-    return lines
 
 
 # --- graphviz ---------------------------------------------------------------------------------------
@@ -207,7 +178,7 @@ def _tspans(lines: Sequence[str], x: float, first_y: float) -> str:
 
 
 def _box(x: float, y: float, w: float, h: float, node: SvgNode, fill: str, bold: bool = False) -> str:
-    lines = wrap(node.label)
+    lines = wrap(node.label, MAX_LABEL)
     lang = f" xml:lang={quoteattr(node.lang)}" if node.lang else ""
     weight = ' font-weight="600"' if bold else ""
     first = y + h / 2 + 4 - (len(lines) - 1) * LINE / 2
@@ -230,12 +201,12 @@ def layout_columns(
     ``outgoing`` and ``incoming`` are ``(property label, node)`` pairs.
     """
     nodes = [center, *(n for _, n in outgoing), *(n for _, n in incoming)]
-    most = max(len(wrap(n.label)) for n in nodes)  # every box as tall as the tallest wrapped label
+    most = max(len(wrap(n.label, MAX_LABEL)) for n in nodes)  # every box as tall as the tallest wrapped label
     box_h = 22.0 + (most - 1) * LINE
     row, gap = box_h + 8 + 12, 150.0  # room for the property label above each box
 
     def width(node: SvgNode) -> float:
-        return max(text_width(line) for line in wrap(node.label)) + 20
+        return max(text_width(line) for line in wrap(node.label, MAX_LABEL)) + 20
 
     left_w = max((width(n) for _, n in incoming), default=0.0)
     right_w = max((width(n) for _, n in outgoing), default=0.0)
