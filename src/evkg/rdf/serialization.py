@@ -11,8 +11,8 @@ changed): blank nodes are relabelled with RDFC-1.0 canonicalization (pyoxigraph)
 sorted, prefixes come from the registry (only those used), and rdflib's default prefixes never
 appear. Serialisers, chosen by measurement (docs/decisions/0012-package-store-and-exports.md):
 
-- Turtle: rdflib ``longturtle`` over the canonicalised graph (readable: nested ``[ ]``, lists as
-  ``( )``, one predicate per line). rdflib's own ``canon=True`` is not used: it took 329 s on
+- Turtle: the layout of rdflib's ``longturtle`` over the canonicalised graph (readable: nested ``[ ]``,
+  lists as ``( )``, one predicate per line). rdflib's own ``canon=True`` is not used: it took 329 s on
   18.5 k triples with 2 k blank nodes, against 0.2 s for pyoxigraph's RDFC-1.0.
 - JSON-LD: rdflib, compacted with our local context (never a remote one), language maps for the
   label-like properties whose values are all language-tagged, nodes and value arrays sorted.
@@ -22,9 +22,9 @@ appear. Serialisers, chosen by measurement (docs/decisions/0012-package-store-an
 From a pyoxigraph store (every engine of evkg), those four are written from the store's own
 N-Triples dump of each graph, sorted as bytes, with only the statements holding a blank node
 canonicalised (:func:`write_canonical_lines`; same bytes, a tenth of the memory at 1 M triples,
-docs/decisions/0013-scale-and-speed.md); Turtle is ``longturtle`` reading those lines through
-:class:`SortedLinesStore` instead of an rdflib graph in memory; JSON-LD's rdflib graph is built
-from them. :func:`canonical_quads` is the reference path.
+docs/decisions/0013-scale-and-speed.md); Turtle is :func:`evkg.rdf.turtle.write_turtle` streaming
+those lines (rdflib's ``longturtle`` bytes, issue 18); JSON-LD's rdflib graph is built from them.
+:func:`canonical_quads` is the reference path.
 """
 
 from __future__ import annotations
@@ -32,7 +32,6 @@ from __future__ import annotations
 import heapq
 import io
 import json
-import os
 import re
 import shutil
 import tempfile
@@ -40,12 +39,10 @@ from collections.abc import Iterable, Iterator
 from typing import Any, BinaryIO, Protocol
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal
 from rdflib.namespace import XSD
 from rdflib.plugins.serializers.jsonld import Converter as JsonLdConverter
-from rdflib.plugins.serializers.longturtle import LongTurtleSerializer
 from rdflib.plugins.shared.jsonld.context import Context as JsonLdContext
-from rdflib.store import Store as RdflibStore
 
 from evkg.data.prefixes import Prefixes, language_mapped_properties
 from evkg.errors import EvkgError
@@ -54,6 +51,7 @@ from evkg.rdf.formats import ExportFormat, get_format
 from evkg.rdf.literals import WrittenLiterals
 from evkg.rdf.parse import holds_union
 from evkg.rdf.terms import to_rdflib
+from evkg.rdf.turtle import TurtleSerializer, write_turtle
 
 
 class QuadSource(Protocol):
@@ -177,104 +175,11 @@ def _from_lines(lines: BinaryIO, spec: ExportFormat, prefixes: Prefixes) -> byte
         return _with_sorted_declarations(out)
 
 
-class SortedLinesStore(RdflibStore):
-    """A read-only rdflib store over a file of sorted N-Triples lines, for rdflib's serialisers.
-
-    The lines of a subject are neighbours (sorted lines start with the subject, which holds no
-    space), so an index of their byte ranges answers ``(s, ?, ?)`` by parsing a few lines; any other
-    pattern reads the file through. Terms become rdflib terms only while they are used, so rdflib
-    serialises a million triples without a graph of them in memory. The lines are read in their
-    order, which is the order in which :func:`to_rdflib_graph` added the sorted statements.
-    """
-
-    def __init__(self, lines: BinaryIO, namespaces: RdflibStore) -> None:
-        super().__init__()
-        self._file = lines
-        self._namespaces = namespaces
-        self._index: dict[bytes, tuple[int, int]] = {}
-        lines.flush()
-        lines.seek(0)
-        offset, start, current = 0, 0, b""
-        for line in lines:
-            subject = line[: line.index(b" ")]
-            if subject != current:
-                if current:
-                    self._index[current] = (start, offset)
-                current, start = subject, offset
-            offset += len(line)
-        if current:
-            self._index[current] = (start, offset)
-
-    @staticmethod
-    def _terms(data: bytes | BinaryIO) -> Iterator[tuple[Any, Any, Any]]:
-        for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES):
-            yield to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)
-
-    def triples(self, triple_pattern: Any, context: Any = None) -> Iterator[Any]:
-        s, p, o = triple_pattern
-        if s is not None:
-            span = self._index.get(s.n3().encode("utf-8")) if isinstance(s, URIRef | BNode) else None
-            if span is None:
-                return
-            # pread: a read-through below may be part-way through the file
-            source = self._terms(os.pread(self._file.fileno(), span[1] - span[0], span[0]))
-        else:
-            self._file.seek(0)
-            source = self._terms(self._file)
-        for triple in source:
-            if (p is None or triple[1] == p) and (o is None or triple[2] == o):
-                yield triple, iter(())
-
-    def __len__(self, context: Any = None) -> int:
-        raise NotImplementedError("SortedLinesStore does not count")
-
-    def bind(self, prefix: str, namespace: Any, override: bool = True, replace: bool = False) -> None:
-        self._namespaces.bind(prefix, namespace, override=override, replace=replace)  # type: ignore[call-arg]
-
-    def namespace(self, prefix: str) -> Any:
-        return self._namespaces.namespace(prefix)
-
-    def prefix(self, namespace: Any) -> Any:
-        return self._namespaces.prefix(namespace)
-
-    def namespaces(self) -> Iterator[tuple[str, Any]]:
-        return self._namespaces.namespaces()
-
-
-#: Turtle's shorthand tokens for numbers and booleans: a literal is written bare only if its lexical
-#: form is such a token, which Turtle reads back as the same term.
-_TURTLE_TOKENS = {
-    XSD.integer: re.compile(r"[+-]?[0-9]+"),
-    XSD.decimal: re.compile(r"[+-]?[0-9]*\.[0-9]+"),
-    XSD.double: re.compile(r"[+-]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)[eE][+-]?[0-9]+"),
-    XSD.boolean: re.compile(r"true|false"),
-}
-
-
-class TurtleSerializer(LongTurtleSerializer):
-    """rdflib's ``longturtle`` writing every literal as it is (the lexical form is the term).
-
-    rdflib writes numbers and booleans from their value: ``"1.5"^^xsd:double`` as ``1.5e+00``,
-    ``"1"^^xsd:decimal`` as ``1.0``, ``"1"^^xsd:boolean`` as ``1`` (an integer), ``"5."^^xsd:decimal``
-    as ``5.`` (not Turtle). Here a literal of those datatypes is bare only when its lexical form is
-    Turtle's token for it, and quoted with its datatype otherwise.
-    """
-
-    def label(self, node: Any, position: Any) -> str:
-        if isinstance(node, Literal) and node.datatype in _TURTLE_TOKENS:
-            text = str(node)
-            if _TURTLE_TOKENS[node.datatype].fullmatch(text):
-                return text
-            return node._literal_n3(use_plain=False, qname_callback=lambda dt: self.get_pname(dt, False))
-        return str(super().label(node, position))
-
-
 def _turtle_from_lines(lines: BinaryIO, prefixes: Prefixes) -> bytes:
-    """rdflib's ``longturtle`` (as :func:`_turtle`) over the sorted canonical N-Triples lines."""
-    names = prefixes.graph()
-    graph = Graph(store=SortedLinesStore(lines, names.store), namespace_manager=names.namespace_manager)
+    """Turtle over the sorted canonical N-Triples lines: :func:`evkg.rdf.turtle.write_turtle`, the bytes
+    rdflib's ``longturtle`` (:func:`_turtle`, the reference path) writes, at a fraction of its cost."""
     out = io.BytesIO()
-    TurtleSerializer(graph).serialize(out, encoding="utf-8")
+    write_turtle(lines, prefixes.graph(), out)
     return out.getvalue()
 
 
