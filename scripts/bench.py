@@ -18,6 +18,19 @@ plain  rdflib parse, owlrl OWL 2 RL closure, pyshacl (inference="rdfs"), rdflib 
 
 Results go to ``--out``/results.json; with ``--write`` the "## Scale" section of the Markdown file is
 replaced (or appended), the rest of the file is kept. ``--from-json`` re-renders without measuring.
+
+The cost curve (issue 18): each operation also reports its process's CPU time (user + system) beside its
+wall time and peak memory; the section ends with the curve (``benchmarks.curve``: a table of time and memory
+per operation and size, the growth exponent between consecutive sizes, the operations that grow faster than
+linearly) and writes ``scale-curve.svg`` (log-log, time and memory) beside the ``--write`` file (``--svg`` to
+put it elsewhere). The plain stack runs up to ``--plain-max`` (1M): above, it only reaches its limits. A
+larger size is measured later and added to an earlier run's results with ``--add-to``::
+
+    python scripts/bench.py --sizes 10k,100k,1M --runs 3 --limit 90 --evkg-limit 900 --long 20 \
+        --out /tmp/evkg-bench --write docs/benchmarks.md
+    cp /tmp/evkg-bench/results.json /tmp/evkg-bench-1m.json
+    python scripts/bench.py --sizes 10M --runs 1 --evkg-limit 3600 --out /tmp/evkg-bench-10m \
+        --add-to /tmp/evkg-bench-1m.json --write docs/benchmarks.md
 """
 
 from __future__ import annotations
@@ -37,6 +50,9 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve()
+sys.path.insert(0, str(HERE.parents[1]))  # benchmarks/ (synthetic data, the cost curve) is outside the wheel
+from benchmarks.curve import curve_lines, curve_svg  # noqa: E402
+
 HEADING = "## Scale"
 EXPORT_FORMATS = ("turtle", "json-ld", "nt", "trig", "nquads", "xml")
 EDITED_FILE = "graph/synth/society-00001.ttl"
@@ -226,6 +242,8 @@ def worker(op: str, data: Path, store: Path, limit: float) -> dict[str, Any]:
     else:
         raise SystemExit(f"unknown operation {op}")
     out["maxrss_mb"] = _maxrss_mb()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    out["cpu_s"] = usage.ru_utime + usage.ru_stime  # the whole process: robust to a loaded machine, unlike wall time
     return out
 
 
@@ -353,6 +371,7 @@ def measure(
     out: Path,
     log: Any,
     only: set[str] | None = None,
+    plain_max: int = 1_000_000,
 ) -> dict[str, Any]:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/ is outside the wheel
     from benchmarks.synth import generate
@@ -388,6 +407,9 @@ def measure(
             order += evkg_ops[i : i + 1] + plain_ops[i : i + 1]
         if only:
             order = [op for op in order if op in only]
+        if n > plain_max:  # the plain stack only hits its limits there: no figure, hours of waiting
+            order = [op for op in order if not op.startswith("plain-")]
+            entry["plain_skipped"] = True
         gave_up: set[str] = set()
         for r in range(runs):
             for op in order:
@@ -464,7 +486,7 @@ def _fmt_mb(value: float | None) -> str:
     return "–" if value is None else f"{value:,.0f} MB"
 
 
-def render(results: dict[str, Any], env: dict[str, Any], limit: float) -> str:
+def render(results: dict[str, Any], env: dict[str, Any], limit: float, svg_name: str | None = None) -> str:
     sizes = list(results["sizes"])
     lines = [HEADING, ""]
     v = env["versions"]
@@ -486,6 +508,17 @@ def render(results: dict[str, Any], env: dict[str, Any], limit: float) -> str:
         f"at {limit:.0f} s per operation, {limit / 6:.0f} s per rdflib query and {limit / 4:.0f} s per rdflib "
         f'serialisation ("> N s"); evkg at {elimit:.0f} s. Single figures on this machine vary by about ±30 % '
         "from run to run (a figure measured once is one sample)."
+        + (
+            f" The sizes {', '.join(results['earlier_sizes'])} come from an earlier run, "
+            f"`{results['earlier_command']}` on {results['earlier_date']}, added to with `--add-to`."
+            if results.get("earlier_command")
+            else ""
+        )
+        + (
+            f" The plain stack was not run at {', '.join(skipped)} (it only reaches its time limits there)."
+            if (skipped := [s for s, e in results["sizes"].items() if e.get("plain_skipped")])
+            else ""
+        )
         + (
             f" The rdflib SPARQL and serialisation figures at the largest size come from `{results['extra_command']}`"
             " (in the main run the limit on their whole process, parsing included, was too short), run while the "
@@ -621,7 +654,9 @@ def render(results: dict[str, Any], env: dict[str, Any], limit: float) -> str:
         lines.append(f"| `{h}` | " + " | ".join(cells) + " |")
     lines.append("")
     lines += closing_note(results, summary, limit)
-    return "\n".join(lines) + "\n"
+    lines.append("")
+    lines += curve_lines(results, svg_name)
+    return "\n".join(lines).rstrip("\n") + "\n"
 
 
 def _helper_medians(entry: dict[str, Any], key: str, op: str = "evkg-helpers") -> dict[str, float]:
@@ -761,6 +796,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--from-json", type=Path, help="render this results.json instead of measuring")
     parser.add_argument("--ops", help="only these operations (comma-separated, e.g. evkg-load,plain-parse)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
+    parser.add_argument(
+        "--plain-max",
+        default="1M",
+        help="largest size at which the plain stack runs (default 1M; it only times out above)",
+    )
+    parser.add_argument(
+        "--add-to",
+        type=Path,
+        help="results.json of an earlier run: its sizes are kept and the sizes measured now are added (e.g. 10M later)",
+    )
+    parser.add_argument(
+        "--svg",
+        type=Path,
+        help="where to write the cost curve (default: scale-curve.svg beside the --write file)",
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--store", type=Path, help=argparse.SUPPRESS)
@@ -791,14 +841,34 @@ def main(argv: list[str] | None = None) -> int:
             args.out,
             log,
             set(args.ops.split(",")) if args.ops else None,
+            parse_size(args.plain_max),
         )
+        if args.add_to:
+            earlier = json.loads(args.add_to.read_text(encoding="utf-8"))
+            sizes = {**earlier["sizes"], **results["sizes"]}
+            results["sizes"] = dict(sorted(sizes.items(), key=lambda kv: kv[1]["triples"]))
+            results["earlier_command"] = earlier.get("env", {}).get("command", "?")
+            results["earlier_date"] = earlier.get("env", {}).get("date", "?")
+            results["earlier_sizes"] = list(earlier["sizes"])
+            for key in ("limit", "evkg_limit", "runs", "long", "extra_command"):
+                if key in earlier:
+                    results[key] = earlier[key]
         results["env"] = env
-        results["limit"] = args.limit
-        results["evkg_limit"] = args.evkg_limit
-        results["runs"] = args.runs
-        results["long"] = args.long
+        for key, value in (
+            ("limit", args.limit),
+            ("evkg_limit", args.evkg_limit),
+            ("runs", args.runs),
+            ("long", args.long),
+        ):
+            results.setdefault(key, value)
         (args.out / "results.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
-    section = render(results, env, results.get("limit", args.limit))
+    svg = args.svg or (args.write.parent / "scale-curve.svg" if args.write else None)
+    svg_name = None
+    if svg is not None:
+        svg.write_text(curve_svg(results), encoding="utf-8")
+        svg_name = os.path.relpath(svg, args.write.parent) if args.write else str(svg)
+        log(f"wrote the cost curve to {svg}")
+    section = render(results, env, results.get("limit", args.limit), svg_name)
     if args.write:
         write_section(args.write, section)
         log(f"wrote the '{HEADING}' section of {args.write}")

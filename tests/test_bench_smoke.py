@@ -85,3 +85,30 @@ def test_bench_servers_sets_virtuoso_up_from_the_deploy_page_and_writes_only_its
     assert "\nold\n" not in text and "## Scale\n\nkept" in text and "Smoke run." in text
     assert "| `label_search` | 2 | 1.0 ms | 20.0 ms | 30.0 ms | no: virtuoso |" in text
     assert "Rows that differ from the embedded store: label_search." in text
+
+
+def test_the_cost_curve_shows_which_operations_grow_faster_than_linearly() -> None:
+    """From measurements at three sizes: the exponents, the table, and a log-log SVG that parses."""
+    import xml.etree.ElementTree as ET
+
+    from benchmarks.curve import curve_lines, curve_svg, exponents, points
+
+    def run_of(seconds: float, mb: float) -> list[dict[str, float]]:
+        return [{"seconds": seconds, "cpu_s": seconds * 1.1, "maxrss_mb": mb}]
+
+    results = {
+        "sizes": {
+            name: {
+                "triples": n,
+                "ops": {"evkg-load": run_of(n / 1e5, 50 + n / 1e4), "evkg-qc": run_of((n / 1e5) ** 1.5, 60)},
+            }
+            for name, n in (("10 k", 10_000), ("100 k", 100_000), ("1 M", 1_000_000))
+        }
+    }
+    assert [round(k, 2) for k in exponents(points(results, "evkg-load", "seconds"))] == [1.0, 1.0]
+    assert [round(k, 2) for k in exponents(points(results, "evkg-qc", "seconds"))] == [1.5, 1.5]
+    text = "\n".join(curve_lines(results, "scale-curve.svg"))
+    assert "](scale-curve.svg)" in text and "| load + index | 100 ms / 110 ms / 51 |" in text
+    assert "faster than linearly in time at the largest sizes: QC queries (k = 1.50" in text
+    svg = ET.fromstring(curve_svg(results))
+    assert len(svg.findall("{http://www.w3.org/2000/svg}polyline")) == 4  # two operations, two panels
