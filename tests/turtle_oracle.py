@@ -1,7 +1,7 @@
 """The Turtle writer of the export path before issue 18, kept as the tests' oracle: rdflib's ``longturtle``
 (evkg's ``TurtleSerializer``) reading the sorted canonical N-Triples lines through a read-only rdflib store.
 
-``tests/test_export_turtle.py`` compares :func:`evkg.rdf.turtle.write_turtle` with it, byte for byte.
+``tests/test_export_streamed.py`` compares :func:`evkg.rdf.turtle.write_turtle` with it, byte for byte.
 """
 
 from __future__ import annotations

@@ -6,5 +6,4 @@
 - :mod:`evkg.rdf.serialization`: the export formats and their canonical, deterministic serialisation.
 """
 
-
 __all__: list[str] = []  # a folder of modules: import them, nothing is re-exported here

@@ -23,7 +23,8 @@ From a pyoxigraph store (every engine of evkg), those four are written from the 
 N-Triples dump of each graph, sorted as bytes, with only the statements holding a blank node
 canonicalised (:func:`write_canonical_lines`; same bytes, a tenth of the memory at 1 M triples,
 docs/decisions/0013-scale-and-speed.md); Turtle is :func:`evkg.rdf.turtle.write_turtle` streaming
-those lines (rdflib's ``longturtle`` bytes, issue 18); JSON-LD's rdflib graph is built from them.
+those lines (rdflib's ``longturtle`` bytes, issue 18); JSON-LD is :func:`evkg.rdf.jsonld.write_jsonld`
+running rdflib's converter over them, node by node (the same bytes, without the graph in memory).
 :func:`canonical_quads` is the reference path.
 """
 
@@ -31,23 +32,20 @@ from __future__ import annotations
 
 import heapq
 import io
-import json
 import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
-from typing import Any, BinaryIO, Protocol
+from typing import BinaryIO, Protocol
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal
-from rdflib.namespace import XSD
-from rdflib.plugins.serializers.jsonld import Converter as JsonLdConverter
-from rdflib.plugins.shared.jsonld.context import Context as JsonLdContext
+from rdflib import Graph
 
-from evkg.data.prefixes import Prefixes, language_mapped_properties
+from evkg.data.prefixes import Prefixes
 from evkg.errors import EvkgError
 from evkg.rdf.canonical import canonicalize
 from evkg.rdf.formats import ExportFormat, get_format
+from evkg.rdf.jsonld import jsonld_of_graph, write_jsonld
 from evkg.rdf.literals import WrittenLiterals
 from evkg.rdf.parse import holds_union
 from evkg.rdf.terms import to_rdflib
@@ -267,117 +265,8 @@ def _sort_declarations(text: str) -> str:
     return "\n".join(lines)
 
 
-def _sort_jsonld(value: Any) -> Any:
-    """Sort ``@graph`` nodes by ``@id`` and every unordered array; ``@list`` keeps its order."""
-    if isinstance(value, dict):
-        return {k: (v if k == "@list" else _sort_jsonld(v)) for k, v in value.items()}
-    if isinstance(value, list):
-        items = [_sort_jsonld(v) for v in value]
-        return sorted(items, key=lambda v: (str(v.get("@id", "")) if isinstance(v, dict) else "", _key(v)))
-    return value
-
-
-def _key(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False)
-
-
-def _is_ref(value: Any) -> bool:
-    return isinstance(value, dict) and len(value) == 1 and "@id" in value
-
-
-def _refs(value: Any) -> Iterable[str]:
-    """Node references (``{"@id": ...}``) in a node's values, nested lists and embedded nodes."""
-    if _is_ref(value):
-        yield value["@id"]
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            if k != "@id":
-                yield from _refs(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from _refs(v)
-
-
-def _embed_blank_nodes(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Nest each blank node that is referenced exactly once where it is referenced.
-
-    rdflib writes every blank node as a top-level node (``"@id": "_:c14n0"``) and refers to it;
-    nesting the ones used once (a definition, a quote selector) reads like the Turtle ``[ ]``. A
-    nested blank node loses its label, which is harmless because nothing else refers to it. Blank
-    nodes in a cycle of such references stay at the top level.
-    """
-    counts: dict[str, int] = {}
-    for node in nodes:
-        for ref in _refs(node):
-            counts[ref] = counts.get(ref, 0) + 1
-    by_id = {n["@id"]: n for n in nodes if isinstance(n.get("@id"), str)}
-    embeddable = {i for i in by_id if i.startswith("_:") and counts.get(i) == 1}
-    embedded: set[str] = set()
-
-    def walk(value: Any, path: frozenset[str]) -> Any:
-        if _is_ref(value) and value["@id"] in embeddable and value["@id"] not in embedded | path:
-            ref = value["@id"]
-            embedded.add(ref)
-            inner = {k: v for k, v in by_id[ref].items() if k != "@id"}
-            return walk(inner, path | {ref})
-        if isinstance(value, dict):
-            return {k: walk(v, path) for k, v in value.items()}
-        if isinstance(value, list):
-            return [walk(v, path) for v in value]
-        return value
-
-    roots = [n for n in nodes if n.get("@id") not in embeddable]
-    out = [walk(n, frozenset({n.get("@id", "")})) for n in roots]
-    # blank nodes only reachable from each other (a cycle) remain top-level nodes
-    out += [walk(by_id[i], frozenset({i})) for i in sorted(embeddable - embedded) if i not in embedded]
-    return out
-
-
-def jsonld_context_for(graph: Graph, prefixes: Prefixes) -> dict[str, Any]:
-    """Our context, with language maps only for properties whose values are all language-tagged.
-
-    The candidates are those of ``ontology/context.jsonld`` (the ontology's ``rdf:langString``
-    properties are found in ``graph`` itself, which holds the ontology's named graph).
-    """
-    mapped = []
-    for curie in language_mapped_properties(prefixes, graph):
-        values = list(graph.objects(None, prefixes.expand(curie)))
-        if values and all(getattr(v, "language", None) for v in values):
-            mapped.append(curie)
-    return prefixes.jsonld_context(mapped)
-
-
-#: Literals JSON-LD may write as JSON numbers and booleans, and the lexical forms it reads back from them
-#: (JSON-LD 1.1 toRdf: a whole number below 10^21 is its canonical xsd:integer; a double always becomes
-#: the canonical "1.5E0" form, whatever was written, so doubles are never native).
-_JSON_NATIVE = {
-    XSD.integer: re.compile(r"0|-?[1-9][0-9]{0,19}"),
-    XSD.boolean: re.compile(r"true|false"),
-    XSD.double: re.compile(r"(?!)"),
-}
-
-
-class _JsonLdConverter(JsonLdConverter):
-    """rdflib's JSON-LD converter writing a literal as a native JSON value only when JSON-LD reads that
-    value back as the same literal (``"01"^^xsd:integer`` stays ``{"@value": "01", "@type": "xsd:integer"}``)."""
-
-    def to_raw_value(self, graph: Graph, s: Any, o: Any, nodemap: dict[str, Any]) -> Any:
-        if isinstance(o, Literal) and o.datatype in _JSON_NATIVE and not _JSON_NATIVE[o.datatype].fullmatch(o):
-            return {self.context.type_key: self.context.to_symbol(o.datatype), self.context.value_key: str(o)}
-        return super().to_raw_value(graph, s, o, nodemap)
-
-
 def _jsonld(quads: Iterable[ox.Quad], prefixes: Prefixes) -> bytes:
-    graph = to_rdflib_graph(quads, prefixes)
-    context_data = jsonld_context_for(graph, prefixes)
-    context = JsonLdContext(context_data)
-    doc = _JsonLdConverter(context, False, False).convert(graph)  # rdflib's from_rdf, with our converter
-    if isinstance(doc, list):
-        doc = {context.get_key("@graph"): doc}
-    doc["@context"] = context_data
-    if isinstance(doc, dict) and "@graph" in doc:
-        doc["@graph"] = _sort_jsonld(_embed_blank_nodes(doc["@graph"]))
-    return (json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+    return jsonld_of_graph(to_rdflib_graph(quads, prefixes), prefixes)
 
 
 def serialize_triples(triples: Iterable[ox.Triple], turtle: bool, prefixes: Prefixes) -> bytes:
@@ -401,7 +290,10 @@ def export(engine: QuadSource, fmt: str | ExportFormat, prefixes: Prefixes) -> b
             if write_canonical_lines(store, lines, union=not spec.dataset, literals=literals):
                 if spec.name == "turtle":
                     return _turtle_from_lines(lines, prefixes)
-                if spec.name == "json-ld":  # the same rdflib graph, built from the lines in their order
+                if spec.name == "json-ld":
+                    buffer = io.BytesIO()
+                    if write_jsonld(lines, prefixes, buffer):
+                        return buffer.getvalue()
                     lines.seek(0)
                     return _jsonld(ox.parse(lines, format=ox.RdfFormat.N_TRIPLES), prefixes)
                 return _from_lines(lines, spec, prefixes)

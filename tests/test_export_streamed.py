@@ -1,4 +1,4 @@
-"""Does the streaming Turtle writer give, byte for byte, what rdflib's ``longturtle`` gave?
+"""Do the streaming Turtle and JSON-LD writers give, byte for byte, what rdflib gave?
 
 ``evkg.rdf.turtle.write_turtle`` (issue 18) replaced rdflib's serialiser on the export path: it lays the
 document out as ``LongTurtleSerializer`` does and asks rdflib only for prefixed names, literal labels and the
@@ -9,7 +9,11 @@ on seeded random graphs mixing registry and foreign IRIs, awkward local names, b
 or in a cycle, lists (valid or not), members of ``rdfs:Class`` and literals of every kind. (The bundled and
 fixture graphs: ``tests/test_export_lowmem.py``.)
 
-The two rdflib paths did not always agree with each other: with predicates of namespaces the registry does
+JSON-LD: ``evkg.rdf.jsonld.write_jsonld`` runs rdflib's converter over the lines (no rdflib graph, no whole
+document in memory); its oracle is the reference path (rdflib's graph in memory), which the previous store path
+matched (the document is sorted, so the order rdflib read the statements in never showed).
+
+The two rdflib Turtle paths did not always agree with each other: with predicates of namespaces the registry does
 not know, rdflib generates ``ns1``, ``ns2`` … in the order it meets them, which differs between its graph in
 memory and the lines; the store path (today's bytes) is what evkg exports, and what is kept.
 """
@@ -131,6 +135,13 @@ def test_is_the_turtle_of_random_graphs_the_bytes_of_rdflib():
         _same_turtle(_random_store(seed), prefixes)
 
 
+def test_is_the_json_ld_of_random_graphs_the_bytes_of_rdflib():
+    prefixes = evkg.load().prefixes
+    for seed in range(150):
+        store = _random_store(seed)
+        assert export(WithStore(store), "json-ld", prefixes) == export(QuadsOnly(store), "json-ld", prefixes), seed
+
+
 def test_are_classes_lists_and_shared_blank_nodes_laid_out_as_rdflib_does():
     prefixes = evkg.load().prefixes
     store = _random_store(7)
@@ -149,7 +160,7 @@ def test_are_classes_lists_and_shared_blank_nodes_laid_out_as_rdflib_does():
 
 
 @pytest.mark.parametrize("size", [10_000])
-def test_is_the_turtle_of_synthetic_data_the_bytes_of_rdflib(tmp_path, size):
+def test_are_turtle_and_json_ld_of_synthetic_data_the_bytes_of_rdflib(tmp_path, size):
     synth.generate(tmp_path, size)
     kg = evkg.load(tmp_path)
     fast = export(kg.engine, "turtle", kg.prefixes)
@@ -159,3 +170,17 @@ def test_is_the_turtle_of_synthetic_data_the_bytes_of_rdflib(tmp_path, size):
     reference = QuadsOnly(kg.store)
     reference.quads = kg.engine.quads  # type: ignore[method-assign]  # the named graphs (not their union)
     assert fast == export(reference, "turtle", kg.prefixes)
+    assert export(kg.engine, "json-ld", kg.prefixes) == export(reference, "json-ld", kg.prefixes)
+
+
+def test_is_a_json_ld_of_one_node_written_as_before():
+    """rdflib's converter gives a lone node without @graph: the streaming writer hands it back."""
+    prefixes = evkg.load().prefixes
+    store = ox.Store()
+    store.add(
+        ox.Quad(
+            ox.NamedNode("https://w3id.org/evkg/id/term/x"), ox.NamedNode(RDF + "type"), ox.NamedNode(RDF + "Property")
+        )
+    )
+    text = export(WithStore(store), "json-ld", prefixes)
+    assert text == export(QuadsOnly(store), "json-ld", prefixes) and b'"@graph"' not in text
