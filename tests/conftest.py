@@ -13,7 +13,10 @@ Fixtures (add yours below, with a docstring):
     kg               the bundled graph loaded once per session (evkg.KnowledgeGraph)
     fixture_kg       the fixture data loaded once per session
     evkg_exe         the ``evkg`` console script of the environment that runs pytest
-    run_evkg         run ``evkg ARGS...`` in a subprocess, returns CompletedProcess (text mode)
+    run_evkg         run ``evkg ARGS...`` in this process (``evkg.cli.main``, what the console script
+                     calls), returns CompletedProcess (text mode) as a subprocess run would
+    run_evkg_process the same in a real subprocess of the ``evkg`` executable: for what only a process
+                     shows (the console script, a server, a terminal, exit on a signal); 0.5 s more a run
     serve_client     the evkg web app (evkg.serve) in process, workers running (Starlette TestClient)
     virtuoso         a real Virtuoso 7 set up as docs/deploy.md says, the graph published with
                      `evkg load --user dba` (GSP); one per test run, started in the background
@@ -163,23 +166,102 @@ def evkg_exe() -> str:
     return found
 
 
+_ENV = {"NO_COLOR": "1", "COLUMNS": "200", "PYTHONUTF8": "1"}
+
+
 @pytest.fixture(scope="session")
-def run_evkg(evkg_exe: str) -> Callable[..., subprocess.CompletedProcess[str]]:
+def run_evkg_process(evkg_exe: str) -> Callable[..., subprocess.CompletedProcess[str]]:
     """Run ``evkg *args`` in a subprocess (text mode, 120 s timeout); never raises on exit code."""
 
     def run(
         *args: str | os.PathLike[str], cwd: Path | None = None, input: str | None = None
     ) -> subprocess.CompletedProcess[str]:
-        env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", "PYTHONUTF8": "1"}
         return subprocess.run(
             [evkg_exe, *map(str, args)],
             capture_output=True,
             text=True,
             cwd=cwd,
             input=input,
-            env=env,
+            env={**os.environ, **_ENV},
             timeout=120,
         )
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def run_evkg() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """Run ``evkg *args`` in this process, as the console script does (``sys.exit(evkg.cli.main())``),
+    and give back what a subprocess run gives: exit code, stdout and stderr (text, universal newlines).
+
+    A subprocess costs ~0.5 s CPU of interpreter start and imports a run, which this saves (130 runs in the
+    suite). What a process would show is kept: stdin (``input``), the working directory (``cwd``), the
+    environment (no colour, 200 columns), a traceback and exit code 1 for an uncaught exception, exit codes
+    of ``SystemExit``, and on stderr the warnings and log records (WARNING and above) a fresh process
+    would print. Use ``run_evkg_process`` where only a real process shows what the test asks.
+    """
+    import contextlib
+    import io
+    import logging
+    import traceback
+    import warnings
+
+    from evkg.cli import main
+
+    def run(
+        *args: str | os.PathLike[str], cwd: Path | None = None, input: str | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        argv = [str(a) for a in args]
+        out, err = io.BytesIO(), io.BytesIO()
+        stdout = io.TextIOWrapper(out, encoding="utf-8", write_through=True)
+        stderr = io.TextIOWrapper(err, encoding="utf-8", write_through=True)
+        stdin = io.TextIOWrapper(io.BytesIO((input or "").encode("utf-8")), encoding="utf-8")
+        handler = logging.StreamHandler(stderr)  # logging's last resort in a process without handlers
+        handler.setLevel(logging.WARNING)
+        root = logging.getLogger()
+        saved = os.environ.copy(), os.getcwd(), sys.stdin, root.level, logging.root.manager.disable
+        try:
+            os.environ.update(_ENV)
+            if cwd is not None:
+                os.chdir(cwd)
+            root.addHandler(handler)
+            root.setLevel(logging.WARNING)
+            logging.disable(logging.NOTSET)
+            sys.stdin = stdin
+            with (
+                warnings.catch_warnings(record=True) as caught,
+                contextlib.redirect_stdout(stdout),
+                contextlib.redirect_stderr(stderr),
+            ):
+                warnings.resetwarnings()  # a fresh process's filters
+                for category in (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning):
+                    warnings.simplefilter("ignore", category)
+                try:
+                    code = main(argv)
+                except SystemExit as exc:
+                    code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+                    if exc.code is not None and not isinstance(exc.code, int):
+                        print(exc.code, file=sys.stderr)
+                except Exception:  # noqa: BLE001 - what the interpreter prints for an uncaught exception
+                    traceback.print_exc(file=sys.stderr)
+                    code = 1
+                for w in caught:
+                    stderr.write(warnings.formatwarning(w.message, w.category, w.filename, w.lineno, w.line))
+        finally:
+            environ, where, sys.stdin, level, disabled = saved
+            os.environ.clear()
+            os.environ.update(environ)
+            os.chdir(where)
+            root.removeHandler(handler)
+            root.setLevel(level)
+            logging.disable(disabled)
+        stdout.flush()
+        stderr.flush()
+
+        def text(buffer: io.BytesIO) -> str:  # what text=True reads from a pipe
+            return buffer.getvalue().decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+
+        return subprocess.CompletedProcess(["evkg", *argv], code, text(out), text(err))
 
     return run
 

@@ -21,8 +21,9 @@ def _one_line(done) -> str:  # noqa: ANN001
     return lines[0]
 
 
-def test_an_unknown_prefix_names_the_nearest_registered_one(run_evkg) -> None:
-    done = run_evkg("sparql", "SELECT ?s WHERE { ?s fo:name ?o }")
+def test_an_unknown_prefix_names_the_nearest_registered_one(run_evkg_process) -> None:
+    """(A real process: the one line is all the user sees, nothing else on stderr.)"""
+    done = run_evkg_process("sparql", "SELECT ?s WHERE { ?s fo:name ?o }")
     assert done.returncode == 2
     assert re.fullmatch(
         r"evkg: SPARQL syntax error at 1:\d+: unknown prefix fo: \(did you mean foaf:\?\); "

@@ -16,27 +16,27 @@ def test_serve_help_lists_its_options(run_evkg) -> None:
         assert option in done.stdout
 
 
-def test_a_missing_data_folder_is_one_line_and_exit_2(run_evkg, tmp_path: Path) -> None:
-    done = run_evkg("serve", "--data", str(tmp_path / "nowhere"), "--port", "0")
+def test_a_missing_data_folder_is_one_line_and_exit_2(run_evkg_process, tmp_path: Path) -> None:
+    done = run_evkg_process("serve", "--data", str(tmp_path / "nowhere"), "--port", "0")
     assert done.returncode == 2
     assert done.stderr.startswith("evkg: ") and done.stderr.count("\n") == 1
     assert "Traceback" not in done.stderr
 
 
-def test_a_syntax_error_in_a_graph_file_names_the_file_and_line(run_evkg, data_dir: Path, tmp_path: Path) -> None:
+def test_a_syntax_error_in_a_graph_file_names_the_file_and_line(run_evkg_process, data_dir: Path, tmp_path: Path) -> None:
     (tmp_path / "ontology").mkdir()
     (tmp_path / "graph").mkdir()
     shutil.copy(data_dir / "ontology" / "prefixes.ttl", tmp_path / "ontology" / "prefixes.ttl")
     (tmp_path / "graph" / "broken.ttl").write_text("<http://x/a> <http://x/b> .\n", encoding="utf-8")
-    done = run_evkg("serve", "--data", str(tmp_path), "--port", "0")
+    done = run_evkg_process("serve", "--data", str(tmp_path), "--port", "0")
     assert done.returncode == 2
     assert "broken.ttl:1" in done.stderr and done.stderr.count("\n") == 1
     assert "Traceback" not in done.stderr
 
 
-def test_bad_option_values_are_usage_errors(run_evkg) -> None:
+def test_bad_option_values_are_usage_errors(run_evkg_process) -> None:
     for args in (["--timeout", "0"], ["--max-results", "0"], ["--port", "70000"], ["--log-level", "loud"]):
-        done = run_evkg("serve", *args)
+        done = run_evkg_process("serve", *args)
         assert done.returncode == 2, args
         assert done.stderr.startswith("evkg: ") and "Traceback" not in done.stderr
 

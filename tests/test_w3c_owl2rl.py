@@ -212,11 +212,11 @@ def test_the_suite_is_whole() -> None:
 @pytest.mark.parametrize(
     ("case_id", "code"), [("rdfbased-sem-restrict-somevalues-inst-subj", 0), ("rdfbased-sem-eqdis-disclass-inst", 1)]
 )
-def test_evkg_reason_as_a_real_command(run_evkg, tmp_path: Path, case_id: str, code: int) -> None:
+def test_evkg_reason_as_a_real_command(run_evkg_process, tmp_path: Path, case_id: str, code: int) -> None:
     """Does the installed ``evkg reason`` command give the entailment, or the inconsistency with exit 1?"""
     case = BY_ID[case_id]
     folder = _data_folder(case, tmp_path)
-    result = run_evkg("reason", "--data", folder, "--format", "ntriples")
+    result = run_evkg_process("reason", "--data", folder, "--format", "ntriples")
     assert result.returncode == code, result.stderr
     closure = Graph().parse(data=result.stdout, format="nt")
     if case.kind == "entailment":

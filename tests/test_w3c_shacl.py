@@ -225,10 +225,10 @@ SUBPROCESS_CASES = ["core/node/class-001", "core/property/minCount-001", "core/p
 
 
 @pytest.mark.parametrize("case_id", SUBPROCESS_CASES)
-def test_the_real_command_agrees(case_id: str, run_evkg, outcome, tmp_path: Path) -> None:
+def test_the_real_command_agrees(case_id: str, run_evkg_process, outcome, tmp_path: Path) -> None:
     """Does the installed ``evkg`` executable, in its own process, give the report the suite expects?"""
     case = BY_ID[case_id]
-    done = run_evkg("validate", case.data, "--shapes", case.shapes, "--format", "turtle")
+    done = run_evkg_process("validate", case.data, "--shapes", case.shapes, "--format", "turtle")
     assert done.returncode == (1 if violations(case) else 0), done.stderr
     report = parse_report(done.stdout)
     assert difference(case, report) is None
