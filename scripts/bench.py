@@ -252,9 +252,8 @@ def _helpers_evkg(data: Path, store: Path, limit: float) -> dict[str, dict[str, 
     import pyoxigraph as ox
 
     import evkg
-    from evkg.rdf.terms import to_oxigraph
-
     from evkg.rdf.parse import holds_union
+    from evkg.rdf.terms import to_oxigraph
 
     kg = evkg.load(data, store)
     prefixes = kg.prefixes.as_dict()

@@ -84,6 +84,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden", action="store_true", help="rewrite tests/golden/ from the current results (review the diff)"
     )
+    parser.addoption(
+        "--budget", action="store_true", help="print the time budget summary (tests/budget.py) for a targeted run too"
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from budget import Budget
+    from sparql_servers import OneWorker
+
+    config.pluginmanager.register(Budget(config), "evkg-budget")  # the time budget, printed after a whole run
+    config.pluginmanager.register(OneWorker(), "evkg-one-worker")  # the tests using a server: one xdist worker
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
 from deploy_doc import Setting, server_from_doc
 
 
@@ -116,3 +117,36 @@ def stop_all(stop: Callable[[_Launch], None] = _Launch.close) -> None:
         for launch in _LAUNCHED.values():
             stop(launch)
         _LAUNCHED.clear()
+
+
+GROUP = "sparql-servers"
+
+
+class OneWorker:
+    """A pytest plugin: under pytest-xdist ``--dist loadgroup``, every test that uses a server runs on one worker.
+
+    So a run starts one Virtuoso and one oxigraph server, not one per worker (decision 0021). Each such
+    test gets the ``xdist_group`` mark, and its node id the ``@group`` suffix that xdist's loadgroup
+    scheduler reads. xdist writes that suffix into ``item._nodeid``, which pytest 9.2 no longer reads
+    (node ids are structured, ``item._id``; pytest-dev/pytest-xdist#1386): the groups were silently
+    lost. This hook runs after xdist's and writes the suffix where the running pytest reads it.
+    """
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
+        if not getattr(config.option, "loadgroup", False):  # set in xdist workers only, with --dist loadgroup
+            return
+        mark = pytest.mark.xdist_group(GROUP)
+        for item in items:
+            if not set(getattr(item, "fixturenames", ())) & set(SERVERS) or "@" in item.nodeid.rpartition("]")[2]:
+                continue
+            item.add_marker(mark)
+            grouped = f"{item.nodeid}@{GROUP}"
+            if hasattr(item, "_id"):  # pytest >= 9.2
+                from _pytest.nodeid import NodeId
+
+                item._id = NodeId.parse(grouped)
+            else:
+                item._nodeid = grouped
+            if item.nodeid != grouped:
+                raise pytest.UsageError(f"{item.nodeid}: not in the xdist group {GROUP} (tests/sparql_servers.py)")

@@ -23,7 +23,9 @@ def test_a_missing_data_folder_is_one_line_and_exit_2(run_evkg_process, tmp_path
     assert "Traceback" not in done.stderr
 
 
-def test_a_syntax_error_in_a_graph_file_names_the_file_and_line(run_evkg_process, data_dir: Path, tmp_path: Path) -> None:
+def test_a_syntax_error_in_a_graph_file_names_the_file_and_line(
+    run_evkg_process, data_dir: Path, tmp_path: Path
+) -> None:
     (tmp_path / "ontology").mkdir()
     (tmp_path / "graph").mkdir()
     shutil.copy(data_dir / "ontology" / "prefixes.ttl", tmp_path / "ontology" / "prefixes.ttl")
