@@ -64,12 +64,18 @@ class Case:
 
 
 def closure_of(triples: Iterable[Triple], engine: str = "fast", *, axiomatic: bool = False) -> owl2rl.Closure:
-    """The closure of rdflib ``triples`` by the product's entry point, :func:`evkg.quality.owl2rl.closure`.
+    """The closure of rdflib ``triples`` by the product's entry point, :func:`evkg.quality.owl2rl.closure`
+    (on the store :func:`store_of` makes of them)."""
+    store, literals = store_of(triples)
+    return owl2rl.closure(store, engine=engine, axiomatic=axiomatic, literals=literals)
 
-    The triples go to a pyoxigraph store the way evkg's loader puts a source file there: written as
-    N-Triples (rdflib keeps ``"128"^^xsd:byte`` as written), parsed by pyoxigraph, and the literals the
-    store rewrites recorded in a :class:`~evkg.rdf.literals.WrittenLiterals` table, which ``closure``
-    reads, so dt-not-type and the datatypes see each literal as written.
+
+def store_of(triples: Iterable[Triple]) -> tuple[ox.Store, WrittenLiterals]:
+    """rdflib ``triples`` in a pyoxigraph store, the way evkg's loader puts a source file there.
+
+    Written as N-Triples (rdflib keeps ``"128"^^xsd:byte`` as written), parsed by pyoxigraph, and the
+    literals the store rewrites recorded in a :class:`~evkg.rdf.literals.WrittenLiterals` table, which
+    the closure reads, so dt-not-type and the datatypes see each literal as written.
     """
     text = Graph()
     for triple in triples:
@@ -79,7 +85,7 @@ def closure_of(triples: Iterable[Triple], engine: str = "fast", *, axiomatic: bo
     graph = ox.NamedNode("urn:evkg:test:premise")
     parsed = ox.parse(text.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
     store.extend(literals.recording(parsed, graph))
-    return owl2rl.closure(store, engine=engine, axiomatic=axiomatic, literals=literals)
+    return store, literals
 
 
 def _metadata(path: Path) -> dict[str, str]:

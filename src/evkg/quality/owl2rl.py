@@ -105,8 +105,7 @@ class Closure:
             from evkg.rdf.terms import to_rdflib
 
             self.rdflib_triples = {
-                (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))
-                for t in self.ox_triples or ()
+                (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in self.ox_triples or ()
             }
         return self.rdflib_triples
 
@@ -356,7 +355,10 @@ class Rule:
     ``needs`` lists the vocabulary its premises cannot match without (``owl:someValuesFrom``: some
     triple has that predicate; ``rdf:type owl:FunctionalProperty``: something has that type): a round
     skips a rule while one is absent, which spares most of the rules on data that uses a few OWL
-    constructs (a term derived during a round lets the rule run in the next one).
+    constructs (a term derived during a round lets the rule run in the next one). ``delta`` is the
+    rule's WHERE body for the semi-naive rounds (every round after the first): the same premises,
+    with ``GRAPH ?delta { ... }`` around the atom read from the triples the previous round added, one
+    UNION branch per premise that a rule could add (a rule without it is evaluated whole each round).
     """
 
     name: str
@@ -367,6 +369,7 @@ class Rule:
     reads: tuple[str, ...] = ("asserted", "derived", "literals")
     writes: str = "derived"
     needs: tuple[str, ...] = ()
+    delta: str | None = None
 
 
 def rules() -> list[Rule]:
@@ -388,8 +391,19 @@ def _rules() -> tuple[Rule, ...]:
         reads = tuple(header.get("reads", Rule.reads))
         writes = str(header.get("writes", Rule.writes))
         needs = tuple(header.get("needs", ()))
+        delta = header.get("delta")
         out.append(
-            Rule(str(header["rule"]), str(header["kind"]), str(header["summary"]), text, once, reads, writes, needs)
+            Rule(
+                str(header["rule"]),
+                str(header["kind"]),
+                str(header["summary"]),
+                text,
+                once,
+                reads,
+                writes,
+                needs,
+                None if delta is None else str(delta),
+            )
         )
     order = {"dt": 0, "scm": 1, "prp": 2, "cls": 3, "cax": 4, "eq": 5}
     return tuple(sorted(out, key=lambda r: (order.get(r.name.split("-")[0], 6), r.name)))
@@ -440,19 +454,42 @@ _BLANK_OBJECT = re.compile(rb' _:([^\s"<>]+) \.$', re.MULTILINE)
 _LITERAL_OBJECT = re.compile(rb'> ("(?:[^"\\\n]|\\.)*"(?:\^\^<[^>\n]*>|@[A-Za-z0-9-]+)?) \.$', re.MULTILINE)
 _LITERAL_PARTS = re.compile(rb'^("(?:[^"\\]|\\.)*")(?:\^\^(<[^>]*>)|@(.+))?$', re.DOTALL)
 _XSD_STRING = b"<http://www.w3.org/2001/XMLSchema#string>"
+_PLACEHOLDER = re.compile(rb"<" + re.escape(_SCRATCH.encode()) + rb"(literal|blank):([^>]+)>")
 _XML_LITERAL = b"<http://www.w3.org/1999/02/22-rdf-syntax-ns#XMLLiteral>"
 
 
 @functools.lru_cache(maxsize=256)
-def _as_insert(rule: Rule) -> str:
-    """A CONSTRUCT rule as an update that adds its conclusions to the derived graph (in Rust, no Python loop)."""
+def _parts(rule: Rule) -> tuple[str, str, str]:
+    """A CONSTRUCT rule's prologue (prefixes), template and WHERE body (parsed once per rule)."""
     match = _CONSTRUCT.search(rule.query)
     if match is None:
         raise EvkgError(f"rule {rule.name}: not a CONSTRUCT ... WHERE query")
-    head = rule.query[: match.start()]
-    body = rule.query[match.end() :]
-    using = " ".join(f"USING <{_GRAPHS[g].value}>" for g in rule.reads)
-    return f"{head}INSERT {{ GRAPH <{_GRAPHS[rule.writes].value}> {match.group(1)} }} {using} WHERE{body}"
+    return rule.query[: match.start()], match.group(1), rule.query[match.end() :]
+
+
+def _as_insert(
+    rule: Rule,
+    derived: tuple[ox.NamedNode, ...] = (_DERIVED,),
+    target: ox.NamedNode | None = None,
+    delta: ox.NamedNode | None = None,
+) -> str:
+    """A CONSTRUCT rule as an update that adds its conclusions to a derived graph (in Rust, no Python loop).
+
+    ``derived``: the derived graphs so far (what ``reads: [derived]`` means); ``target``: where the
+    conclusions go (the rule's ``writes``, the first derived graph by default); ``delta``: the graph of
+    the previous round's new triples, read by the rule's ``delta`` body as ``GRAPH ?delta``.
+    """
+    head, template, body = _parts(rule)
+    graphs: list[ox.NamedNode] = []
+    for name in rule.reads:
+        graphs.extend(derived if name == "derived" else (_GRAPHS[name],))
+    using = " ".join(f"USING <{g.value}>" for g in graphs)
+    into = target if target is not None and rule.writes == "derived" else _GRAPHS[rule.writes]
+    if delta is not None and rule.delta is not None:
+        where = f"USING NAMED <{delta.value}> WHERE {{ {rule.delta} }}"
+    else:
+        where = f"WHERE{body}"
+    return f"{head}INSERT {{ GRAPH <{into.value}> {template} }} {using} {where}"
 
 
 def _axiomatic_ox(s: ox.NamedNode | ox.BlankNode, p: ox.NamedNode, o: object) -> bool:
@@ -495,12 +532,19 @@ def _present(work: ox.Store, needs: Iterable[str]) -> set[str]:
 def _asserted_ntriples(store: ox.Store, skip: ox.NamedNode, literals: WrittenLiterals | None = None) -> bytes:
     """Every graph of ``store`` but ``skip`` as N-Triples (written by pyoxigraph in Rust, GIL released),
     with the literals the store rewrote as they were written (``literals``: the store's table; the
-    scratch store keeps every literal as a placeholder, so the rules see the terms as written)."""
-    graphs = [g for g in store.named_graphs() if g != skip]
+    scratch store keeps every literal as a placeholder, so the rules see the terms as written).
+
+    A store whose default graph holds the union of its named graphs (evkg's loader, :func:`evkg.rdf.parse.holds_union`)
+    is read from its named graphs only; the inferred graph, materialised by an earlier run, is skipped.
+    """
+    from evkg.rdf.parse import holds_union
+
+    graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [g for g in store.named_graphs() if g != skip]
+    if not holds_union(store):  # a default graph that is the union adds nothing but a second copy of each triple
+        graphs.append(ox.DefaultGraph())
     chunks = [store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) or b"" for g in graphs]
-    chunks.append(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b"")
     if literals:
-        chunks = [literals.restore_ntriples(g, c) for g, c in zip([*graphs, ox.DefaultGraph()], chunks, strict=True)]
+        chunks = [literals.restore_ntriples(g, c) for g, c in zip(graphs, chunks, strict=True)]
     return b"".join(chunks)
 
 
@@ -514,17 +558,13 @@ class _Scratch:
         final `` .``, and a literal is the object after the predicate's ``>``: three anchored patterns
         find all of them. Each distinct literal gets one IRI, numbered in ``self.literals``.
         """
-        ids: dict[bytes, bytes] = {}
         prefix = _LITERAL.encode()
-
-        def literal(match: re.Match[bytes]) -> bytes:
-            written = match.group(1)
-            iri = ids.get(written)
-            if iri is None:
-                iri = ids[written] = b"<%s%d>" % (prefix, len(ids))
-            return b"> " + iri + b" ."
-
-        text = _LITERAL_OBJECT.sub(literal, text)
+        parts = _LITERAL_OBJECT.split(text)  # text, literal, text, literal, ..., text
+        written = parts[1::2]
+        distinct = dict.fromkeys(written)  # each literal once, in order of appearance
+        ids = {lit: b"<%s%d>" % (prefix, number) for number, lit in enumerate(distinct)}
+        parts[1::2] = [b"> " + ids[lit] + b" ." for lit in written]
+        text = b"".join(parts)
         if b"_:" in text:  # one fast scan spares two regular-expression passes over data without blank nodes
             text = _BLANK_SUBJECT.sub(b"<" + _BLANK.encode() + rb"\1> ", text)
             text = _BLANK_OBJECT.sub(b" <" + _BLANK.encode() + rb"\1> .", text)
@@ -558,6 +598,16 @@ class _Scratch:
                 if dt == _XML_LITERAL and not _well_formed_xml(quoted):
                     lines.append(iri + ill_formed)
         return b"".join(lines)
+
+    def restore(self, text: bytes) -> bytes:
+        """N-Triples ``text`` of the scratch store, its placeholders back as the store's terms (literals as written)."""
+        literals = self.literals
+
+        def term(match: re.Match[bytes]) -> bytes:
+            kind, name = match.groups()
+            return literals[int(name)] if kind == b"literal" else b"_:" + name
+
+        return _PLACEHOLDER.sub(term, text)  # one pass: a literal's own text is never read again
 
     def term(self, term: Any) -> Any:
         """A term of the scratch store as a term of the store (placeholder IRIs back to their nodes)."""
@@ -598,16 +648,47 @@ def _ox_triples(triples: Iterable[Triple]) -> Iterator[ox.Quad]:
         yield ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
 
 
-_REPORT = f"""
-SELECT ?s ?p ?o WHERE {{
-    GRAPH <{_DERIVED.value}> {{ ?s ?p ?o }}
+_VOCABULARY_FILTER = " || ".join(f'STRSTARTS(STR(?s), "{v}")' for v in _VOCABULARIES)
+#: :func:`is_axiomatic` as a SPARQL condition on ``?s ?p ?o`` (sameTerm: never a type error on literals)
+_AXIOMATIC = f"""(
+    (?p IN (<{OWL.sameAs}>, <{RDFS.subClassOf}>, <{OWL.equivalentClass}>, <{RDFS.subPropertyOf}>,
+            <{OWL.equivalentProperty}>) && sameTerm(?s, ?o))
+    || (sameTerm(?o, <{OWL.Thing}>) && ?p IN (<{RDF.type}>, <{RDFS.subClassOf}>, <{RDFS.domain}>, <{RDFS.range}>))
+    || (sameTerm(?s, <{OWL.Nothing}>) && sameTerm(?p, <{RDFS.subClassOf}>))
+    || (isIRI(?s) && ({_VOCABULARY_FILTER}))
+)"""
+
+
+def _report_query(derived: Iterable[ox.NamedNode], which: str) -> str:
+    """The derived triples beyond the asserted ones, without literal subjects and placeholder predicates.
+
+    ``which``: ``plain`` (no placeholder: the triples as they are), ``placeholders`` (a blank-node
+    subject or a placeholder object, turned back into the store's terms afterwards), each without the
+    axiomatic triples, or ``axiomatic`` (those, counted); with ``-all`` (``--axiomatic``) axiomatic
+    triples are kept.
+    """
+    kind, _, keep = which.partition("-")
+    placeholder = f'STRSTARTS(STR(?s), "{_BLANK}") || (isIRI(?o) && STRSTARTS(STR(?o), "{_SCRATCH}"))'
+    conditions = {"plain": f"!({placeholder})", "placeholders": f"({placeholder})", "axiomatic": "true"}[kind]
+    axiomatic = "" if keep == "all" else f"FILTER ({'' if kind == 'axiomatic' else '!'}{_AXIOMATIC})"
+    graphs = " ".join(f"<{g.value}>" for g in derived)
+    select = "SELECT (COUNT(*) AS ?n)" if kind == "axiomatic" else "CONSTRUCT { ?s ?p ?o }"
+    return f"""{select} WHERE {{
+    VALUES ?g {{ {graphs} }}
+    GRAPH ?g {{ ?s ?p ?o }}
     FILTER (!STRSTARTS(STR(?s), "{_LITERAL}") && !STRSTARTS(STR(?p), "{_SCRATCH}"))
+    FILTER ({conditions})
+    {axiomatic}
     FILTER NOT EXISTS {{ GRAPH <{_ASSERTED.value}> {{ ?s ?p ?o }} }}
-}}
-"""
-_EQ_REF = f"""
-INSERT {{ GRAPH <{_DERIVED.value}> {{ ?x <{OWL.sameAs}> ?x }} }}
-USING <{_ASSERTED.value}> USING <{_DERIVED.value}>
+}}"""
+
+
+def _eq_ref(graphs: Iterable[ox.NamedNode], target: ox.NamedNode) -> str:
+    """eq-ref: ``x owl:sameAs x`` for every resource of ``graphs`` (``--axiomatic`` only), into ``target``."""
+    using = " ".join(f"USING <{g.value}>" for g in graphs)
+    return f"""
+INSERT {{ GRAPH <{target.value}> {{ ?x <{OWL.sameAs}> ?x }} }}
+{using}
 WHERE {{
     {{ ?x ?p ?o }} UNION {{ ?s ?x ?o }} UNION {{ ?s ?p ?x }} UNION {{ BIND (<{OWL.sameAs}> AS ?x) }}
     FILTER (!STRSTARTS(STR(?x), "{_LITERAL}"))
@@ -615,8 +696,24 @@ WHERE {{
 """
 
 
+def _keep_new(work: ox.Store, graph: ox.NamedNode) -> bool:
+    """Remove from ``graph`` what another graph of the scratch store holds; True if anything is left."""
+    work.update(
+        f"""DELETE {{ GRAPH <{graph.value}> {{ ?s ?p ?o }} }} WHERE {{
+    GRAPH <{graph.value}> {{ ?s ?p ?o }}
+    FILTER EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER (?other != <{graph.value}>) }}
+}}"""
+    )
+    return next(iter(work.quads_for_pattern(None, None, None, graph)), None) is not None
+
+
 def fast_closure_store(
-    store: ox.Store, *, max_rounds: int = 100, axiomatic: bool = False, literals: WrittenLiterals | None = None
+    store: ox.Store,
+    *,
+    max_rounds: int = 100,
+    axiomatic: bool = False,
+    literals: WrittenLiterals | None = None,
+    semi_naive: bool = True,
 ) -> Closure:
     """The OWL 2 RL closure of every graph of ``store`` by SPARQL rules on a scratch pyoxigraph store.
 
@@ -634,10 +731,12 @@ def fast_closure_store(
     started = time.perf_counter()
     inferred = ox.NamedNode(str(inferred_graph_iri()))
     text = _asserted_ntriples(store, skip=inferred, literals=literals)
-    return _fast(text, max_rounds=max_rounds, axiomatic=axiomatic, started=started)
+    return _fast(text, max_rounds=max_rounds, axiomatic=axiomatic, started=started, semi_naive=semi_naive)
 
 
-def _fast(text: bytes, *, max_rounds: int, axiomatic: bool, started: float | None = None) -> Closure:
+def _fast(
+    text: bytes, *, max_rounds: int, axiomatic: bool, started: float | None = None, semi_naive: bool = True
+) -> Closure:
     """The fast engine on N-Triples ``text`` (see :func:`fast_closure_store`)."""
     started = time.perf_counter() if started is None else started
     scratch = _Scratch(text)
@@ -648,23 +747,35 @@ def _fast(text: bytes, *, max_rounds: int, axiomatic: bool, started: float | Non
     for rule in every:
         if rule.kind == "construct" and rule.once:
             work.update(_as_insert(rule))
-    updates = [(r, _as_insert(r)) for r in every if r.kind == "construct" and not r.once]
+    repeated = [r for r in every if r.kind == "construct" and not r.once]
+    # Semi-naive rounds: round 1 runs every rule on everything, writing into the derived graph; round k
+    # writes into a graph of its own, and a rule with a ``delta`` body joins only with what round k-1
+    # added (a rule without one runs whole). What round k derived that another graph holds is removed
+    # from it, so each round's graph holds exactly its new triples and the fixpoint is an empty one.
+    derived: tuple[ox.NamedNode, ...] = (_DERIVED,)
+    delta: ox.NamedNode | None = None
     rounds = 0
-    size = len(work)
     while True:
         rounds += 1
         if rounds > max_rounds:
             raise EvkgError(f"the fast OWL RL engine did not reach a fixpoint in {max_rounds} rounds")
-        present = _present(work, (n for r, _ in updates for n in r.needs))
-        for rule, update in updates:
+        target = derived[-1]
+        present = _present(work, (n for r in repeated for n in r.needs))
+        for rule in repeated:
             if present.issuperset(rule.needs):
-                work.update(update)
-        grown, size = len(work) - size, len(work)
-        log.debug("fast OWL RL round %d: %d derived statements", rounds, grown)
+                work.update(_as_insert(rule, derived, target, delta if semi_naive else None))
+        grown = _keep_new(work, target) if rounds > 1 else True
+        log.debug("fast OWL RL round %d: %s", rounds, "new triples" if grown else "nothing new")
         if not grown:
+            derived = derived[:-1]
             break
+        delta = target
+        derived = (*derived, ox.NamedNode(f"{_DERIVED.value}:{rounds + 1}"))
     if axiomatic:
-        work.update(_EQ_REF)
+        target = ox.NamedNode(f"{_DERIVED.value}:eq-ref")
+        work.update(_eq_ref((_ASSERTED, *derived), target))
+        _keep_new(work, target)
+        derived = (*derived, target)
     inconsistencies = []
     from evkg.rdf.terms import to_rdflib
 
@@ -678,20 +789,20 @@ def _fast(text: bytes, *, max_rounds: int, axiomatic: bool, started: float | Non
             nodes = tuple(to_rdflib(term) for term in terms)
             shown = ", ".join(str(term) for term in terms)  # N-Triples, the literal as written
             inconsistencies.append(Inconsistency(rule.name, f"{rule.summary} ({shown})", nodes))
-    # Literal subjects and placeholder predicates are left out in the query and not counted (a count
-    # would cost a second pass over the derived graph); what is dropped here is axiomatic.
+    # Literal subjects and placeholder predicates are left out in the queries and not counted; what is
+    # dropped here is axiomatic. The triples without placeholders come out of the store as they are; those
+    # with one go through N-Triples, where the placeholders are replaced by the terms as written, in Rust
+    # but for one substitution per literal.
+    keep = "-all" if axiomatic else ""
     dropped = {"axiomatic": 0}
-    kept: list[ox.Triple] = []
-    blank = _BLANK
-    for s, p, o in solutions(work.query(_REPORT)):
-        if s.value.startswith(blank):
-            s = ox.BlankNode(s.value[len(blank) :])
-        if isinstance(o, ox.NamedNode) and o.value.startswith(_SCRATCH):
-            o = scratch.term(o)
-        if not axiomatic and _axiomatic_ox(s, p, o):
-            dropped["axiomatic"] += 1
-        else:
-            kept.append(ox.Triple(s, p, o))
+    if not axiomatic:
+        for row in solutions(work.query(_report_query(derived, "axiomatic"))):
+            dropped["axiomatic"] = int(row[0].value)
+    plain, placeholders = (work.query(_report_query(derived, kind + keep)) for kind in ("plain", "placeholders"))
+    assert isinstance(plain, ox.QueryTriples) and isinstance(placeholders, ox.QueryTriples)
+    kept = list(plain)
+    text = ox.serialize(placeholders, format=ox.RdfFormat.N_TRIPLES) or b""
+    kept.extend(q.triple for q in ox.parse(scratch.restore(text), format=ox.RdfFormat.N_TRIPLES))
     return Closure(
         "fast",
         None,
