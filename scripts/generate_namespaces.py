@@ -4,7 +4,8 @@
     python scripts/generate_namespaces.py --check    # exit 1 if the committed file is out of date
 
 Uses rdflib's own ``rdflib.tools.defined_namespace_creator`` to find the terms (everything typed in
-the ``evkg:`` namespace, with its definitions), as CONVENTIONS 5 asks, and writes the file without
+the ``evkg:`` namespace, with its definitions): a typed namespace generated from the ontology and
+checked to be in sync, never written by hand. It writes the file without
 the creator's timestamp so that the output only changes when the ontology does.
 tests/test_package_namespaces.py checks that the committed file is up to date.
 """

@@ -1,4 +1,4 @@
-"""Literals leave evkg exactly as they came in (issue 13 item 5; docs/decisions/0014-literals-as-written.md).
+"""Literals leave evkg exactly as they came in (issue 13 item 5; docs/decisions/0019-literals-as-written.md).
 
 pyoxigraph's store rewrites literals (``"5"^^xsd:int`` → ``"5"^^xsd:integer``, ``"01"^^xsd:integer`` →
 ``"1"``, ``true`` and ``"1"^^xsd:boolean`` → one statement). These tests measure what it rewrites, and

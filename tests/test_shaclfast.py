@@ -1,6 +1,6 @@
 """Does the fast SHACL engine (shapes compiled to SPARQL on pyoxigraph) report what pySHACL reports?
 
-Three kinds of evidence (issue 8, docs/decisions/0006-scale-and-speed.md):
+Three kinds of evidence (issue 8, docs/decisions/0013-scale-and-speed.md):
 
 - every invalid fixture of ``tests/fixtures/shapes`` gives exactly its expected (focus, path,
   component, severity) results, and every valid fixture gives no violation;
