@@ -45,7 +45,7 @@ _QUALITY = ("Finding", "Report")
 
 
 def __getattr__(name: str) -> Any:
-    if name in _QUALITY:
+    if name in _QUALITY:  # PEP 562: the quality layer (pySHACL, owlrl) loads on first use (decision 0020)
         from evkg.quality import pipeline
 
         return getattr(pipeline, name)

@@ -29,6 +29,7 @@ def bar(description: str, total: int | None, *, quiet: bool = False) -> Iterator
     if not enabled(quiet):
         yield lambda *args, **kwargs: None
         return
+    # lazy: rich loads only when a bar is shown
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 

@@ -28,7 +28,7 @@ filled. Widths are terminal cells: a Japanese character counts two.
 
 from __future__ import annotations
 
-from rich.cells import get_character_cell_size
+from collections.abc import Callable
 
 TRIPLES = "triples"
 STATEMENTS = "statements"
@@ -58,12 +58,7 @@ _CLAUSE_END = frozenset("、。，．：；")
 _FILLED = 0.6
 
 
-def _wide(ch: str) -> bool:
-    """Is ``ch`` Japanese (or other East Asian) script, which breaks between characters?"""
-    return get_character_cell_size(ch) == 2 or "\uff61" <= ch <= "\uff9f"
-
-
-def _break(text: str, i: int) -> int:
+def _break(text: str, i: int, cells: Callable[[str], int]) -> int:
     """May a line end right before ``text[i]``: 0 no, 1 yes, 2 yes and a good place (a space, a clause end)."""
     before, after = text[i - 1], text[i]
     if after == " ":
@@ -72,7 +67,9 @@ def _break(text: str, i: int) -> int:
         return 0  # the break is at the space itself
     if after in _NO_START or before in _NO_END:
         return 0
-    if not (_wide(before) or _wide(after)) or (before.isdigit() and _wide(after)):
+    wide_before = cells(before) == 2 or "\uff61" <= before <= "\uff9f"  # East Asian script (half-width kana too)
+    wide_after = cells(after) == 2 or "\uff61" <= after <= "\uff9f"
+    if not (wide_before or wide_after) or (before.isdigit() and wide_after):
         return 0  # inside a word, or a number and its counter (2025年)
     return 2 if before in _CLAUSE_END or after in _NO_END else 1
 
@@ -83,6 +80,9 @@ def wrap(text: str, width: int, *, break_long_words: bool = True) -> list[str]:
     A word longer than a line is broken where it must be, or with ``break_long_words=False`` kept
     whole on a line of its own (an IRI in a terminal stays one string to copy).
     """
+    # rich's cell widths (the terminal's) load on the first wrap, so that count() and the words stay light
+    from rich.cells import get_character_cell_size
+
     text = " ".join(text.split())
     ends = [0]
     for ch in text:
@@ -98,7 +98,7 @@ def wrap(text: str, width: int, *, break_long_words: bool = True) -> list[str]:
             break
         cut, fair = None, None
         for i in range(end, start, -1):
-            kind = _break(text, i)
+            kind = _break(text, i, get_character_cell_size)
             if kind == 2 and (cut is None) and (fair is None or ends[i] - ends[start] >= _FILLED * width):
                 cut = i
             if kind and fair is None:
@@ -113,7 +113,7 @@ def wrap(text: str, width: int, *, break_long_words: bool = True) -> list[str]:
             if cut - 1 == start and end > start + 1:
                 cut = max(end, start + 1)
         elif cut is None:
-            cut = next((i for i in range(end + 1, n) if _break(text, i)), n)
+            cut = next((i for i in range(end + 1, n) if _break(text, i, get_character_cell_size)), n)
         lines.append(text[start:cut])
         start = cut + 1 if cut < n and text[cut] == " " else cut
     return lines or [""]

@@ -13,8 +13,11 @@ One module per command or command group in this package, with a ``register`` fun
     def register(parent: typer.Typer) -> None:
         parent.command("mycommand")(mycommand_command)   # or parent.add_typer(group, name=...)
 
-then add ONE import line below (the modules are registered in the order imported). Import heavy
-modules (rdflib, pyoxigraph, evkg.query.knowledge_graph) inside the command function, so ``evkg --help`` stays fast.
+then add ONE import line below (the modules are registered in the order imported). What ``import evkg``
+loads anyway (rdflib, pyoxigraph, the query layer, :mod:`evkg.data`, :mod:`evkg.rdf`) is imported at the top;
+what only some commands need (the quality checks with pySHACL and owlrl, link with httpx, the docs
+builder, the server, publishing) is imported inside the command function, so ``evkg --help`` and the
+other commands never load it.
 Shared options and helpers (``DataOpt``, ``StoreOpt``, ``load_graph``) are in :mod:`evkg.cli.common`.
 
 Errors
@@ -32,14 +35,18 @@ exit code 70, and its traceback only with ``EVKG_DEBUG=1``.
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import sys
+import warnings
 from typing import Any, TypeAlias
 
 import click
 import typer
 
+from evkg.data.layout import resolve
 from evkg.errors import EvkgError
+from evkg.query.knowledge_graph import version_of
 from evkg.version import __version__
 
 app = typer.Typer(
@@ -55,8 +62,6 @@ app = typer.Typer(
 def _version(value: bool) -> None:
     if not value:
         return
-    from evkg.data.layout import resolve
-    from evkg.query.knowledge_graph import version_of
 
     data = resolve()
     try:
@@ -176,9 +181,6 @@ def _main_command() -> ClickCommand:
 
 def main(argv: list[str] | None = None) -> int:
     """Console-script entry point: run the app, report errors as one line, return the exit code."""
-    import logging
-    import warnings
-
     # rdflib logs a traceback for every ill-typed literal it meets ("none"^^xsd:boolean), and warns about
     # it too: such data is evkg's to report (sh:datatype), not a crash or a Python warning to print
     logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
@@ -218,8 +220,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _silence_stdout() -> None:
-    import os
-
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
 

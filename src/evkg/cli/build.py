@@ -8,6 +8,11 @@ from typing import Annotated
 import typer
 
 from evkg.cli.common import DataOpt, StoreOpt, load_graph
+from evkg.data.layout import display_path
+from evkg.progress import bar
+from evkg.publish.builder import build
+from evkg.rdf.formats import FORMATS
+from evkg.wording import count
 
 
 def build_command(
@@ -21,17 +26,11 @@ def build_command(
     ] = False,
 ) -> None:
     """Write the graph in every format (Turtle, JSON-LD, N-Triples, TriG, N-Quads, RDF/XML) and void.ttl."""
-    from evkg.data.layout import display_path
-    from evkg.progress import bar
-    from evkg.publish.builder import build
-    from evkg.rdf.formats import FORMATS
-
     with bar("evkg build", total=len(FORMATS) + 1, quiet=quiet) as step:
         kg = load_graph(data, store)
         step("loaded")
         result = build(kg, out, progress=step)
     where = display_path(result.out)
-    from evkg.wording import count
 
     typer.echo(
         f"evkg build: graph {result.version or 'unversioned'}, {count(result.triples, 'triple')} in "

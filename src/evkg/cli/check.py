@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from evkg.cli.common import DataOpt, ReportLangOpt, StoreOpt, check_report_options, load_graph
+from evkg.wording import count
 
 FORMATS = ("text", "json")
 
@@ -26,6 +27,7 @@ def check_command(
 ) -> None:
     """Build the store and check it: OWL 2 RL reasoning, SHACL and QC side by side."""
     check_report_options(fmt, FORMATS, lang)
+    # lazy: the checks (pySHACL, owlrl) load only for the commands that run them
     from evkg.quality import pipeline as validation
 
     started = time.perf_counter()
@@ -35,8 +37,6 @@ def check_command(
     out = validation.format_json(result.report) if fmt == "json" else validation.format_text(result.report)
     typer.echo(out, nl=False)
     if not quiet:
-        from evkg.wording import count
-
         s = result.seconds
         typer.echo(
             f"evkg check: {count(result.report.triples, 'triple')}; load {loaded:.1f} s, then side by side: "

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from evkg.cli.common import DataOpt, StoreOpt, load_graph
+from evkg.link.rdfmap import Lookup
 
 
 def cite_command(
@@ -25,8 +26,8 @@ def cite_command(
     store: StoreOpt = None,
 ) -> None:
     """Cite a publication, e.g. `evkg cite misev2023 --style vancouver`."""
+    # lazy: the citation machinery loads only for evkg cite
     from evkg.link import citation
-    from evkg.link.rdfmap import Lookup
 
     citation.check_options(style, fmt)  # an unknown style or format fails before anything is loaded
     kg = load_graph(data, store)

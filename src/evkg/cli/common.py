@@ -11,6 +11,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from evkg.errors import UsageError
+from evkg.query.knowledge_graph import load
+
 if TYPE_CHECKING:
     from evkg.query.knowledge_graph import KnowledgeGraph
 
@@ -44,8 +47,6 @@ StoreOpt = Annotated[
 
 def check_report_options(fmt: str, formats: tuple[str, ...], lang: str) -> None:
     """Refuse an unknown report format or language (a validation report: ``evkg validate``, ``evkg check``)."""
-    from evkg.errors import UsageError
-
     if fmt not in formats:
         raise UsageError(f"unknown report format {fmt!r} (choose {', '.join(formats)})")
     if lang not in ("en", "ja"):
@@ -54,8 +55,6 @@ def check_report_options(fmt: str, formats: tuple[str, ...], lang: str) -> None:
 
 def check_range(option: str, value: float, low: float, high: float | None = None) -> None:
     """Refuse ``--option VALUE`` outside [low, high] with one line that says the range."""
-    from evkg.errors import UsageError
-
     if value < low or (high is not None and value > high):
         allowed = f"from {low:g} to {high:g}" if high is not None else f"{low:g} or more"
         raise UsageError(f"{option} {value:g}: choose a value {allowed}")
@@ -63,8 +62,6 @@ def check_range(option: str, value: float, low: float, high: float | None = None
 
 def load_graph(data: Path | None, store: Path | None = None) -> KnowledgeGraph:
     """Load the data folder (default: bundled), persisting the store in ``store`` if given."""
-    from evkg.query.knowledge_graph import load
-
     return load(data_dir=data, store_dir=store)
 
 

@@ -17,6 +17,9 @@ from typing import Annotated
 
 import typer
 
+from evkg.data.prefixes import registry
+from evkg.errors import UsageError
+
 FORMATS = ("text", "markdown", "json")
 
 
@@ -28,8 +31,7 @@ def diff_command(
     exit_code: Annotated[bool, typer.Option("--exit-code", help="Exit with 1 if there are changes.")] = False,
 ) -> None:
     """Compare two versions of the graph: changes per entity and per named graph (blank nodes canonicalised)."""
-    from evkg.data.prefixes import registry
-    from evkg.errors import UsageError
+    # lazy: loaded only for evkg diff
     from evkg.publish import changes as diffing
 
     if fmt not in FORMATS:

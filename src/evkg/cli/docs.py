@@ -17,6 +17,8 @@ from typing import Annotated
 import typer
 
 from evkg.cli.common import DataOpt, StoreOpt, load_graph
+from evkg.data.layout import display_path
+from evkg.errors import UsageError
 
 
 def docs_command(
@@ -35,7 +37,7 @@ def docs_command(
     ] = None,
 ) -> None:
     """Build the documentation site: ontology (pyLODE), terms in en/ja, glossaries, named graphs, cookbook, diagrams."""
-    from evkg.data.layout import display_path
+    # lazy: Jinja, pyLODE and the docs builder load only for evkg docs
     from evkg.docs import build_docs, diagrams
 
     kg = load_graph(data, store)
@@ -43,8 +45,6 @@ def docs_command(
         formats = image_format or list(diagrams.RENDER_FORMATS)
         for fmt in formats:
             if fmt not in diagrams.RENDER_FORMATS:
-                from evkg.errors import UsageError
-
                 raise UsageError(f"unknown image format {fmt!r}; valid: {', '.join(diagrams.RENDER_FORMATS)}")
         drawn = diagrams.write(diagrams.from_kg(kg), out, formats)
         files, warnings = [display_path(p) for p in drawn.files], drawn.warnings

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from evkg.cli.common import DataOpt, StoreOpt, load_graph
+from evkg.rdf.formats import get_format
 
 _NAMES = "turtle, json-ld, nt, trig, nquads, xml"
 
@@ -25,8 +26,6 @@ def export_command(
     store: StoreOpt = None,
 ) -> None:
     """Export the graph: Turtle, JSON-LD, N-Triples, TriG, N-Quads or RDF/XML (deterministic output)."""
-    from evkg.rdf.formats import get_format
-
     spec = get_format(fmt)  # an unknown format fails before anything is loaded
     kg = load_graph(data, store)
     payload = kg.export(spec.name, path=output)

@@ -11,6 +11,10 @@ from typing import Annotated
 
 import typer
 
+from evkg.atomic import write_bytes
+from evkg.link import config as link_config
+from evkg.link import table
+
 app = typer.Typer(
     name="link",
     help="Links to external bibliographic data: registry enrichment, reference import, identifier tables.",
@@ -45,8 +49,8 @@ def enrich_command(
     ] = False,
 ) -> None:
     """Fetch registry records (Crossref, DOI content negotiation, PubMed) into graph/external/."""
+    # lazy: httpx loads only for the commands that reach a registry
     from evkg.link import candidates as cand
-    from evkg.link import config as link_config
     from evkg.link import enrichment as link_enrich
 
     cfg = link_config.from_env()
@@ -83,6 +87,7 @@ def import_command(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Report only; write nothing.")] = False,
 ) -> None:
     """Import references; publications already in the graph (same DOI/PMID, or title+year) are matched."""
+    # lazy: bibtexparser and rispy load only for evkg link import
     from evkg.link import importers
 
     result = importers.import_file(file, data, dry_run=dry_run)
@@ -99,14 +104,10 @@ def table_command(
     ] = False,
 ) -> None:
     """All external identifiers of every entity as CSV (or the term mappings as SSSOM TSV)."""
-    from evkg.link import table
-
     text = table.sssom_tsv(data) if sssom else table.identifiers_csv(data)
     if out is None:
         sys.stdout.write(text)
     else:
-        from evkg.atomic import write_bytes
-
         write_bytes(out, text.encode("utf-8"))
 
 

@@ -27,8 +27,11 @@ from typing import Annotated
 
 import typer
 
+import evkg
 from evkg.cli.common import DataOpt
 from evkg.errors import UsageError
+from evkg.progress import bar
+from evkg.wording import count
 
 PASSWORD_ENV = "EVKG_PASSWORD"
 
@@ -99,7 +102,7 @@ def load_command(
     ] = False,
 ) -> None:
     """Publish the named graphs on a SPARQL server (Graph Store Protocol, or Virtuoso's bulk loader)."""
-    import evkg
+    # lazy: httpx loads only for the commands that reach a server
     from evkg.publish.servers import Credentials, check_access, password_from_env, publish
 
     credentials = None
@@ -118,7 +121,6 @@ def load_command(
         endpoint, flavour=flavour, graph_store=graph_store, credentials=credentials, timeout=timeout
     )
     kg = evkg.load(data_dir=data)
-    from evkg.progress import bar
 
     with bar("evkg load", total=len(kg.named_graphs()), quiet=quiet) as step:
         done = publish(
@@ -134,7 +136,6 @@ def load_command(
             progress=step,
             rewritten_literals_ok=allow_rewritten,
         )
-    from evkg.wording import count
 
     how, where = ("bulk-loaded", "from") if done.method == "bulk" else ("uploaded", "to")
     typer.echo(

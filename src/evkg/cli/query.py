@@ -16,15 +16,22 @@ Register on the main app with ``query.register(app)``.
 
 from __future__ import annotations
 
+import csv
 import json
 import sys
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rdflib import Literal, URIRef
 
+import evkg
 from evkg.cli.common import DataOpt, StoreOpt, WideOpt
 from evkg.cli.sparql import RESULT_FORMATS
-from evkg.errors import UsageError
+from evkg.cli.tables import console, print_table
+from evkg.data.prefixes import registry
+from evkg.errors import UsageError, did_you_mean
+from evkg.query.knowledge_graph import connect
+from evkg.wording import count
 
 if TYPE_CHECKING:
     from evkg.data.prefixes import Prefixes
@@ -52,8 +59,6 @@ def group_of(spec: Any) -> str:
 
 
 def _list(specs: list[Any], fmt: str, group: str | None) -> None:
-    from evkg.errors import did_you_mean
-
     groups: dict[str, list[Any]] = {}
     for s in specs:
         groups.setdefault(group_of(s), []).append(s)
@@ -85,8 +90,6 @@ def _list(specs: list[Any], fmt: str, group: str | None) -> None:
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
         return
     if fmt in ("csv", "tsv"):
-        import csv
-
         writer = csv.writer(sys.stdout, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
         writer.writerow(["name", "group", "kind", "cq", "params", "summary"])
         for s in specs:
@@ -99,10 +102,9 @@ def _list(specs: list[Any], fmt: str, group: str | None) -> None:
 
 def _list_text(groups: dict[str, list[Any]], total: int) -> None:
     """One block per group (each fits a screen): the name and parameters, then the question."""
+    # lazy: rich loads only when a table is printed
     from rich.markup import escape
 
-    from evkg.cli.tables import console
-    from evkg.wording import count
 
     out = console()
     width = min(out.width, 100)
@@ -125,8 +127,6 @@ def _list_text(groups: dict[str, list[Any]], total: int) -> None:
 
 
 def _cell(term: Any, prefixes: Prefixes) -> str:
-    from rdflib import URIRef
-
     if term is None:
         return ""
     if isinstance(term, URIRef):
@@ -141,8 +141,6 @@ def _print(result: Any, fmt: str, prefixes: Prefixes, wide: bool) -> None:
     if result.boolean is not None:
         typer.echo("true" if result.boolean else "false")
         return
-    from evkg.cli.tables import print_table
-    from evkg.wording import count
 
     rows = [[_cell(t, prefixes) for t in row] for row in result]
     print_table(result.vars, rows, wide=wide, footer=count(len(rows), "row"))
@@ -150,9 +148,6 @@ def _print(result: Any, fmt: str, prefixes: Prefixes, wide: bool) -> None:
 
 def _check_entities(kg: Any, spec: Any, bound: dict[str, Any], prefixes: Prefixes) -> None:
     """An empty answer because an IRI parameter names nothing in the graph is an error, not 0 rows."""
-    from rdflib import Literal, URIRef
-
-    from evkg.errors import did_you_mean
 
     for name, term in bound.items():
         if not isinstance(term, URIRef) or spec.param(name).type != "iri":
@@ -210,7 +205,7 @@ def query_command(
     """Answer a competency question, e.g. `evkg query organization_profile -p org=organization:jsrm --lang ja`."""
     if fmt not in FORMATS:
         raise UsageError(f"unknown result format {fmt!r} (choose one of: {', '.join(FORMATS)})")
-    from evkg.data.prefixes import registry
+    # lazy: the helpers' YAML headers are read only for evkg query
     from evkg.query.helpers import QueryHelpers, discover
 
     specs = discover(data)
@@ -230,12 +225,8 @@ def query_command(
         params["lang"] = lang
     bound = spec.bind(params, prefixes)  # bad parameters fail before loading the graph
     if endpoint:
-        from evkg.query.knowledge_graph import connect
-
         kg = connect(endpoint, timeout=timeout, data_dir=data, flavour=flavour)
     else:
-        import evkg
-
         kg = evkg.load(data_dir=data, store_dir=store)
     result = kg.queries[spec.name](**params)
     if result.boolean is None and len(result) == 0:

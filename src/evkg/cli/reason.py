@@ -13,7 +13,10 @@ from typing import Annotated
 
 import typer
 
+from evkg.atomic import write_bytes
 from evkg.cli.common import DataOpt, StoreOpt
+from evkg.data.prefixes import registry
+from evkg.wording import count
 
 
 def reason_command(
@@ -38,8 +41,7 @@ def reason_command(
     store: StoreOpt = None,
 ) -> None:
     """Compute the OWL 2 RL closure (never written back into graph/) and report inconsistencies."""
-    from evkg.atomic import write_bytes
-    from evkg.data.prefixes import registry
+    # lazy: the checks (pySHACL, owlrl) load only for the commands that run them
     from evkg.quality import pipeline
 
     chosen = pipeline.closure_format(output, fmt)
@@ -50,7 +52,6 @@ def reason_command(
     else:
         sys.stdout.buffer.write(body)
         sys.stdout.flush()
-    from evkg.wording import count
 
     dropped = ", ".join(f"{k} {v}" for k, v in result.dropped.items() if v)
     typer.echo(

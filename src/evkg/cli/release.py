@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 
 from evkg.cli.common import DataOpt
+from evkg.data.layout import display_path
 
 
 def release_command(
@@ -37,7 +38,7 @@ def release_command(
     no_docs: Annotated[bool, typer.Option("--no-docs", help="Leave the documentation site out.")] = False,
 ) -> None:
     """Release the graph: set its version, build every artefact with checksums and VoID/DCAT, update CHANGELOG.md."""
-    from evkg.data.layout import display_path
+    # lazy: the builder and the docs site load only for evkg release
     from evkg.publish.releases import release
 
     result = release(

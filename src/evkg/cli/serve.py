@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+import socket
 from typing import Annotated
 
 import typer
@@ -55,6 +57,7 @@ def serve_command(
     check_range("--answer-cache", answer_cache, 0)
     if log_level not in ("critical", "error", "warning", "info", "debug", "trace"):
         raise UsageError(f"unknown --log-level {log_level!r}")
+    # lazy: uvicorn and Starlette load only for evkg serve
     import uvicorn
 
     from evkg.serve import ServeConfig, create_app
@@ -70,8 +73,6 @@ def serve_command(
         )
     )
     if port == 0:  # choose the free port here, so that the message can name it
-        import socket
-
         with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
             probe.bind((host, 0))
             port = probe.getsockname()[1]
@@ -94,8 +95,6 @@ def serve_command(
 
 def _fastest(module: str, fallback: str) -> str:
     """``module`` if it can be imported (httptools, uvloop: dependencies on Linux and macOS), else ``fallback``."""
-    import importlib.util
-
     return module if importlib.util.find_spec(module) is not None else fallback
 
 

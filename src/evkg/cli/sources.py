@@ -16,7 +16,9 @@ from urllib.parse import unquote
 import typer
 
 from evkg.cli.common import DataOpt, WideOpt, load_graph
+from evkg.cli.tables import print_table
 from evkg.errors import UsageError
+from evkg.wording import count
 
 
 def _tally(pair: list[int]) -> str:
@@ -36,6 +38,7 @@ def sources_command(
     if lang not in ("en", "ja"):
         raise UsageError(f"unknown language {lang!r} (choose en or ja)")
     kg = load_graph(data)
+    # lazy: the checks (pySHACL, owlrl) load only for the commands that run them
     from evkg.quality.pipeline import audit_sources
 
     audits = audit_sources(kg)
@@ -44,8 +47,6 @@ def sources_command(
     if fmt == "json":
         typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         raise typer.Exit(1 if failing else 0)
-    from evkg.cli.tables import print_table
-    from evkg.wording import count
 
     curie = kg.prefixes.curie
     table = [

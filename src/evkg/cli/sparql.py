@@ -15,11 +15,16 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
+import pyoxigraph as ox
 import typer
 
 from evkg.cli.common import DataOpt, StoreOpt, WideOpt, load_graph
+from evkg.cli.tables import print_table
 from evkg.errors import QuerySyntaxError, UsageError
 from evkg.rdf.formats import NAMES, RESULTS_FORMATS
+from evkg.rdf.literals import RestoredTriples
+from evkg.rdf.serialization import serialize_triples
+from evkg.wording import count
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -65,8 +70,6 @@ def read_query(query: str) -> tuple[str, str | None]:
 
 
 def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal | None, prefixes: Prefixes) -> str:
-    import pyoxigraph as ox
-
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
@@ -79,9 +82,6 @@ def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal | None, prefixes: Prefi
 
 
 def _table(result: ox.QuerySolutions, prefixes: Prefixes, wide: bool = False) -> None:
-    from evkg.cli.tables import print_table
-    from evkg.wording import count
-
     names = [v.value for v in result.variables]
     rows = [[_term(row[name], prefixes) for name in names] for row in result]
     print_table(names, rows, wide=wide, footer=count(len(rows), "row"))
@@ -103,9 +103,6 @@ def sparql_command(
     wide: WideOpt = False,
 ) -> None:
     """Run a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE) on the local graph."""
-    import pyoxigraph as ox
-
-    from evkg.rdf.literals import RestoredTriples
 
     chosen = _chosen(fmt)
     text, source = read_query(query)
@@ -118,7 +115,6 @@ def sparql_command(
         chosen = chosen or "turtle"
         if chosen not in GRAPH_FORMATS:
             raise UsageError(f"--format {fmt}: a CONSTRUCT/DESCRIBE query gives triples; use turtle or ntriples")
-        from evkg.rdf.serialization import serialize_triples
 
         sys.stdout.buffer.write(serialize_triples(result, chosen == "turtle", kg.prefixes))
         return

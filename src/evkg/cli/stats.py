@@ -8,7 +8,9 @@ from typing import Annotated
 import typer
 
 from evkg.cli.common import DataOpt, StoreOpt, WideOpt, load_graph
+from evkg.cli.tables import print_table
 from evkg.errors import UsageError
+from evkg.wording import count
 
 
 def stats_command(
@@ -25,8 +27,6 @@ def stats_command(
     if fmt == "json":
         typer.echo(json.dumps(stats.to_dict(), indent=2, ensure_ascii=False))
         return
-    from evkg.cli.tables import print_table
-    from evkg.wording import count
 
     typer.echo(
         f"graph {stats.ontology_version or 'unversioned'}: {count(stats.triples, 'triple')} "

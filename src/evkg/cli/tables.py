@@ -19,6 +19,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from evkg.wording import wrap
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -28,6 +30,7 @@ MIN_TEXT = 10
 
 def console() -> Console:
     """The standard-output console (soft-wrapped lines are never re-wrapped by the terminal)."""
+    # lazy: rich loads only when a table is printed
     from rich.console import Console
 
     return Console(highlight=False)
@@ -39,6 +42,7 @@ def _unbreakable(cells: list[str]) -> bool:
 
 def _widths(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> list[tuple[int, int, bool]]:
     """Per column: (widest cell, narrowest it may be drawn, unbreakable?)."""
+    # lazy: rich loads only when a table is printed
     from rich.cells import cell_len
 
     out = []
@@ -55,6 +59,7 @@ def _widths(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> list[tuple
 
 def plain(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     """Aligned columns separated by two spaces, one row per line, nothing cut (CJK counted as wide)."""
+    # lazy: rich loads only when a table is printed
     from rich.cells import cell_len
 
     widths = [max([cell_len(name), *(cell_len(r[i]) for r in rows)]) for i, name in enumerate(columns)]
@@ -88,6 +93,7 @@ def print_table(
 
 
 def _boxed(con: Console, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    # lazy: rich loads only when a table is printed
     from rich.table import Table
 
     table = Table(show_edge=True)
@@ -103,9 +109,9 @@ def _boxed(con: Console, columns: Sequence[str], rows: Sequence[Sequence[str]]) 
 
 def _records(con: Console, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
     """Each row as ``name  value`` lines under a rule with its number; long values wrap at spaces."""
+    # lazy: rich loads only when a table is printed
     from rich.cells import cell_len
 
-    from evkg.wording import wrap
 
     names = max(cell_len(c) for c in columns)
     room = max(con.width - names - 2, 20)

@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from evkg.cli.common import DataOpt, ReportLangOpt, StoreOpt, check_report_options
+from evkg.data.prefixes import registry
 
 FORMATS = ("text", "json", "turtle")
 
@@ -65,6 +66,7 @@ def validate_command(
 ) -> None:
     """Validate with SHACL (and the QC queries); report problems grouped by entity, or as a SHACL report."""
     check_report_options(fmt, FORMATS, lang)
+    # lazy: the checks (pySHACL, owlrl) load only for the commands that run them
     from evkg.quality import pipeline as validation
 
     report = validation.validate(
@@ -81,8 +83,6 @@ def validate_command(
     if fmt == "json":
         out = validation.format_json(report)
     elif fmt == "turtle":
-        from evkg.data.prefixes import registry
-
         out = validation.format_turtle(report, registry(data))
     else:
         out = validation.format_text(report)

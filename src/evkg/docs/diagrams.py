@@ -36,8 +36,9 @@ from evkg.data.prefixes import Prefixes
 from evkg.docs import dot
 from evkg.docs.dot import DiagramError
 from evkg.errors import UsageError
+from evkg.query.knowledge_graph import KnowledgeGraph
 from evkg.rdf.labels import graph_label
-from evkg.rdf.terms import ordered
+from evkg.rdf.terms import ordered, to_rdflib
 from evkg.wording import wrap
 
 #: The diagrams and the base name of their files.
@@ -515,17 +516,12 @@ def write(
 
 def from_kg(kg: object) -> dict[str, str]:
     """The DOT sources for a loaded :class:`evkg.KnowledgeGraph`."""
-    from evkg.query.knowledge_graph import KnowledgeGraph
-
     assert isinstance(kg, KnowledgeGraph)
     return sources(ontology_graph(kg), kg.rdflib_graph(), kg.prefixes)
 
 
 def ontology_graph(kg: object) -> Graph:
     """The named graph ``graph:ontology`` (``ontology/evkg.ttl``) of a loaded knowledge graph."""
-    from evkg.query.knowledge_graph import KnowledgeGraph
-    from evkg.rdf.terms import to_rdflib
-
     assert isinstance(kg, KnowledgeGraph)
     name = str(kg.prefixes.namespace("graph")["ontology"])
     graph = kg.prefixes.graph(URIRef(name))

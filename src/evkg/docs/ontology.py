@@ -195,6 +195,7 @@ def _ont_pub() -> Any:
     root = logging.getLogger()
     level, handlers = root.level, list(root.handlers)
     try:
+        # lazy: pyLODE is slow to import and needed for one page
         from pylode import OntPub
     finally:
         root.setLevel(level)

@@ -108,6 +108,7 @@ _EXTENT = {"wholeText": "whole text", "excerpts": "excerpts"}
 
 def source_audits(kg: Any) -> list[Any]:
     """The truth audit of every source graph (:func:`evkg.quality.pipeline.audit_sources`)."""
+    # lazy: the quality layer (pySHACL) loads only when the sources page is built
     from evkg.quality.pipeline import audit_sources
 
     return audit_sources(kg)

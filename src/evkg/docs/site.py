@@ -29,6 +29,7 @@ from evkg.atomic import replace_dir
 from evkg.data.layout import display_path
 from evkg.docs import cookbook, diagrams, glossary, ontology, provenance
 from evkg.errors import OutputError
+from evkg.query.helpers import QueryHelpers, discover
 from evkg.rdf.labels import literal_in
 from evkg.rdf.terms import ordered
 from evkg.version import __version__
@@ -61,7 +62,6 @@ def helpers(kg: Any) -> Any:
     has no ``queries/`` (a curator's small working copy). Run on ``kg``'s engine either way."""
     if "source_graphs" in kg.queries and "term_definitions" in kg.queries:
         return kg.queries
-    from evkg.query.helpers import QueryHelpers, discover
 
     return QueryHelpers(kg.engine, discover(None), kg.prefixes)
 
@@ -142,6 +142,7 @@ def check_links(folder: Path) -> list[str]:
 
 def check_html(folder: Path) -> list[str]:
     """A warning for every HTML page that is not well-formed HTML5 (html5lib, strict)."""
+    # lazy: html5lib is needed only to check the pages written
     import html5lib
 
     out = []

@@ -267,6 +267,7 @@ def _csl_item(work: Work, item_id: str) -> dict:
 
 def render_text(work: Work, style_name: str, item_id: str = "item") -> str:
     """One formatted reference in ``style_name`` (plain text)."""
+    # lazy: each output format's library loads only when that format is asked for
     from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
     from citeproc.source.json import CiteProcJSON
 
@@ -291,6 +292,7 @@ def render_text(work: Work, style_name: str, item_id: str = "item") -> str:
 
 def render_bibtex(work: Work, key: str) -> str:
     """``work`` as one BibTeX entry under ``key`` (a group author braced, so it is not split)."""
+    # lazy: each output format's library loads only when that format is asked for
     import bibtexparser
     from bibtexparser.model import Entry, Field
 
@@ -323,6 +325,7 @@ def render_bibtex(work: Work, key: str) -> str:
 
 def render_ris(work: Work) -> str:
     """One RIS record (TY first, ER last, CR LF line ends, no record number line)."""
+    # lazy: each output format's library loads only when that format is asked for
     import rispy
     from rispy.writer import RisWriter
 

@@ -39,10 +39,6 @@ class LinkConfig:
     max_wait: float = 60.0
     min_interval: float = 0.34
 
-    def with_overrides(self, **changes: object) -> LinkConfig:
-        """A copy with the given non-None fields replaced."""
-        return replace(self, **{k: v for k, v in changes.items() if v is not None})  # type: ignore[arg-type]
-
 
 _ENV = {
     "crossref_url": ("EVKG_CROSSREF_URL", str),

@@ -19,6 +19,7 @@ from rdflib import Graph, URIRef
 from rdflib.compare import graph_diff, to_isomorphic
 
 from evkg.data import identifiers as ids
+from evkg.data import layout
 from evkg.data import prefixes as prefix_registry
 from evkg.data.layout import DataDir, display_path
 from evkg.errors import EvkgError, UsageError
@@ -28,6 +29,7 @@ from evkg.link.config import LinkConfig
 from evkg.link.http import Fetched, FetchError, PoliteClient
 from evkg.link.rdfmap import Lookup, Provenance, Vocab, publication_iri, serialize, slug_of, work_graph
 from evkg.link.work import Work
+from evkg.progress import bar
 from evkg.rdf.parse import parse_rdflib
 
 
@@ -130,8 +132,6 @@ class Report:
 
 def writable(data_dir: str | Path | None) -> DataDir:
     """The data folder to write into; refuses the copy inside an installed package."""
-    from evkg.data import layout
-
     data = layout.resolve(data_dir)
     package_data = (layout.PACKAGE_DIR / "_data").resolve()
     if data.root == package_data or data.root.is_relative_to(package_data):
@@ -344,7 +344,6 @@ def enrich(
                 if every
                 else "nothing to enrich: give --doi, --pmid or --all"
             )
-        from evkg.progress import bar
 
         with bar("evkg link enrich", total=len(chosen), quiet=quiet) as step:
             return enricher.run(chosen, list(registries) if registries else None, progress=step)

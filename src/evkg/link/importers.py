@@ -17,6 +17,7 @@ from pathlib import Path
 
 from rdflib import URIRef
 
+from evkg.atomic import write_bytes
 from evkg.data import prefixes as prefix_registry
 from evkg.data.layout import display_path
 from evkg.errors import EvkgError, UsageError
@@ -50,6 +51,7 @@ def _names(text: str) -> list[Contributor]:
 
 
 def read_bibtex(text: str, where: str) -> list[Work]:
+    # lazy: each input format's library loads only when a file of that format is read
     import bibtexparser
 
     library = bibtexparser.parse_string(text)
@@ -80,6 +82,7 @@ def read_bibtex(text: str, where: str) -> list[Work]:
 
 
 def read_ris(text: str, where: str) -> list[Work]:
+    # lazy: each input format's library loads only when a file of that format is read
     import rispy
 
     try:
@@ -201,7 +204,6 @@ def import_file(file: Path, data_dir: str | Path | None, *, dry_run: bool = Fals
         g.remove((vocab.publication["_"], None, None))
         target = data.graph_dir / "imports" / f"{stem}.ttl"
         target.parent.mkdir(parents=True, exist_ok=True)
-        from evkg.atomic import write_bytes
 
         write_bytes(target, serialize(g))
         result.path = data.relative(target)

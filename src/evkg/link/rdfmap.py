@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+import pyoxigraph as ox
 from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV
 from rdflib.term import Node
@@ -41,6 +42,8 @@ from evkg.data import identifiers as ids
 from evkg.data.layout import DataDir
 from evkg.data.prefixes import Prefixes
 from evkg.link.work import Contributor, Work, ascii_slug, split_pages
+from evkg.rdf.parse import parse_rdflib, source_files
+from evkg.rdf.terms import to_rdflib
 
 if TYPE_CHECKING:
     from evkg.query.knowledge_graph import KnowledgeGraph
@@ -111,8 +114,6 @@ class Lookup:
     @classmethod
     def load(cls, data: DataDir, prefixes: Prefixes) -> Lookup:
         """Parse every graph file of ``data`` into named graphs (as :mod:`evkg.rdf.parse` names them)."""
-        from evkg.rdf.parse import parse_rdflib, source_files
-
         ds = Dataset(default_union=True)
         for f in source_files(data, prefixes):
             if f.kind == "graph":
@@ -122,9 +123,6 @@ class Lookup:
     @classmethod
     def of_graph(cls, kg: KnowledgeGraph) -> Lookup:
         """The named graphs of a loaded graph (``evkg.load``, a persisted store included), as rdflib terms."""
-        import pyoxigraph as ox
-
-        from evkg.rdf.terms import to_rdflib
 
         ds = Dataset(default_union=True)
         graphs: dict[str, Graph] = {}

@@ -38,12 +38,13 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF
 from rdflib.term import Node
 
+import evkg
 from evkg.data.layout import display_path
 from evkg.data.prefixes import Prefixes
 from evkg.errors import EvkgError, UsageError
 from evkg.rdf.canonical import canonicalize
 from evkg.rdf.parse import syntax_error
-from evkg.rdf.terms import ordered
+from evkg.rdf.terms import ordered, to_oxigraph, to_rdflib
 from evkg.wording import count
 
 #: The unnamed graph of a single-graph file (``.ttl``, ``.nt``).
@@ -71,8 +72,6 @@ class Side:
 
 
 def _to_rdflib(term: Any) -> Node:
-    from evkg.rdf.terms import to_rdflib
-
     return to_rdflib(term)
 
 
@@ -137,8 +136,6 @@ def read_side(path: str | Path, prefixes: Prefixes | None = None) -> Side:
     where = display_path(p)
     if p.is_dir():
         if (p / "ontology").is_dir() and (p / "graph").is_dir():
-            import evkg
-
             graphs = graphs_of(evkg.load(data_dir=p))
             return Side(where, graphs, _version(graphs))
         if (p / "evkg.nq").is_file():
@@ -164,8 +161,6 @@ def read_side(path: str | Path, prefixes: Prefixes | None = None) -> Side:
 # --- canonical statements keyed by path ----------------------------------------------------------------
 def canonical(graph: Graph) -> Graph:
     """``graph`` with blank nodes relabelled by RDFC-1.0 (:func:`evkg.rdf.canonical.canonicalize`)."""
-    from evkg.rdf.terms import to_oxigraph, to_rdflib
-
     quads = (ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in graph)  # type: ignore[arg-type]
     out = Graph(bind_namespaces="none")
     for q in canonicalize(quads):

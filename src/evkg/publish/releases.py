@@ -39,10 +39,13 @@ from typing import TYPE_CHECKING
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, XSD
 
+import evkg
 from evkg.atomic import replace_dir, write_bytes
 from evkg.data.layout import DataDir, display_path, resolve
+from evkg.data.prefixes import registry
 from evkg.errors import EvkgError, OutputError, UsageError
 from evkg.publish import changes as diffing
+from evkg.publish.builder import build, void_description
 from evkg.rdf.parse import parse_rdflib
 
 if TYPE_CHECKING:
@@ -209,8 +212,6 @@ def describe(
     kg: KnowledgeGraph, built: Sequence[BuiltFile], files: list[ReleasedFile], version_iri: str, issued: str
 ) -> Graph:
     """VoID/DCAT description: :func:`evkg.publish.builder.void_description` plus release facts and checksums."""
-    from evkg.publish.builder import void_description
-
     prefixes = kg.prefixes
     g = void_description(kg, built)
     dcat, dcterms = prefixes.namespace("dcat"), prefixes.namespace("dcterms")
@@ -282,10 +283,6 @@ def release(
     docs: bool = True,
 ) -> ReleaseResult:
     """Make release ``version`` (see the module docstring). Returns what was written."""
-    import evkg
-    from evkg.data.prefixes import registry
-    from evkg.publish.builder import build
-
     check_version(version)
     issued = issued or dt.date.today().isoformat()
     try:
@@ -327,6 +324,7 @@ def release(
             shutil.copyfile(copy.ontology_file, tmp / ONTOLOGY_FILE)
             (tmp / CHANGES).write_text(f"# evkg {version}\n\n" + entry, encoding="utf-8")
             if docs:
+                # lazy: Jinja, pyLODE and the docs builder load only when a release builds its docs
                 from evkg.docs import build_docs
 
                 result.docs_warnings = build_docs(kg, tmp / DOCS_DIR).warnings

@@ -29,6 +29,7 @@ from rdflib import Graph
 from evkg.errors import UsageError
 from evkg.quality.findings import LANGUAGES, Describer, Finding, StoreView
 from evkg.quality.inputs import ontology_graph, shapes_graph
+from evkg.quality.shacl_compiled import Schema
 
 if TYPE_CHECKING:
     from evkg.quality.owl2rl import Closure
@@ -116,8 +117,6 @@ class Context:
     @functools.cached_property
     def schema(self) -> Schema:
         """The RDFS schema of the store as asserted (sub-classes and sub-properties, domains, ranges)."""
-        from evkg.quality.shacl_compiled import Schema
-
         return Schema.of(self.kg.store, self.options.inference)
 
     @functools.cached_property

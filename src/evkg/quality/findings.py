@@ -25,6 +25,7 @@ from rdflib.term import Node
 
 from evkg.data.prefixes import Prefixes
 from evkg.rdf.labels import graph_label, literal_in
+from evkg.rdf.terms import to_oxigraph, to_rdflib
 
 #: Languages of the report's messages and labels.
 LANGUAGES = ("en", "ja")
@@ -263,8 +264,6 @@ class StoreView:
     def objects(self, subject: Any, predicate: Any) -> Iterator[Any]:
         """Values of ``predicate`` and, given ``sub_properties``, of its sub-properties: what RDFS
         inference (pySHACL's data graph) adds, e.g. evkg:nameAsPrinted as an rdfs:label."""
-        from evkg.rdf.terms import to_oxigraph, to_rdflib
-
         s = to_oxigraph(subject)
         if predicate is None or self.sub_properties is None:
             predicates = [to_oxigraph(predicate) if predicate is not None else None]
@@ -278,8 +277,6 @@ class StoreView:
                     yield to_rdflib(q.object)
 
     def subjects(self, predicate: Any, obj: Any) -> Iterator[Any]:
-        from evkg.rdf.terms import to_oxigraph, to_rdflib
-
         p = to_oxigraph(predicate) if predicate is not None else None
         for q in self.store.quads_for_pattern(None, p, to_oxigraph(obj)):  # type: ignore[arg-type]
             yield to_rdflib(q.subject)

@@ -49,7 +49,7 @@ from evkg.quality.context import Context, Options
 from evkg.quality.findings import Describer, Finding, Report, shacl_findings
 from evkg.quality.shacl import CompiledEngine, check_shacl
 from evkg.quality.shacl_reference import run_shacl
-from evkg.query.engine import OxigraphEngine, solutions
+from evkg.query.engine import OxigraphEngine, count_union, solutions
 from evkg.query.knowledge_graph import KnowledgeGraph, load
 from evkg.rdf.literals import FILE as LITERALS_FILE
 from evkg.rdf.literals import WrittenLiterals
@@ -97,8 +97,6 @@ def validate_store(kg: KnowledgeGraph, *, lang: str = "en", engine: str = "fast"
     (:mod:`evkg.quality.shacl_compiled`, SPARQL on the store; falls back to pySHACL when the shapes use a
     feature it does not compile) or ``pyshacl`` (the reference).
     """
-    from evkg.query.engine import count_union  # "triples": distinct triples, as every command counts them
-
     started = time.perf_counter()
     ctx = Context(kg, Options(lang=lang, shacl_engine=engine))
     findings = check_shacl(ctx)

@@ -27,6 +27,7 @@ from evkg.rdf.parse import (
     load_file,
     syntax_error,
 )  # evkg.load is also a function: import names
+from evkg.rdf.terms import to_rdflib
 
 
 # --- inputs ---------------------------------------------------------------------------------------------
@@ -35,7 +36,6 @@ def parse_turtle(path: Path, graph: Graph | None = None) -> Graph:
     graph = graph if graph is not None else Graph(bind_namespaces="none")
     try:
         quads = ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
-        from evkg.rdf.terms import to_rdflib
 
         for q in quads:
             graph.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
@@ -137,8 +137,6 @@ class DataFiles:
 
     def triples(self) -> Iterator[tuple[Node, Node, Node]]:
         """The files' triples as written (parsed again: nothing rewritten), as rdflib terms."""
-        from evkg.rdf.terms import to_rdflib
-
         for path in self.paths:
             for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri()):
                 yield (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
@@ -193,8 +191,6 @@ def _rewritten(literals: set[ox.Literal]) -> set[ox.Literal]:
 def union_triples(store: ox.Store, literals: WrittenLiterals | None = None) -> Iterator[tuple[Node, Node, Node]]:
     """Every triple of every named graph of ``store`` as rdflib terms (repeats across graphs included),
     literals as written (``literals``: the store's table, :mod:`evkg.rdf.literals`)."""
-    from evkg.rdf.terms import to_rdflib
-
     table = literals if literals is not None else WrittenLiterals()
     for graph in store.named_graphs():
         for q in table.restore(store.quads_for_pattern(None, None, None, graph)):

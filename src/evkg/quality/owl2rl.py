@@ -50,9 +50,13 @@ from rdflib.term import Node
 from evkg.data import layout
 from evkg.data.prefixes import Prefixes, registry
 from evkg.errors import EvkgError, UsageError
+from evkg.quality.findings import Finding
 from evkg.quality.reach import Reach, forward
 from evkg.query.engine import solutions
+from evkg.query.knowledge_graph import load
 from evkg.rdf.literals import WrittenLiterals
+from evkg.rdf.serialization import export
+from evkg.rdf.terms import to_oxigraph, to_rdflib
 
 if TYPE_CHECKING:
     from evkg.quality.findings import Describer, Finding
@@ -102,8 +106,6 @@ class Closure:
     def triples(self) -> set[Triple]:
         """The inferred triples as rdflib terms."""
         if self.rdflib_triples is None:
-            from evkg.rdf.terms import to_rdflib
-
             self.rdflib_triples = {
                 (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in self.ox_triples or ()
             }
@@ -166,6 +168,7 @@ def filter_closure(
     ``axiomatic=True`` keeps the axiomatic triples too (``evkg reason --axiomatic``: the whole
     closure, as the OWL 2 RL rules derive it, for checking an engine against a test suite).
     """
+    # lazy: owlrl (the reference engine) loads only when it is used
     from owlrl.Namespaces import ERRNS
 
     kept: set[Triple] = set()
@@ -191,8 +194,6 @@ def filter_closure(
 def asserted_triples(store: ox.Store, literals: WrittenLiterals | None = None) -> set[Triple]:
     """Every triple of every graph of ``store`` (rdflib terms, literals as written: ``literals`` is the
     store's table, :mod:`evkg.rdf.literals`), the inferred graph excluded."""
-    from evkg.rdf.terms import to_rdflib
-
     inferred = ox.NamedNode(str(inferred_graph_iri()))
     quads = store.quads_for_pattern(None, None, None)
     return {
@@ -231,6 +232,7 @@ def owlrl_rule(message: str) -> str:
 
 def owlrl_closure(triples: set[Triple], *, axiomatic: bool = False) -> Closure:
     """The reference closure: owlrl's OWL 2 RL semantics, written into a separate graph."""
+    # lazy: owlrl (the reference engine) loads only when it is used
     import owlrl
     from owlrl.Namespaces import ERRNS
 
@@ -629,6 +631,7 @@ class _Scratch:
 
 def _well_formed_xml(quoted: bytes) -> bool:
     """Is the lexical form (an N-Triples string) of an ``rdf:XMLLiteral`` a well-formed XML fragment?"""
+    # lazy: an XML parser only for rdf:XMLLiteral values, which are rare
     from xml.dom import minidom
     from xml.parsers.expat import ExpatError
 
@@ -642,8 +645,6 @@ def _well_formed_xml(quoted: bytes) -> bool:
 
 
 def _ox_triples(triples: Iterable[Triple]) -> Iterator[ox.Quad]:
-    from evkg.rdf.terms import to_oxigraph
-
     for s, p, o in triples:
         yield ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
 
@@ -777,7 +778,6 @@ def _fast(
         _keep_new(work, target)
         derived = (*derived, target)
     inconsistencies = []
-    from evkg.rdf.terms import to_rdflib
 
     checks = [r for r in every if r.kind == "inconsistency"]
     present = _present(work, (n for r in checks for n in r.needs))
@@ -900,8 +900,6 @@ def serialize(result: Closure, fmt: str = "turtle", prefixes: Prefixes | None = 
     Written as every evkg export is (:func:`evkg.rdf.serialization.export`): blank nodes labelled by
     RDF canonicalization, statements sorted, so the same closure gives the same bytes on every run.
     """
-    from evkg.rdf.serialization import export
-
     prefixes = prefixes or registry()
     graph = ox.NamedNode(str(inferred_graph_iri(prefixes))) if fmt == "trig" else ox.DefaultGraph()
     quads = list({ox.Quad(t.subject, t.predicate, t.object, graph) for t in result.oxigraph_triples()})
@@ -910,8 +908,6 @@ def serialize(result: Closure, fmt: str = "turtle", prefixes: Prefixes | None = 
 
 def inconsistency_findings(result: Closure, describer: Describer) -> list[Finding]:
     """Inconsistencies of a closure as validation findings (severity Violation)."""
-    from evkg.quality.findings import Finding
-
     out = []
     for inc in result.inconsistencies:
         focus = next((n for n in inc.nodes if isinstance(n, URIRef | BNode)), None)
@@ -941,8 +937,6 @@ def data_closure(
     axiomatic: bool = False,
 ) -> Closure:
     """Load a data folder (or reopen its persisted store) and compute its closure (what ``evkg reason`` does)."""
-    from evkg.query.knowledge_graph import load
-
     kg = load(layout.resolve(data_dir).root, store_dir)
     return closure(kg.store, kg.prefixes, engine=engine, axiomatic=axiomatic, literals=kg.literals)
 

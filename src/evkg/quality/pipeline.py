@@ -40,12 +40,14 @@ from typing import TYPE_CHECKING
 
 from rdflib import Graph
 
+from evkg.data.layout import resolve
+from evkg.data.prefixes import registry
 from evkg.errors import SourceSyntaxError, UsageError
 from evkg.quality.context import REASONERS, SHACL_ENGINES, Check, Context, Options
 from evkg.quality.findings import Finding, Report
 from evkg.quality.incremental import revalidate, save_cache
 from evkg.quality.inputs import add_files, load_data_files, shapes_files_graph
-from evkg.quality.owl2rl import Closure
+from evkg.quality.owl2rl import Closure, data_closure
 from evkg.quality.owl2rl import format_for as closure_format
 from evkg.quality.owl2rl import serialize as serialize_closure
 from evkg.quality.qc import check_qc
@@ -54,6 +56,8 @@ from evkg.quality.rendering import format_json, format_text, format_turtle
 from evkg.quality.shacl import check_shacl
 from evkg.quality.truth import QUOTED_PROPERTIES, SourceAudit, check_truth
 from evkg.quality.truth import audit as audit_sources
+from evkg.query.engine import OxigraphEngine, count_union
+from evkg.query.knowledge_graph import KnowledgeGraph, load
 from evkg.query.parallel import map_in_threads
 
 if TYPE_CHECKING:
@@ -155,10 +159,6 @@ def validate(
         shacl_on_closure=bool(reasoner),
         inference=inference,
     )
-    from evkg.data.layout import resolve
-    from evkg.data.prefixes import registry
-    from evkg.query.engine import OxigraphEngine, count_union
-    from evkg.query.knowledge_graph import KnowledgeGraph, load
 
     started = time.perf_counter()
     loaded = None
@@ -211,8 +211,6 @@ def check(kg: KnowledgeGraph, *, lang: str = "en") -> CheckResult:
     ctx = Context(kg, Options(lang=lang))
     report, per_step = Pipeline([OWL_RL, SHACL, QC, TRUTH], side_by_side=True).run(ctx)
     if not ctx.triples:  # distinct triples of the union, as evkg validate and evkg stats count them
-        from evkg.query.engine import count_union
-
         report.triples = count_union(kg.engine)
     if kg.store_path is not None and kg.manifest is not None:
         save_cache(kg.store_path, kg.manifest.files, per_step["shacl"], lang)
@@ -230,8 +228,6 @@ def reason(
     """Load a data folder (or reopen its persisted store) and compute its OWL 2 RL closure (filtered,
     new triples only) with ``engine``; ``axiomatic=True`` keeps the axiomatic triples too."""
     Options(reasoner=engine)  # an unknown engine is a usage error
-    from evkg.quality.owl2rl import data_closure
-
     return data_closure(data_dir, engine, store_dir, axiomatic=axiomatic)
 
 

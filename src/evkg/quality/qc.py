@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING, Any
 from rdflib import URIRef
 
 from evkg.errors import EvkgError
+from evkg.quality.findings import Finding
+from evkg.quality.stored_literals import check_stored_literals
 from evkg.query import helpers
 from evkg.query.engine import OxigraphEngine
 from evkg.query.parallel import map_in_threads
@@ -130,15 +132,11 @@ def run(kg: KnowledgeGraph, only: list[Check] | None = None, workers: int | None
 def check_qc(ctx: Context) -> list[Finding]:
     """The QC check (:data:`evkg.quality.context.Check`): every QC query of the data folder, rows as findings,
     and the literals the store keeps in another form than written (:mod:`evkg.quality.stored_literals`)."""
-    from evkg.quality.stored_literals import check_stored_literals
-
     return as_findings(run(ctx.kg), ctx.describer) + check_stored_literals(ctx)
 
 
 def as_findings(rows: list[Row], describer: Describer) -> list[Finding]:
     """Rows of :func:`run` as validation findings, in the describer's language."""
-    from evkg.quality.findings import Finding
-
     out = []
     for row in rows:
         entity = describer.owner(row.entity) if row.entity is not None else None

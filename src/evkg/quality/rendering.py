@@ -12,6 +12,8 @@ from rdflib.term import Identifier
 from evkg.data.prefixes import Prefixes
 from evkg.errors import EvkgError
 from evkg.quality.findings import Report
+from evkg.rdf.terms import to_oxigraph
+from evkg.wording import count, count_ja
 
 # --- rendering -------------------------------------------------------------------------------------------------
 _HEADINGS = {
@@ -66,8 +68,6 @@ def summary(report: Report, entities: int) -> str:
 
     "triples" are distinct triples over all named graphs (:mod:`evkg.wording`).
     """
-    from evkg.wording import count, count_ja
-
     v, w, t = len(report.violations), len(report.warnings), report.triples
     if report.lang == "ja":
         found = f"違反 {count_ja(v, '件')}、警告 {count_ja(w, '件')}（対象 {count_ja(entities, '件')}）"
@@ -138,7 +138,6 @@ def format_turtle(report: Report, prefixes: Prefixes) -> str:
         if f.value is not None:
             graph.add((result, SH.value, Literal(f.value)))
     graph.set((root, SH.conforms, Literal(not any(True for _ in graph.objects(root, SH.result)))))
-    from evkg.rdf.terms import to_oxigraph
 
     used = {str(t) for triple in graph for t in triple if isinstance(t, URIRef)}
     names = {p: ns for p, ns in prefixes.as_dict().items() if any(u.startswith(ns) for u in used)}

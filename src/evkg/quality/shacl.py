@@ -34,8 +34,9 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal
-from rdflib.namespace import RDF, RDFS, SH
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import OWL, RDF, RDFS, SH
 from rdflib.term import Node
 
 from evkg.quality import owl2rl, shacl_compiled
@@ -45,6 +46,7 @@ from evkg.quality.inputs import union_triples
 from evkg.quality.shacl_reference import run_prepared, shacl_data
 from evkg.quality.shacl_shapes import check_shapes
 from evkg.rdf.parse import holds_union, update_union
+from evkg.rdf.terms import to_oxigraph, to_rdflib
 
 log = logging.getLogger(__name__)
 
@@ -160,8 +162,6 @@ def data_triples(ctx: Context) -> Iterable[tuple[Node, Node, Node]]:
         return
     written = getattr(ctx.kg.engine, "literals", None)
     if written and hasattr(written, "restore"):
-        from evkg.rdf.terms import to_rdflib
-
         for q in written.restore(ctx.kg.store.quads_for_pattern(None, None, None)):
             yield (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
         return
@@ -189,8 +189,6 @@ def only_these(shapes: Graph, keep: set[Node]) -> Graph:
 def for_pyshacl(shapes: Graph) -> Graph:
     """``shapes`` with ``sh:prefixes`` also pointing at the ontologies its values ``owl:import``: SHACL reads
     prefixes along ``sh:prefixes/owl:imports*/sh:declare`` (5.2.1), pySHACL only one step."""
-    from rdflib.namespace import OWL
-
     extra = []
     for holder, source in shapes.subject_objects(SH.prefixes):
         todo, seen = list(shapes.objects(source, OWL.imports)), {source}
@@ -233,8 +231,6 @@ def _namer(ctx: Context):  # -> Callable[[Node], str]
     prefixes = ctx.kg.prefixes
 
     def name(node: Node) -> str:
-        from rdflib import URIRef
-
         if isinstance(node, URIRef):
             curie = prefixes.curie(str(node)) if prefixes is not None else None
             return curie or f"<{node}>"
@@ -260,8 +256,6 @@ def merge(report: Graph, other: Graph) -> Graph:
 
 def finish(report: Graph, store: ox.Store, shapes: Graph) -> None:
     """Set SHACL's ``sh:conforms`` and describe every blank node the report names (see the module doc)."""
-    from evkg.rdf.terms import to_oxigraph, to_rdflib
-
     root = next(iter(report.subjects(RDF.type, SH.ValidationReport)))
     results = list(report.objects(root, SH.result))
     report.set((root, SH.conforms, Literal(not results)))
@@ -316,8 +310,6 @@ def finish(report: Graph, store: ox.Store, shapes: Graph) -> None:
 def copy_path(source: Graph, path: Node, into: Graph) -> Node:
     """A fresh copy of the SHACL path ``path`` in ``into``: only what makes it the path it is read as (a
     node that is both a list and an ``sh:inversePath`` is the list, as the engines read it)."""
-    from rdflib.collection import Collection
-
     if not isinstance(path, BNode):
         return path
     node = BNode()

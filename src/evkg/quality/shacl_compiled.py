@@ -54,7 +54,9 @@ from evkg.quality import shacl_sparql
 from evkg.quality.reach import Reach, forward, inverse
 from evkg.quality.shapes_index import ShapesIndex, indexed
 from evkg.query.engine import solutions
+from evkg.query.lexer import tokens
 from evkg.query.parallel import map_in_threads
+from evkg.rdf.parse import holds_union
 from evkg.rdf.terms import to_oxigraph, to_rdflib
 
 log = logging.getLogger(__name__)
@@ -718,8 +720,6 @@ def _sparql(comp: Compiler, text: str, where: str) -> str:
     written ``?var``, so that it nests in another query). Under RDFS inference ``?x a C .`` also
     matches inferred instances, and a property with sub-properties is refused (only RDFS inference
     would add its values)."""
-    from evkg.query.lexer import tokens
-
     body = shacl_sparql.expand_prefixes(text, where)
     body = shacl_sparql.substitute(body, {t.variable: "?" + t.variable for t in tokens(body) if t.text.startswith("$")})
     schema = comp.schema
@@ -1264,8 +1264,6 @@ def _with_this(row: ox.QuerySolution, variables: list[str], node: Term) -> ox.Qu
 def bag_union(store: ox.Store) -> bool:
     """Whether queries must ask for the union of the named graphs (``use_default_graph_as_union``):
     not on a store whose default graph already holds it (evkg's loader fills it, each triple once)."""
-    from evkg.rdf.parse import holds_union
-
     return not holds_union(store)
 
 

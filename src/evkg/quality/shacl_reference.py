@@ -27,11 +27,14 @@ import pyoxigraph as ox
 import pyshacl
 from pyshacl.graph_abstraction import DataGraph
 from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib.plugins.sparql import prepareQuery
 from rdflib.query import Result as RdflibResult
 from rdflib.term import Identifier, Node
 
 from evkg.data.prefixes import Prefixes
 from evkg.errors import EvkgError, ShapesError
+from evkg.quality.shacl_sparql import substitution_safe
+from evkg.rdf.terms import to_oxigraph, to_rdflib
 
 log = logging.getLogger(__name__)
 
@@ -94,8 +97,6 @@ class ShaclDataGraph(Graph):
 
     @staticmethod
     def _term(node: Node, blanks: dict[Node, ox.BlankNode]) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-        from evkg.rdf.terms import to_oxigraph
-
         if isinstance(node, BNode):
             if node not in blanks:
                 blanks[node] = ox.BlankNode()
@@ -131,8 +132,6 @@ class ShaclDataGraph(Graph):
         return super().query(query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs)
 
     def _query_oxigraph(self, text: str, bindings: dict[str, Node]) -> RdflibResult:
-        from evkg.rdf.terms import to_rdflib
-
         store, blanks, back = self._oxigraph()
         substitutions = {  # a blank node the copy does not have matches nothing (a fresh one)
             ox.Variable(str(k)): (blanks.get(v) or ox.BlankNode()) if isinstance(v, BNode) else self._term(v, blanks)
@@ -163,8 +162,6 @@ class ShaclDataGraph(Graph):
 
 @lru_cache(maxsize=1024)
 def _safe_text(text: str, names: frozenset[str]) -> bool:
-    from evkg.quality.shacl_sparql import substitution_safe
-
     return substitution_safe(text, names)
 
 
@@ -176,8 +173,6 @@ def _substitution_safe(text: str, bindings: dict[Any, Node]) -> bool:
 
 @lru_cache(maxsize=256)
 def _prepared(text: str, namespaces: tuple[tuple[str, str], ...], base: str | None) -> Any:
-    from rdflib.plugins.sparql import prepareQuery
-
     return prepareQuery(text, initNs={k: URIRef(v) for k, v in namespaces}, base=base)
 
 
@@ -201,6 +196,7 @@ def shacl_data(
     prefixes (``prefixes``, else those of a ``data`` graph) are bound, so that pySHACL finds a CURIE
     for every node it describes instead of minting ``ns1``, ``ns2`` … one by one.
     """
+    # lazy: the OWL RL rules (YAML) load only for --inference rdfs
     from evkg.quality.owl2rl import rdfs_closure
 
     asserted = set(data)

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, SH, XSD
+from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
 from evkg.errors import ShapesError
@@ -223,8 +223,6 @@ def check_sparql(g: Graph | ShapesIndex, shape: Node, where: str) -> None:
 
 
 def _components(g: Graph | ShapesIndex) -> list[Node]:
-    from rdflib.namespace import RDFS
-
     kinds = {SH.ConstraintComponent} | set(g.transitive_subjects(RDFS.subClassOf, SH.ConstraintComponent))
     return sorted({c for k in kinds for c in g.subjects(RDF.type, k)}, key=str)
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, SH
@@ -204,8 +205,6 @@ def bind_this(text: str, binder: str = BINDER) -> str:
 def expand_prefixes(text: str, where: str) -> str:
     """The query without its prologue: prefixed names written as full IRIs (relative IRIs resolved
     against ``BASE``), so that it can be nested in another query."""
-    from urllib.parse import urljoin
-
     toks = list(_tokens(text))
     declared: dict[str, str] = {}
     base: str | None = None

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from evkg.data.layout import display_path
+from evkg.quality.findings import Finding
 from evkg.rdf.literals import Rewrite, rewrites_of, written_line
 from evkg.rdf.parse import source_files
 from evkg.rdf.terms import to_rdflib
@@ -42,8 +43,6 @@ def stored_literal_findings(kg: KnowledgeGraph, describer: Describer) -> list[Fi
     """The findings: a Warning per literal as written whose store form changes what SELECT sees, and an
     Info per source file and datatype for the others (only the spelling changes), each at ``FILE:LINE``
     of its first occurrence."""
-    from evkg.quality.findings import Finding
-
     if not kg.literals:
         return []
     files = {f.graph: f.path for f in source_files(kg.data, kg.prefixes)}

@@ -51,7 +51,9 @@ from rdflib import URIRef
 
 from evkg.data import identifiers as ids
 from evkg.quality.archives import EVKG, Dataset, FoldedText, Source, sources
+from evkg.quality.findings import Finding
 from evkg.quality.forms import date_key
+from evkg.rdf.terms import to_rdflib
 
 if TYPE_CHECKING:
     from evkg.quality.context import Context
@@ -157,11 +159,6 @@ class SourceAudit:
     @property
     def dated_tally(self) -> tuple[int, int]:
         return self._tally(self.dated, "verified")
-
-    @property
-    def holds(self) -> bool:
-        """Nothing the graph states is unbacked, and its archived copy is sound."""
-        return not self.problems
 
     def summary(self, root: Path | None = None) -> dict[str, Any]:
         """One row of ``evkg sources`` (and of the docs site's table): the source and its tallies.
@@ -513,9 +510,6 @@ def messages() -> dict[str, dict[str, str]]:
 
 def findings(audits: Iterable[SourceAudit], describer: Describer, data_root: Path | None = None) -> list[Finding]:
     """The problems of ``audits`` as findings, in the describer's language."""
-    from evkg.quality.findings import Finding
-    from evkg.rdf.terms import to_rdflib
-
     table = messages()
     out = []
     for a in audits:

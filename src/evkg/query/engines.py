@@ -34,11 +34,14 @@ from rdflib import Dataset, URIRef
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 
+from evkg.data import layout
+from evkg.data.prefixes import registry
 from evkg.errors import EvkgError, QuerySyntaxError, UsageError
 from evkg.query.engine import QueryResult, check_query
 from evkg.query.flavours import GRAPH_NAMESPACE, Flavour, detect, get_flavour
 from evkg.query.lexer import declared_prefixes, keywords, where_group_start
-from evkg.rdf.terms import OxTerm, to_rdflib
+from evkg.rdf.parse import parse_rdflib, source_files
+from evkg.rdf.terms import OxTerm, to_oxigraph, to_rdflib
 
 if TYPE_CHECKING:
     from evkg.data.prefixes import Prefixes
@@ -68,10 +71,6 @@ class RdflibEngine:
     @classmethod
     def from_data(cls, data_dir: str | Path | None = None) -> RdflibEngine:
         """Parse a data folder (default: the bundled data) with rdflib, one named graph per file."""
-        from evkg.data import layout
-        from evkg.data.prefixes import registry
-        from evkg.rdf.parse import parse_rdflib, source_files
-
         data = layout.resolve(data_dir)
         prefixes = registry(data_dir)
         ds = Dataset(default_union=True)
@@ -102,8 +101,6 @@ class RdflibEngine:
         return ox.parse_query_results(result.serialize(format="json"), format=_JSON)
 
     def quads(self) -> Iterator[ox.Quad]:
-        from evkg.rdf.terms import to_oxigraph
-
         for s, p, o, g in self.dataset.quads((None, None, None, None)):
             graph = ox.NamedNode(str(getattr(g, "identifier", g)))
             yield ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph)  # type: ignore[arg-type]

@@ -55,9 +55,11 @@ from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
 from evkg.data import layout
-from evkg.data.prefixes import Prefixes
+from evkg.data.prefixes import Prefixes, registry
 from evkg.errors import EvkgError, UsageError, did_you_mean
 from evkg.query.results import Result
+from evkg.query.text_index import INDEXES, index_for, narrowed
+from evkg.rdf.terms import to_oxigraph, to_rdflib
 
 log = logging.getLogger(__name__)
 
@@ -419,7 +421,6 @@ def _index(raw: Any, params: tuple[Param, ...], text: str, where: str, line: int
     """The header's ``index: {name: labels, param: text, binds: [resource, labelProperty, matched]}``, checked."""
     if raw is None:
         return None
-    from evkg.query.text_index import INDEXES
 
     keys = {"name", "param", "binds"}
     binds = raw.get("binds") if isinstance(raw, dict) else None
@@ -529,8 +530,6 @@ def run(
     ``terms`` are the same bindings already converted to pyoxigraph terms (helpers keep them); ``text`` is
     the query narrowed by the header's index (:mod:`evkg.query.text_index`), else the file's.
     """
-    from evkg.rdf.terms import to_oxigraph
-
     started = time.perf_counter()
     if terms is None:
         terms = {k: to_oxigraph(v) for k, v in bindings.items()}
@@ -558,8 +557,6 @@ def run(
 
 def _rows(raw: ox.QuerySolutions, returns: Sequence[str]) -> tuple[list[str], list[tuple[Any, ...]]]:
     """The ``returns`` columns of each solution as rdflib terms (by position: faster than by name)."""
-    from evkg.rdf.terms import to_rdflib
-
     projected = [v.value for v in raw.variables]
     variables = [v for v in returns if v in projected] if returns else projected
     index = [projected.index(v) for v in variables]
@@ -588,8 +585,6 @@ class QueryHelpers:
 
     @classmethod
     def from_data(cls, engine: Any, data_dir: str | Path | None = None) -> QueryHelpers:
-        from evkg.data.prefixes import registry
-
         return cls(engine, discover(data_dir), registry(data_dir))
 
     def __contains__(self, name: object) -> bool:
@@ -635,9 +630,6 @@ class QueryHelpers:
         return self[name](**params)
 
     def _make(self, spec: QuerySpec) -> Callable[..., Result]:
-        from evkg.query.text_index import index_for, narrowed
-        from evkg.rdf.terms import to_oxigraph
-
         engine, prefixes = self._engine, self._prefixes
         # checked and converted parameters by call arguments: a repeated call (the same organisation,
         # the same language) skips building rdflib and pyoxigraph terms again

@@ -19,6 +19,7 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 
+from evkg.atomic import write_bytes
 from evkg.data.layout import DataDir, resolve
 from evkg.data.prefixes import Prefixes, registry
 from evkg.errors import EvkgError
@@ -122,6 +123,7 @@ class KnowledgeGraph:
 
         (Hook for :mod:`evkg.query.helpers`, which owns the helpers; see that module.)
         """
+        # lazy: the helpers (YAML headers) load on first use of kg.queries
         from evkg.query.helpers import QueryHelpers, discover
 
         return QueryHelpers(self.engine, discover(self.data.root), self.prefixes)
@@ -165,8 +167,6 @@ class KnowledgeGraph:
         """
         data = _export(self.engine, get_format(format), self.prefixes)
         if path is not None:
-            from evkg.atomic import write_bytes
-
             write_bytes(path, data)
         return data
 
@@ -280,6 +280,7 @@ def connect(
     ``flavour`` names the server's dialect (``"sparql11"``, ``"virtuoso"``); by default it is
     asked of the server (Virtuoso names itself in its answers). See :mod:`evkg.query.flavours`.
     """
+    # lazy: httpx and SPARQLWrapper load only for a remote endpoint
     from evkg.query.engines import RemoteEngine  # httpx is imported when a remote graph is opened, not at start-up
 
     data = resolve(data_dir)

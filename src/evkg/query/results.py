@@ -28,6 +28,7 @@ from collections import namedtuple
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Identifier
@@ -130,8 +131,6 @@ class Result(list[Any]):
 
     def to_xml(self) -> str:
         """SPARQL 1.1 Query Results XML (written by pyoxigraph's serialiser, as ``evkg sparql`` writes it)."""
-        import pyoxigraph as ox
-
         parsed = ox.parse_query_results(self.to_json().encode("utf-8"), format=ox.QueryResultsFormat.JSON)
         text = (parsed.serialize(format=ox.QueryResultsFormat.XML) or b"").decode("utf-8")
         return text if text.endswith("\n") else text + "\n"

@@ -33,6 +33,8 @@ from pathlib import Path
 from typing import IO, Any, TypeAlias
 
 import pyoxigraph as ox
+from rdflib import URIRef, Variable
+from rdflib.paths import AlternativePath
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -443,7 +445,7 @@ class WrittenLiterals:
 
 @functools.lru_cache(maxsize=256)
 def _parsed_construct(query: str, prefixes: tuple[tuple[str, str], ...]) -> Any:
-    from rdflib import URIRef
+    # lazy: rdflib's SPARQL parser (pyparsing) loads only for a CONSTRUCT
     from rdflib.plugins.sparql import prepareQuery
 
     try:
@@ -460,8 +462,7 @@ def _template_sources(query: str, prefixes: Mapping[str, str] | None) -> dict[An
     constant subject, or None; the WHERE's predicates, or None when a path is not a plain IRI or
     ``a|b``). Empty when rdflib cannot read the text (then the value alone decides).
     """
-    from rdflib import URIRef, Variable
-    from rdflib.paths import AlternativePath
+    # lazy: rdflib's SPARQL parser (pyparsing) loads only for a CONSTRUCT
     from rdflib.plugins.sparql.parserutils import CompValue
 
     algebra = _parsed_construct(query, tuple(sorted((prefixes or {}).items())))

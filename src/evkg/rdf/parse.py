@@ -32,6 +32,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -134,8 +135,6 @@ class Manifest:
 
 
 def _pyoxigraph_version() -> str:
-    from importlib.metadata import version
-
     return version("pyoxigraph")
 
 

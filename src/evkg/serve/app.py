@@ -40,6 +40,9 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from evkg.data.layout import resolve
+from evkg.data.prefixes import registry
+from evkg.rdf.store import open_store
 from evkg.serve import deref, pages, sparql
 from evkg.serve.answers import AnswerCache
 from evkg.serve.negotiation import MAX_HEADER
@@ -148,10 +151,6 @@ async def health(request: Request) -> Response:
 
 def _open(config: ServeConfig) -> tuple[Site, Path, Path | None]:
     """Load the data: the site (parent side) and the store folder the workers open."""
-    from evkg.data.layout import resolve
-    from evkg.data.prefixes import registry
-    from evkg.rdf.store import open_store
-
     data = resolve(config.data_dir)
     prefixes = registry(data.root)
     temporary: Path | None = None

@@ -32,6 +32,7 @@ from evkg.rdf.literals import WrittenLiterals
 from evkg.rdf.parse import holds_union
 from evkg.serve.guard import QueryPlan, Refusal, inspect_query
 from evkg.serve.negotiation import HeaderTooLarge, negotiate
+from evkg.serve.rdfout import serialize
 
 JSON = RESULTS_FORMATS["json"].media_type
 XML = RESULTS_FORMATS["xml"].media_type
@@ -281,8 +282,6 @@ def solutions_body(result: ox.QuerySolutions, media_type: str, max_results: int)
 
 
 def graph_body(triples: Sequence[ox.Triple], media_type: str, prefixes: Any) -> bytes:
-    from evkg.serve.rdfout import serialize
-
     return serialize([ox.Quad(t.subject, t.predicate, t.object) for t in triples], media_type, prefixes)
 
 

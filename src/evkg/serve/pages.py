@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
+from evkg.serve import sources
 from evkg.serve.negotiation import HeaderTooLarge, negotiate, negotiate_language
 from evkg.serve.site import SEARCH_PAGE, EntityView, Ref, Site
 from evkg.serve.svg import shorten
@@ -151,8 +152,6 @@ def graph_index(request: Request) -> Response:
 
 def source(request: Request) -> Response:
     """The archived text of a source graph, its quoted passages marked and linked (:mod:`evkg.serve.sources`)."""
-    from evkg.serve import sources
-
     page = Page(request)
     site = page.site
     graph = site.base + "graph/" + request.path_params["path"].strip("/")

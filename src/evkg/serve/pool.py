@@ -35,6 +35,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from evkg.rdf.store import OXIGRAPH_DIR
 from evkg.serve.evaluate import Answer, Job, error
 
 log = logging.getLogger(__name__)
@@ -439,8 +440,6 @@ class QueryPool:
 
 def store_folder(store_dir: Path) -> Path:
     """The pyoxigraph folder inside an evkg store folder (see :mod:`evkg.rdf.store`)."""
-    from evkg.rdf.store import OXIGRAPH_DIR
-
     return store_dir / OXIGRAPH_DIR
 
 

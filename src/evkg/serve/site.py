@@ -36,7 +36,7 @@ from evkg.query.helpers import QueryHelpers, discover
 from evkg.rdf.labels import pick_label, primary_language
 from evkg.rdf.literals import WrittenLiterals
 from evkg.rdf.parse import holds_union
-from evkg.serve import svg
+from evkg.serve import sources, svg
 from evkg.serve.search import MAX_MATCHES, SearchIndex
 
 _RDF_TYPE = str(RDF.type)
@@ -764,6 +764,7 @@ class Site:
     @functools.cached_property
     def source_audits(self) -> dict[str, Any]:
         """The truth audit of every graph that describes itself, by graph IRI (run once: the data do not change)."""
+        # lazy: the quality layer (pySHACL) loads only when a source page is first asked for
         from evkg.quality.pipeline import audit_sources
 
         return {a.source.graph: a for a in audit_sources(self)}
@@ -776,16 +777,14 @@ class Site:
 
     def source_href(self, graph: str) -> str | None:
         """The source page of a graph that keeps an archived copy of its source."""
-        from evkg.serve import sources
-
         return sources.href(graph) if graph in self.archived_graphs else None
 
     def quote_href(
         self, graph: str, subject: str, predicate: str, value: str, evidence: str | None = None
     ) -> str | None:
         """Where the source page of ``graph`` shows these quoted words (an evidence's, or a quoted literal's)."""
+        # lazy: the quality layer (pySHACL) loads only when a source page is first asked for
         from evkg.quality.pipeline import QUOTED_PROPERTIES
-        from evkg.serve import sources
 
         if graph not in self.archived_graphs or not (evidence or predicate in QUOTED_PROPERTIES):
             return None

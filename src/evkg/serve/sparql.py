@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
+from importlib import resources
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -35,9 +36,11 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from evkg.query.helpers import discover, split_header
+from evkg.rdf.terms import to_oxigraph
 from evkg.serve import pages
 from evkg.serve.answers import AnswerCache
-from evkg.serve.evaluate import HTML, Answer, Job, content_type
+from evkg.serve.evaluate import HTML, Answer, Job, content_type, term_json
 from evkg.serve.guard import MAX_QUERY, Refusal, refuse_update
 from evkg.serve.negotiation import HeaderTooLarge, negotiate
 from evkg.serve.pool import QueryPool
@@ -330,8 +333,6 @@ LIMIT 50
 
 def _yasgui(site: Site) -> dict[str, Any]:
     """What the query page needs to start YASGUI: its version, a first query, the examples as JSON."""
-    from importlib import resources
-
     version = resources.files("evkg.serve").joinpath("static", "yasgui", "VERSION").read_text(encoding="utf-8")
     data = json.dumps([{"name": e["name"], "query": e["query"]} for e in examples(site)], ensure_ascii=False)
     return {
@@ -343,9 +344,8 @@ def _yasgui(site: Site) -> dict[str, Any]:
 
 @functools.lru_cache(maxsize=4)
 def _examples(site: Site) -> tuple[dict[str, str], ...]:
+    # lazy: httpx (the remote engine's module) loads only when the examples are first shown
     from evkg.query.engines import inline_bindings
-    from evkg.query.helpers import discover, split_header
-    from evkg.rdf.terms import to_oxigraph
 
     out = []
     for spec in discover(site.data.root):
@@ -403,8 +403,6 @@ def _results_page(request: Request, query: str, answer: Answer) -> Response:
 
 
 def _json_term(term: Any) -> dict[str, str]:
-    from evkg.serve.evaluate import term_json
-
     return term_json(term)
 
 

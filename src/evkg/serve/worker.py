@@ -13,6 +13,13 @@ import os
 import signal
 import sys
 from multiprocessing.connection import Connection
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from evkg.data.prefixes import registry
+from evkg.rdf.store import read_literals
+from evkg.serve.evaluate import Job, error, run
 
 
 def main(argv: list[str]) -> int:  # pragma: no cover - runs in a child process
@@ -28,13 +35,8 @@ def main(argv: list[str]) -> int:  # pragma: no cover - runs in a child process
         import resource
 
         resource.setrlimit(resource.RLIMIT_AS, (config.memory_limit, config.memory_limit))
-    from pathlib import Path
 
-    import pyoxigraph as ox
 
-    from evkg.data.prefixes import registry
-    from evkg.rdf.store import read_literals
-    from evkg.serve.evaluate import Job, error, run
 
     try:
         prefixes = registry(config.data_dir)
