@@ -244,7 +244,7 @@ SERVE_DIR = Path(evkg.serve.__file__).resolve().parent
     ids=lambda p: p.name,
 )
 def test_the_server_files_declare_only_registry_prefixes_and_parse(path: Path) -> None:
-    """The server's own queries and display labels follow the prefix registry (ontology/prefixes.ttl, one registry for everything)."""
+    """The server's own queries and display labels follow the prefix registry (ontology/prefixes.ttl)."""
     import re
 
     import pyoxigraph as ox

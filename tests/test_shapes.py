@@ -1,6 +1,7 @@
 """Do the SHACL shapes catch every curation mistake they are meant to catch, and nothing else?
 
-DASH / pySHACL test style (a valid and an invalid fixture per shape, the expected results beside them): for each node shape ``S`` of ``ontology/shapes/``,
+DASH / pySHACL test style (valid and invalid fixtures per shape, the expected results beside them):
+for each node shape ``S`` of ``ontology/shapes/``,
 ``tests/fixtures/shapes/S/valid/*.ttl`` must conform and each ``invalid/NAME.ttl`` must raise exactly
 the (focus node, path, constraint component, severity) results listed in ``invalid/NAME.expected.json``.
 Every fixture is validated together with ``tests/fixtures/shapes/_base.ttl`` (a small valid world),

@@ -55,6 +55,7 @@ from evkg.quality.reach import Reach, forward
 from evkg.query.engine import solutions
 from evkg.query.knowledge_graph import load
 from evkg.rdf.literals import WrittenLiterals
+from evkg.rdf.parse import holds_union
 from evkg.rdf.serialization import export
 from evkg.rdf.terms import to_oxigraph, to_rdflib
 
@@ -539,8 +540,6 @@ def _asserted_ntriples(store: ox.Store, skip: ox.NamedNode, literals: WrittenLit
     A store whose default graph holds the union of its named graphs (evkg's loader, :func:`evkg.rdf.parse.holds_union`)
     is read from its named graphs only; the inferred graph, materialised by an earlier run, is skipped.
     """
-    from evkg.rdf.parse import holds_union
-
     graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [g for g in store.named_graphs() if g != skip]
     if not holds_union(store):  # a default graph that is the union adds nothing but a second copy of each triple
         graphs.append(ox.DefaultGraph())
