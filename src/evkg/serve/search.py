@@ -39,6 +39,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 
+from rich.cells import get_character_cell_size
+
 #: Most label matches ranked for one query (a one-letter query would otherwise rank every label).
 MAX_MATCHES = 3000
 
@@ -91,7 +93,8 @@ def normalize(text: str) -> str:
 
 
 def _wide(ch: str) -> bool:
-    return unicodedata.east_asian_width(ch) in ("W", "F")
+    """Is ``ch`` East Asian wide (a word of its own): rich's cell width, as everywhere in evkg."""
+    return get_character_cell_size(ch) == 2
 
 
 def key_and_word_starts(text: str) -> tuple[str, frozenset[int]]:
