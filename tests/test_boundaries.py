@@ -1,11 +1,12 @@
 """When a library evkg calls fails, does the user get one line and an exit code, never a traceback?
 
-evkg calls four libraries that raise their own exceptions on bad input or a bad environment: pyoxigraph
-(a damaged or locked store), rdflib (Turtle it cannot read), pySHACL (shapes it cannot run) and httpx (a
-server that does not answer). Each call site translates them into an :class:`evkg.errors.EvkgError` at
-the boundary; ``evkg.cli.main`` is the one place that prints it (``evkg: <line>``, its exit code). Each
-test here feeds one boundary a failure through the command a user runs and reads stderr; the last ones
-check the safety net for an exception that no boundary translated.
+evkg calls libraries that raise their own exceptions on bad input or a bad environment: pyoxigraph
+(a damaged or locked store), rdflib (Turtle it cannot read), pySHACL (shapes it cannot run), bibtexparser
+(an entry it cannot read, which it only logs) and httpx (a server that does not answer). Each call site
+translates them into an :class:`evkg.errors.EvkgError` at the boundary; ``evkg.cli.main`` is the one place
+that prints it (``evkg: <line>``, its exit code). Each test here feeds one boundary a failure through the
+command a user runs and reads stderr; the last ones check the safety net for an exception that no
+boundary translated.
 """
 
 from __future__ import annotations
@@ -121,6 +122,24 @@ def test_shapes_pyshacl_cannot_run_are_one_line(
     assert "unterminated subpattern" in line
 
 
+# --- bibtexparser -------------------------------------------------------------------------------------
+def test_a_bibtex_entry_bibtexparser_cannot_read_is_one_line_naming_its_line(
+    working_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """bibtexparser logs a warning for a block it cannot parse and goes on: does `evkg link import` say
+    it in one line (file, line, bibtexparser's reason), exit 1, and write nothing?"""
+    bib = tmp_path / "refs.bib"
+    bib.write_text(
+        "@article{ok, title = {Fine}, year = {2020}}\n\n@article{broken,\n  title = {unterminated\n", "utf-8"
+    )
+    before = sorted(p.relative_to(working_copy) for p in working_copy.rglob("*"))
+    code = main(["link", "import", str(bib), "--data", str(working_copy)])
+    line = _one_line(capsys)
+    assert code == 1
+    assert "refs.bib:3: cannot parse this BibTeX entry (" in line and "end of file" in line, line
+    assert sorted(p.relative_to(working_copy) for p in working_copy.rglob("*")) == before
+
+
 # --- httpx ----------------------------------------------------------------------------------------------
 def test_a_registry_that_does_not_answer_is_one_line_per_record(
     working_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
@@ -129,8 +148,10 @@ def test_a_registry_that_does_not_answer_is_one_line_per_record(
     url = f"http://127.0.0.1:{_closed_port()}"
     for name, value in (("EVKG_CROSSREF_URL", url), ("EVKG_HTTP_RETRIES", "1"), ("EVKG_HTTP_MIN_INTERVAL", "0")):
         monkeypatch.setenv(name, value)
-    code = main(["link", "enrich", "--doi", "10.1080/20013078.2018.1535750", "--registry", "crossref"]
-                + ["--data", str(working_copy), "--quiet"])
+    code = main(
+        ["link", "enrich", "--doi", "10.1080/20013078.2018.1535750", "--registry", "crossref"]
+        + ["--data", str(working_copy), "--quiet"]
+    )
     line = _one_line(capsys)
     assert code == 1
     assert "connection failed" in line and url in line, line

@@ -10,6 +10,7 @@ rewrites that graph; the report says what was added and what was matched.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -54,11 +55,19 @@ def read_bibtex(text: str, where: str) -> list[Work]:
     # lazy: each input format's library loads only when a file of that format is read
     import bibtexparser
 
-    library = bibtexparser.parse_string(text)
+    # bibtexparser logs a failed block as a warning and goes on; the failure is said here, in one line
+    logger = logging.getLogger("bibtexparser")
+    level, logger.level = logger.level, logging.ERROR
+    try:
+        library = bibtexparser.parse_string(text)
+    finally:
+        logger.setLevel(level)
     if library.failed_blocks:
         block = library.failed_blocks[0]
         line = f":{block.start_line + 1}" if block.start_line is not None else ""
-        raise ImportError_(f"{where}{line}: cannot parse this BibTeX entry")
+        error = getattr(block, "error", None)
+        reason = " ".join(str(getattr(error, "abort_reason", error) or "").split())
+        raise ImportError_(f"{where}{line}: cannot parse this BibTeX entry" + (f" ({reason})" if reason else ""))
     works = []
     for entry in library.entries:
         raw_fields = {k.lower(): str(fld.value) for k, fld in entry.fields_dict.items()}
