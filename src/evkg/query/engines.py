@@ -282,9 +282,7 @@ class RemoteEngine:
         return self.prefixes.sparql_block(missing) + query if missing else query
 
     def quads(self) -> Iterator[ox.Quad]:
-        raw = self._parse(
-            self._post([("query", "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"), *self._dataset()])
-        )
+        raw = self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
         assert isinstance(raw, ox.QuerySolutions)
         for s in raw:
             yield ox.Quad(s["s"], s["p"], s["o"], s["g"])

@@ -23,7 +23,9 @@ helper carries a second copy of its query for a server.
       each distinct triple is stored once; every request names it as the default graph. The
       default graph is a *set*, as the SPARQL 1.1 RDF merge (and issue 15's embedded store) is.
     - *named graphs*: evkg's graphs are those in the ``graph:`` namespace (Virtuoso's system
-      graphs are not), listed in ``named-graph-uri`` so ``GRAPH ?g`` ranges over them only.
+      graphs are not). They are not listed in the request (Virtuoso echoes ``named-graph-uri`` in
+      an answer header that outgrows HTTP clients at ~1 700 graphs): each ``GRAPH ?g`` of the
+      query is restricted to them instead, so it ranges over them only.
     - *answers*: blank nodes come back as ``nodeID://b1234`` (not a valid blank node label),
       ``xsd:boolean`` values as ``"1"``/``"0"``, and some versions answer an ASK asked in JSON
       with a one-row table whose variable is ``__ask_retval``; all three are read back into the
@@ -63,6 +65,9 @@ class Flavour:
     needs_union_graph = False
     #: the form field of a SPARQL Update request (Virtuoso's /sparql-auth reads updates as "query")
     update_field = "update"
+    #: a request names the dataset's named graphs (``named-graph-uri``, one per graph); a flavour
+    #: that does not restricts ``GRAPH ?g`` in the query text instead (:meth:`rewrite`)
+    lists_named_graphs = True
 
     def __init__(self, graph_namespace: str = GRAPH_NAMESPACE) -> None:
         self.graph_namespace = graph_namespace
@@ -72,9 +77,9 @@ class Flavour:
         """IRI of the graph holding the union of the named graphs (the dataset's own IRI)."""
         return self.graph_namespace
 
-    def _in_namespace(self) -> str:
+    def _in_namespace(self, var: str = "?g") -> str:
         ns = self.graph_namespace.replace("\\", "\\\\").replace('"', '\\"')
-        return f'STRSTARTS(STR(?g), "{ns}") && STR(?g) != "{ns}"'
+        return f'STRSTARTS(STR({var}), "{ns}") && STR({var}) != "{ns}"'
 
     def named_graphs_query(self) -> str:
         """The query that lists the dataset's named graphs (one column ``?g``): every graph of the
@@ -92,7 +97,7 @@ class Flavour:
     def dataset(self, graphs: Sequence[str], named: bool = True) -> list[tuple[str, str]]:
         """Request parameters that make the default graph the union of ``graphs`` and, with ``named``,
         name them (a query without ``GRAPH`` reads no named graph)."""
-        names = [("named-graph-uri", g) for g in graphs] if named else []
+        names = [("named-graph-uri", g) for g in graphs] if named and self.lists_named_graphs else []
         if self.needs_union_graph:  # the stored union: each distinct triple once (a set)
             return [("default-graph-uri", self.union_graph), *names]
         return [("default-graph-uri", g) for g in graphs] + names
@@ -140,6 +145,11 @@ class VirtuosoFlavour(Flavour):
     name = "virtuoso"
     needs_union_graph = True
     update_field = "query"
+    #: Virtuoso echoes each ``named-graph-uri`` of a request in one ``X-SPARQL-Named-Graph`` answer
+    #: header: at 1 700 graphs the header outgrows what an HTTP client reads (httpx: 100 kB, "Receive
+    #: buffer too long"). Without the list ``GRAPH ?g`` ranges over every graph of the server, so
+    #: :meth:`rewrite` restricts it to evkg's graphs (:func:`_graphs_of_dataset`).
+    lists_named_graphs = False
 
     def union_update(self) -> str:
         # no transaction log for it (Virtuoso: sql:log-enable 3), as its bulk loader does
@@ -163,6 +173,10 @@ class VirtuosoFlavour(Flavour):
           with ``text=小胞`` found nothing). The ``VALUES`` block keeps the simple literal itself:
           written ``"小胞"^^xsd:string`` it would no longer equal the same text in the data
           (Virtuoso keeps RDF 1.0's distinction between the two);
+        - each ``GRAPH ?g { P }`` is followed by ``FILTER(?g is one of evkg's graphs)``
+          (the ``graph:`` namespace but the union graph): requests do not list the named graphs
+          (:attr:`lists_named_graphs`), so Virtuoso would match its own system graphs and the
+          union graph too;
         - the query is compiled with ``define sql:select-option "order"`` (Virtuoso's pragma for
           "join in the order written"): its SQL optimiser, reordering the outer joins of several
           label OPTIONALs around a ``FILTER(?party != ?org)``, put ``?org``'s value in the
@@ -178,6 +192,9 @@ class VirtuosoFlavour(Flavour):
             + _inlined_subselects(tokens)
         )
         for start, end, text in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
+            query = query[:start] + text + query[end:]
+        # on the text the edits above made (they may move or re-write a GRAPH pattern)
+        for start, end, text in sorted(_graphs_of_dataset(list(lexer_tokens(query)), self._in_namespace), reverse=True):
             query = query[:start] + text + query[end:]
         return _ORDERED + query
 
@@ -425,6 +442,34 @@ def _inlined_subselects(tokens: list[Token]) -> list[tuple[int, int, str]]:
             continue  # the sub-select is the OPTIONAL's whole group: Virtuoso answers that one right
         text = " ".join(t.text for t in body).rstrip(" .")
         edits.append((tokens[i + 2].at, tokens[k + 1].at + 1, text + " ."))
+    return edits
+
+
+def _graphs_of_dataset(tokens: list[Token], condition: Callable[[str], str]) -> list[tuple[int, int, str]]:
+    """Edits that write each ``GRAPH ?g { P }`` as ``GRAPH ?g { P } FILTER(condition("?g"))``.
+
+    The filter goes into the group that holds the ``GRAPH`` pattern (a group's filters apply to the
+    whole group, and the pattern binds ``?g`` in each of its rows), not a group of its own: a
+    bottom-up engine would evaluate ``{ GRAPH ?g { ?s ?p ?o } FILTER(…) }`` before the group's
+    ``VALUES`` and bound parameters restrict it. In an ``OPTIONAL``'s group it becomes the
+    condition of the optional match, in ``NOT EXISTS`` part of the test: the rows are those of a
+    dataset that names the graphs. ``GRAPH <iri>`` is left as is.
+    """
+    edits: list[tuple[int, int, str]] = []
+    for i, tok in enumerate(tokens[:-2]):
+        if tok.keyword != "GRAPH" or tokens[i + 1].kind != "var" or tokens[i + 2].text != "{":
+            continue
+        depth, k = 0, i + 2
+        while k < len(tokens):
+            if tokens[k].kind == "punct" and tokens[k].text in "{}":
+                depth += 1 if tokens[k].text == "{" else -1
+                if depth == 0:
+                    break
+            k += 1
+        if k == len(tokens):
+            continue  # unbalanced: the server will say so
+        end = tokens[k].at + 1
+        edits.append((end, end, f" FILTER({condition(tokens[i + 1].text)})"))
     return edits
 
 
