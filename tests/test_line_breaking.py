@@ -45,6 +45,15 @@ def test_japanese_lines_keep_the_rules_of_japanese_typesetting(texts: list[str],
             assert after[0] not in NO_START and before[-1] not in NO_END, (text, lines)
 
 
+def test_no_last_line_holds_one_character_alone(texts: list[str]) -> None:
+    """Is a Japanese text never left with one character on its last line (国際的な…の推 / 進)?"""
+    for width in (20, 24, 30, 40):
+        for text in texts:
+            lines = wrap(text, width)
+            if len(lines) > 1 and len(lines[-2]) > 2:
+                assert len(lines[-1]) > 1, (text, lines)
+
+
 def test_english_breaks_only_at_spaces_and_a_long_word_stays_whole_when_asked() -> None:
     """Are English words never split, unless one is longer than a line (and then only if allowed)?"""
     assert wrap("Definition of exosome (evkg curators)", 24) == ["Definition of exosome", "(evkg curators)"]

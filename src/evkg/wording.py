@@ -16,12 +16,15 @@
 ``evkg query``): English breaks at spaces, Japanese between characters, but never before closing
 punctuation or a small kana (、。）」ー ッ) nor after an opening bracket (（「), the line-breaking rules of
 Japanese typesetting (JIS X 4051 kinsoku); a break after 、 or 。 is preferred when the line is well
-filled. Widths are terminal cells: a Japanese character counts two.
+filled, and the last line never holds one character alone. Widths are terminal cells: a Japanese
+character counts two.
 
 >>> wrap("the quick brown fox jumps over the lazy dog", 16)
 ['the quick brown', 'fox jumps over', 'the lazy dog']
 >>> wrap("細胞外小胞は、脂質二重層で区切られた粒子。", 16)
 ['細胞外小胞は、', '脂質二重層で区切', 'られた粒子。']
+>>> wrap("国際的な規制の調和や標準化の推進", 30)
+['国際的な規制の調和や標準化の', '推進']
 >>> wrap("日本再生医療学会（JSRM）と国際細胞外小胞学会", 12)
 ['日本再生医療', '学会（JSRM）', 'と国際細胞外', '小胞学会']
 """
@@ -106,7 +109,8 @@ def wrap(text: str, width: int, *, break_long_words: bool = True) -> list[str]:
             if cut is not None:
                 break
         cut = cut if cut is not None else fair
-        if cut is None and break_long_words:
+        forced = cut is None and break_long_words
+        if forced:
             cut = max(end, start + 1)
             while cut - 1 > start and (text[cut] in _NO_START or text[cut - 1] in _NO_END):
                 cut -= 1  # keep 」 with its word even in a forced break, if the line can give
@@ -114,6 +118,10 @@ def wrap(text: str, width: int, *, break_long_words: bool = True) -> list[str]:
                 cut = max(end, start + 1)
         elif cut is None:
             cut = next((i for i in range(end + 1, n) if _break(text, i, get_character_cell_size)), n)
+        if len(text[cut:].strip()) == 1:  # the last line would be one character: the line before gives more
+            cut = next(
+                (i for i in range(cut - 1, start, -1) if forced or _break(text, i, get_character_cell_size)), cut
+            )
         lines.append(text[start:cut])
         start = cut + 1 if cut < n and text[cut] == " " else cut
     return lines or [""]
