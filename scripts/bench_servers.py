@@ -333,6 +333,50 @@ def _mb(value: float | None) -> str:
 ENGINES = (("embedded", "embedded store"), ("oxigraph", "Oxigraph server"), ("virtuoso", "Virtuoso"))
 
 
+LABELS = dict(ENGINES)
+
+
+def _ratio(values: list[float]) -> str:
+    return f"{statistics.median(values):.1f}×" if values else "–"
+
+
+def same_rows(helper: dict[str, Any]) -> str:
+    """The "same rows" cell: ``yes`` only when every engine answered with the embedded store's rows."""
+    failed = [k for k, _ in ENGINES if k in helper["errors"]]
+    differ = [k for k, ok in helper["same"].items() if not ok]
+    if "embedded" in failed:
+        return "no: the embedded store failed"
+    parts = ([f"failed on {', '.join(LABELS[k] for k in failed)}"] if failed else []) + (
+        [f"differ on {', '.join(LABELS[k] for k in differ)}"] if differ else []
+    )
+    return "no: " + "; ".join(parts) if parts else "yes"
+
+
+def agreement(helpers: dict[str, dict[str, Any]]) -> str:
+    """The sentence that says whether every engine gave the embedded store's rows, and which did not."""
+    failures = sorted(
+        f"`{name}` on {LABELS.get(engine, engine)} ({message})"
+        for name, h in helpers.items()
+        for engine, message in h["errors"].items()
+    )
+    differ = sorted(
+        f"`{name}` on {LABELS.get(engine, engine)}"
+        for name, h in helpers.items()
+        for engine, ok in h["same"].items()
+        if not ok
+    )
+    if not failures and not differ:
+        return "Every helper gives the embedded store's rows on both servers."
+    said = []
+    if failures:
+        said.append(f"{len(failures)} failed: {', '.join(failures)}.")
+    if differ:
+        said.append(f"Rows that differ from the embedded store: {', '.join(differ)}.")
+    answered = sum(1 for h in helpers.values() if same_rows(h) == "yes")
+    said.append(f"{answered} of {len(helpers)} helpers give the embedded store's rows on both servers.")
+    return " ".join(said)
+
+
 def render(results: dict[str, Any]) -> str:
     env = results["env"]
     sizes = list(results["sizes"])
@@ -384,28 +428,18 @@ def render(results: dict[str, Any]) -> str:
         ]
         for name, h in sorted(helpers.items()):
             cells = [_ms(h["ms"].get(k)) if k not in h["errors"] else "error" for k, _ in ENGINES]
-            same = "yes" if h["same"] and all(h["same"].values()) else (
-                "no: " + ", ".join(k for k, ok in h["same"].items() if not ok) if h["same"] else "–")  # fmt: skip
-            lines.append(f"| `{name}` | {h['rows']} | " + " | ".join(cells) + f" | {same} |")
+            lines.append(f"| `{name}` | {h['rows']} | " + " | ".join(cells) + f" | {same_rows(h)} |")
         ratios = {
             k: [
                 h["ms"][k] / h["ms"]["embedded"] for h in helpers.values() if h["ms"].get(k) and h["ms"].get("embedded")
             ]  # fmt: skip
             for k in ("oxigraph", "virtuoso")
         }
-        differ = sorted(n for n, h in helpers.items() if not all(h["same"].values()))
-        errors = sorted(f"`{n}` ({k}: {msg})" for n, h in helpers.items() for k, msg in h["errors"].items())
         lines.append("")
         lines.append(
             f"Median time of a helper relative to the embedded store: Oxigraph server "
-            f"{statistics.median(ratios['oxigraph']):.1f}×, Virtuoso {statistics.median(ratios['virtuoso']):.1f}× "
-            "(each request also pays HTTP and JSON). "
-            + (
-                f"Rows that differ from the embedded store: {', '.join(differ)}. "
-                if differ
-                else "Every helper gives the embedded store's rows on both servers. "
-            )  # fmt: skip
-            + (f"Refused: {', '.join(errors)}." if errors else "")
+            f"{_ratio(ratios['oxigraph'])}, Virtuoso {_ratio(ratios['virtuoso'])} "
+            "(each request also pays HTTP and JSON; helpers that failed are left out). " + agreement(helpers)
         )
         lines[-1] = lines[-1].rstrip()
         lines.append("")

@@ -70,12 +70,17 @@ def test_bench_servers_sets_virtuoso_up_from_the_deploy_page_and_writes_only_its
     assert "NumberOfBuffers      = 170000" in ini and "ResultSetMaxRows           = 500000" in ini
     helper = {"ms": {"embedded": 1.0, "oxigraph": 20.0, "virtuoso": 30.0}, "runs": {}, "rows": 2,
               "same": {"oxigraph": True, "virtuoso": False}, "errors": {}}  # fmt: skip
+    # a helper one server could not answer: never "same rows: yes", and the summary names it
+    failed = {"ms": {"embedded": 2.0, "oxigraph": 4.0, "virtuoso": None}, "runs": {}, "rows": 0,
+              "same": {"oxigraph": True}, "errors": {"virtuoso": "no answer within 40 s"}}  # fmt: skip
+    fine = {**failed, "same": {"oxigraph": True, "virtuoso": True}, "errors": {}}
+    helpers = {"label_search": helper, "source_graphs": failed, "who_says_so": fine}
     load = {"seconds": 1.0, "steps": {"upload": 0.5, "union": 0.2, "verify": 0.3}, "statements": 10, "triples": 9}
     results = {
         "env": {"command": "python scripts/bench_servers.py", "date": "2026-12-04", "machine": "m",
                 "versions": {"evkg": "0", "pyoxigraph": "0", "oxigraph": "0"}},  # fmt: skip
         "runs": 3, "slow": 10, "note": "Smoke run.",
-        "sizes": {"1500": {"virtuoso_version": "Virtuoso/7", "helpers": {"label_search": helper},
+        "sizes": {"1500": {"virtuoso_version": "Virtuoso/7", "helpers": helpers,
                            "load": {"embedded": {"seconds": 0.1}, "oxigraph": load, "virtuoso": load}}},
     }  # fmt: skip
     doc = tmp_path / "benchmarks.md"
@@ -83,8 +88,13 @@ def test_bench_servers_sets_virtuoso_up_from_the_deploy_page_and_writes_only_its
     bench_servers.write_section(doc, bench_servers.render(results))
     text = doc.read_text(encoding="utf-8")
     assert "\nold\n" not in text and "## Scale\n\nkept" in text and "Smoke run." in text
-    assert "| `label_search` | 2 | 1.0 ms | 20.0 ms | 30.0 ms | no: virtuoso |" in text
-    assert "Rows that differ from the embedded store: label_search." in text
+    assert "| `label_search` | 2 | 1.0 ms | 20.0 ms | 30.0 ms | no: differ on Virtuoso |" in text
+    assert "| `source_graphs` | 0 | 2.0 ms | 4.0 ms | error | no: failed on Virtuoso |" in text
+    assert "| `who_says_so` | 0 | 2.0 ms | 4.0 ms | – | yes |" in text
+    assert "1 failed: `source_graphs` on Virtuoso (no answer within 40 s)." in text
+    assert "Rows that differ from the embedded store: `label_search` on Virtuoso." in text
+    assert "1 of 3 helpers give the embedded store's rows on both servers." in text
+    assert "Every helper gives" not in text
 
 
 def test_the_cost_curve_shows_which_operations_grow_faster_than_linearly() -> None:
