@@ -259,6 +259,51 @@ def test_a_server_without_the_union_graph_is_an_error_not_empty_answers(virtuoso
         _drop_test_graphs(virtuoso)
 
 
+class _AskedAsVirtuosoIs:
+    """The embedded store asked the very text the Virtuoso flavour sends (bindings inlined, rewritten)."""
+
+    def __init__(self, kg) -> None:
+        from evkg.query.flavours import VirtuosoFlavour
+
+        self.kg, self.flavour = kg, VirtuosoFlavour()
+
+    def query(self, text, bindings=None):
+        from evkg.query.engines import inline_bindings
+
+        sent = self.flavour.rewrite(inline_bindings(text, bindings or {}), bindings or {})
+        pragma, _, sent = sent.partition("\n")
+        assert pragma.startswith("define sql:")  # Virtuoso's, not SPARQL
+        return self.kg.engine.query(sent)
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
+def test_the_virtuoso_form_of_a_query_asks_the_same_question(spec, kg):
+    """Does the text sent to Virtuoso (GRAPH restricted to evkg's graphs, union copies first, the other
+    rewrites) give the embedded store's rows on the embedded store itself (any data, no server)?"""
+    from evkg.query.helpers import QueryHelpers
+
+    params = spec.example_bindings()
+    rewritten = QueryHelpers(_AskedAsVirtuosoIs(kg), SPECS, kg.prefixes)[spec.name](**params)
+    embedded = kg.queries[spec.name](**params)
+    assert rewritten.boolean == embedded.boolean
+    assert Counter(rewritten.canonical()) == Counter(embedded.canonical())
+
+
+def test_graph_patterns_are_restricted_and_preceded_by_their_union_copy():
+    """Is a run of GRAPH patterns preceded by their triples (matched in the union) and each restricted
+    to evkg's graphs, while a pattern with a blank node or inside another GRAPH is left as written?"""
+    from evkg.query.flavours import VirtuosoFlavour
+
+    text = (
+        "SELECT * WHERE { VALUES ?p { <http://ex.org/p> } GRAPH ?a { ?s ?p ?o } FILTER(?o != 1) "
+        "GRAPH ?b { ?s ?p ?x } OPTIONAL { GRAPH ?c { ?s ?q [] } } GRAPH ?d { GRAPH ?e { ?s ?p ?y } } }"
+    )
+    sent = VirtuosoFlavour().rewrite(text, {})
+    assert "} . ?s ?p ?o . ?s ?p ?x . GRAPH ?a" in sent  # both copies before the run
+    assert sent.count("FILTER(STRSTARTS(STR(?") == 5 and 'STR(?e) != "https://w3id.org/evkg/graph/"' in sent
+    assert "?s ?q [] . GRAPH ?c" not in sent and "?s ?p ?y . GRAPH" not in sent
+
+
 def test_a_partial_answer_from_virtuoso_is_refused_not_read_as_the_whole():
     """Is an answer Virtuoso marks as cut (ResultSetMaxRows) or incomplete (anytime query) an error?"""
     from evkg.query.flavours import VirtuosoFlavour
