@@ -16,6 +16,7 @@ import shutil
 from collections import Counter
 from pathlib import Path
 
+import httpx
 import pytest
 
 import evkg
@@ -123,10 +124,13 @@ def test_helpers_that_read_named_graphs_answer_on_the_oxigraph_server_with_hundr
     from evkg.publish.servers import publish
 
     with running_server(tmp_path / "oxigraph") as endpoint:
-        publish(many, endpoint)
+        stale = f'INSERT DATA {{ GRAPH <{TEST_NS}> {{ <{ISEV}> <https://schema.org/name> "old union" }} }}'
+        httpx.post(endpoint.replace("/query", "/update"), data={"update": stale}).raise_for_status()
+        publish(many, endpoint)  # the union goes to the server's default graph; an earlier evkg's named one goes
         remote = evkg.connect(endpoint, data_dir=many.data.root)
         try:
             assert remote.engine.flavour.name == "oxigraph"
+            assert not bool(remote.sparql(f"ASK {{ GRAPH <{TEST_NS}> {{ ?s ?p ?o }} }}"))
             assert remote.named_graphs() == many.named_graphs()
             _same_rows(many, remote)
         finally:

@@ -352,7 +352,8 @@ def publish(
         if fl.needs_union_graph:
             started = time.perf_counter()
             upd = update or _default_update(endpoint, fl)
-            _update(http, upd, f"DROP SILENT GRAPH <{fl.union_graph}>", "replace the union graph", fl.update_field)
+            for drop in fl.union_reset():
+                _update(http, upd, drop, "replace the union graph", fl.update_field)
             _update(http, upd, fl.union_update(), "build the union graph", fl.update_field)  # on the server
             seconds["union"] = time.perf_counter() - started
 

@@ -254,11 +254,11 @@ class RemoteEngine:
         graphs = self.named_graphs()
         if self.flavour.needs_union_graph and graphs and not self._union_checked:
             # the default graph is the union evkg load stores: without it every answer would be empty
-            ask = f"ASK {{ GRAPH <{self.flavour.union_graph}> {{ ?s ?p ?o }} }}"
-            if not bool(self._parse(self._post([("query", ask)]))):
+            if not bool(self._parse(self._post([("query", self.flavour.union_check())]))):
+                where = "default graph" if self.flavour.union_in_default_graph else f"<{self.flavour.union_graph}>"
                 raise EndpointError(
-                    f"{self.url}: the server holds evkg's named graphs but not their union "
-                    f"<{self.flavour.union_graph}>: publish with `evkg load --endpoint {self.url}` (it stores it)"
+                    f"{self.url}: the server holds evkg's named graphs but not their union ({where}): "
+                    f"publish with `evkg load --endpoint {self.url}` (it stores it)"
                 )
             self._union_checked = True
         return self.flavour.dataset(graphs, named=named)
