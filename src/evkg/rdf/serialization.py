@@ -160,13 +160,11 @@ def _from_lines(lines: BinaryIO, spec: ExportFormat, prefixes: Prefixes) -> byte
     target = ox.RdfFormat.RDF_XML if spec.name == "xml" else ox.RdfFormat.TRIG
     used = _used_prefixes(ox.parse(lines, format=fmt), prefixes)
     lines.seek(0)
+    # RDF/XML takes the parsed quads as they are (all in the default graph): no Python object per triple
     quads: Iterable[ox.Quad] = ox.parse(lines, format=fmt)
-    statements: Iterable[ox.Quad] | Iterable[ox.Triple] = quads
-    if target == ox.RdfFormat.RDF_XML:
-        statements = (q.triple for q in quads)
     with tempfile.TemporaryFile() as out:
         try:
-            ox.serialize(statements, out, format=target, prefixes=used)
+            ox.serialize(quads, out, format=target, prefixes=used)
         except (ValueError, OSError) as exc:
             raise EvkgError(f"cannot write {target.name}: {exc}") from None
         out.seek(0)
