@@ -162,12 +162,18 @@ NAMED = {
 
 
 def test_every_instance_has_a_label_in_english_and_in_japanese(union):
-    """Both languages; a person's, organisation's or journal's name that is the same in both: in English only."""
+    """Both languages; a person's, organisation's or journal's name that is the same in both: in English only; a
+    term no Japanese source names (evkg:EnglishOnlyTerm): in English only, never with a Japanese name of ours."""
     missing = []
+    english_only = URIRef("https://w3id.org/evkg/ontology/EnglishOnlyTerm")
     for thing in sorted(_instances(union)):
         langs = {lit.language for lit in union.objects(thing, RDFS.label)}
-        named = bool(set(union.objects(thing, RDF.type)) & NAMED)
-        if not ({"en", "ja"} <= langs or (named and "en" in langs)):
+        types = set(union.objects(thing, RDF.type))
+        named = bool(types & NAMED)
+        if english_only in types:
+            if langs != {"en"}:
+                missing.append(f"{thing} {sorted(x or '-' for x in langs)} (English only)")
+        elif not ({"en", "ja"} <= langs or (named and "en" in langs)):
             missing.append(f"{thing} {sorted(x or '-' for x in langs)}")
     assert not missing, "\n".join(missing)
 
@@ -183,7 +189,9 @@ def test_every_concept_has_one_preferred_label_per_language(union):
         if not str(c).startswith(ID):
             continue
         langs = [lit.language for lit in union.objects(c, SKOS.prefLabel)]
-        if sorted(set(langs)) != sorted(langs) or not {"en", "ja"} <= set(langs):
+        english_only = (c, RDF.type, URIRef("https://w3id.org/evkg/ontology/EnglishOnlyTerm")) in union
+        wanted = {"en"} if english_only else {"en", "ja"}
+        if sorted(set(langs)) != sorted(langs) or not wanted <= set(langs) or (english_only and "ja" in langs):
             problems.append(f"{c}: {langs}")
     assert not problems, "\n".join(problems)
 

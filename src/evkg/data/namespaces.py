@@ -10,7 +10,7 @@ from rdflib.term import URIRef
 
 
 class EVKG(DefinedNamespace):
-    """Terms defined in ontology/evkg.ttl (83 terms)."""
+    """Terms defined in ontology/evkg.ttl (104 terms)."""
 
     _NS = Namespace("https://w3id.org/evkg/ontology/")
     _fail = True
@@ -24,20 +24,25 @@ class EVKG(DefinedNamespace):
     CooperationArea: URIRef  # area of cooperation
     CountQualifier: URIRef  # count qualifier
     Definition: URIRef  # definition
+    DefinitionCriterion: URIRef  # definition criterion
+    EnglishOnlyTerm: URIRef  # term named in English only
     Evidence: URIRef  # evidence quote
     EvidenceGrade: URIRef  # evidence grade
     GuidanceDocument: URIRef  # guidance document
     GuidelineEdition: URIRef  # guideline edition
     GuidelineSeries: URIRef  # guideline series
     LanguageVersion: URIRef  # language version
+    LearnedSociety: URIRef  # learned society
     MembershipCount: URIRef  # membership count
     MemorandumOfUnderstanding: URIRef  # memorandum of understanding
     SourceConflict: URIRef  # conflict between sources
     SourceGraph: URIRef  # source graph
+    TermMapping: URIRef  # term mapping
     Text: URIRef  # text
     Translation: URIRef  # translation
     TranslationGraph: URIRef  # translation graph
     UsageRecommendation: URIRef  # usage recommendation
+    UsageVerdict: URIRef  # usage verdict
     activity: URIRef  # activity
     announcedIn: URIRef  # announced in
     approximately: URIRef  # approximately
@@ -50,6 +55,8 @@ class EVKG(DefinedNamespace):
     asserts: URIRef  # self-description
     authorCount: URIRef  # number of authors
     authorPosition: URIRef  # author position
+    biogenesisCriterion: URIRef  # biogenesis
+    cargoCriterion: URIRef  # cargo
     carries: URIRef  # carries
     citesDoi: URIRef  # cites DOI
     component: URIRef  # has component class
@@ -62,6 +69,9 @@ class EVKG(DefinedNamespace):
     correspondingAuthor: URIRef  # corresponding author
     countQualifier: URIRef  # count qualifier
     curatorsWork: URIRef  # curators' own work
+    definitionCriteria: URIRef  # definition criteria
+    definitionCriterion: URIRef  # rests on
+    discouraged: URIRef  # discouraged
     discouragedTerm: URIRef  # term used with caution
     doi: URIRef  # DOI
     editionOf: URIRef  # edition of
@@ -69,12 +79,15 @@ class EVKG(DefinedNamespace):
     exactly: URIRef  # exactly
     excerpts: URIRef  # excerpts
     field: URIRef  # field
+    functionCriterion: URIRef  # function
     hasEdition: URIRef  # has edition
     hasTranslation: URIRef  # has translation
     isTranslationOf: URIRef  # is translation of
     latestEdition: URIRef  # latest edition
+    mappingJustification: URIRef  # mapping justification
     memberCount: URIRef  # member count
     memberDiscipline: URIRef  # member discipline
+    membraneCriterion: URIRef  # membrane
     moreThan: URIRef  # more than
     nameAsPrinted: URIRef  # name as printed
     officialJournal: URIRef  # official journal
@@ -84,18 +97,26 @@ class EVKG(DefinedNamespace):
     pmid: URIRef  # PubMed ID
     primarySource: URIRef  # primary source
     purpose: URIRef  # purpose
+    qualificationCue: URIRef  # qualification cue
     rationale: URIRef  # rationale
+    recommended: URIRef  # recommended
     recommendedBy: URIRef  # recommended by
     recommendedTerm: URIRef  # recommended term
+    recommendedWithCaution: URIRef  # recommended with caution
+    releaseCriterion: URIRef  # release from cells
     responseSha256: URIRef  # response SHA-256
+    reviewer: URIRef  # reviewer
     rorId: URIRef  # ROR ID
     secondarySource: URIRef  # secondary source
     signatory: URIRef  # signatory
     signed: URIRef  # signed
     signingDate: URIRef  # signing date
+    sizeCriterion: URIRef  # size
     storedCopyDate: URIRef  # date of the stored copy
     translationOfGraph: URIRef  # translation of graph
     translator: URIRef  # translator
+    usageVerdict: URIRef  # usage verdict
+    usageVerdicts: URIRef  # usage verdicts
     wholeText: URIRef  # whole text
     wikidataId: URIRef  # Wikidata ID
 

@@ -9,6 +9,9 @@ the GIL, so on two cores they overlap), and gathers their findings into one
 
 - :data:`QC`: the QC queries ``queries/qc/*-violation.rq`` on the asserted data (:mod:`evkg.quality.qc`);
 - :data:`TRUTH`: every source graph against the archived text of its source (:mod:`evkg.quality.truth`);
+- :data:`TERMINOLOGY`: the curators' text against the usage recommendations of the field's guidelines: a term
+  marked for caution or discouraged, used without the qualification asked for, is a warning
+  (:mod:`evkg.quality.terminology`);
 - :data:`OWL_RL`: the OWL 2 RL closure, its inconsistencies as violations (:mod:`evkg.quality.reasoning`);
 - :data:`SHACL`: the shapes, compiled engine or pySHACL (:mod:`evkg.quality.shacl`).
 
@@ -54,6 +57,7 @@ from evkg.quality.qc import check_qc
 from evkg.quality.reasoning import check_owl_rl
 from evkg.quality.rendering import format_json, format_text, format_turtle
 from evkg.quality.shacl import check_shacl
+from evkg.quality.terminology import check_terminology
 from evkg.quality.truth import QUOTED_PROPERTIES, SourceAudit, check_truth
 from evkg.quality.truth import audit as audit_sources
 from evkg.query.engine import OxigraphEngine, count_union
@@ -77,6 +81,7 @@ class Step:
 
 QC = Step("qc", check_qc)
 TRUTH = Step("truth", check_truth)
+TERMINOLOGY = Step("terminology", check_terminology)
 OWL_RL = Step("reason", check_owl_rl)
 SHACL = Step("shacl", check_shacl)
 
@@ -140,8 +145,9 @@ def validate(
         reasoner: validate against the OWL 2 RL closure computed by this engine (``owlrl`` or ``fast``);
             its inconsistencies are violations.
         qc: also run the QC queries of the data folder (``queries/qc/*-violation.rq``) and the truth checks
-            (every source graph against its archived source, :mod:`evkg.quality.truth`), on the data as
-            asserted (never on files validated without a data folder).
+            (every source graph against its archived source, :mod:`evkg.quality.truth`) and the terminology
+            check (:mod:`evkg.quality.terminology`), on the data as asserted (never on files validated without
+            a data folder).
         engine: ``fast`` (the compiled engine, :mod:`evkg.quality.shacl`; shapes it does not compile go to
             pySHACL one by one) or ``pyshacl`` (the reference).
         store_dir: the persisted store (``--store``), reopened without parsing while the sources are
@@ -182,7 +188,7 @@ def validate(
         ctx.shapes = shapes_files_graph([Path(p) for p in shapes])
     ctx.shapes, ctx.ontology  # noqa: B018 (read now: a broken shapes file fails before any check runs)
     ctx.seconds["load"] = time.perf_counter() - started
-    steps = [*([QC, TRUTH] if qc else []), *([OWL_RL] if reasoner else []), SHACL]
+    steps = [*([QC, TRUTH, TERMINOLOGY] if qc else []), *([OWL_RL] if reasoner else []), SHACL]
     report, _ = Pipeline(steps).run(ctx)
     if not ctx.triples:  # the compiled engine does not count: the distinct triples of the union
         report.triples = count_union(kg.engine)
@@ -209,7 +215,7 @@ def check(kg: KnowledgeGraph, *, lang: str = "en") -> CheckResult:
     :func:`revalidate`.
     """
     ctx = Context(kg, Options(lang=lang))
-    report, per_step = Pipeline([OWL_RL, SHACL, QC, TRUTH], side_by_side=True).run(ctx)
+    report, per_step = Pipeline([OWL_RL, SHACL, QC, TRUTH, TERMINOLOGY], side_by_side=True).run(ctx)
     if not ctx.triples:  # distinct triples of the union, as evkg validate and evkg stats count them
         report.triples = count_union(kg.engine)
     if kg.store_path is not None and kg.manifest is not None:
@@ -238,6 +244,7 @@ __all__ = [
     "QC",
     "REASONERS",
     "SHACL",
+    "TERMINOLOGY",
     "TRUTH",
     "SourceAudit",
     "audit_sources",
