@@ -88,7 +88,9 @@ def test_term_mappings_as_sssom(evkg_exe: str) -> None:
     assert done.returncode == 0, done.stderr
     body = [line for line in done.stdout.splitlines() if not line.startswith("#")]
     header = body[0].split("\t")
-    assert header[:6] == ["subject_id", "subject_label", "predicate_id", "object_id", "object_label", "mapping_justification"]
+    assert header[:6] == [
+        "subject_id", "subject_label", "predicate_id", "object_id", "object_label", "mapping_justification"
+    ]
     assert body[1:] and all(line.split("\t")[5] == "semapv:ManualMappingCuration" for line in body[1:])
 
 

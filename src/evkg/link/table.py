@@ -147,10 +147,11 @@ def sssom_tsv(data_dir: str | Path | None) -> str:
             _curie(str(author), registry) if author is not None else "",
             _curie(str(reviewer), registry) if reviewer is not None else "",
             str(date) if date is not None else "",
-            _english(lookup, record, RDFS.comment),
+            _english(lookup, URIRef(str(record)), RDFS.comment),
             "|".join(sorted(set(pages))),
         )
-        used.update(c.split(":", 1)[0] for c in (row[0], row[2], row[3], row[5], row[6], row[7]) if ":" in c and not c.startswith("http"))
+        curies = (row[0], row[2], row[3], row[5], row[6], row[7])
+        used.update(c.split(":", 1)[0] for c in curies if ":" in c and not c.startswith("http"))
         rows.add(row)
     curie_map = {p: SSSOM_PREFIXES.get(p) or registry[p] for p in sorted(used) if p in SSSOM_PREFIXES or p in registry}
     lines = [
@@ -158,8 +159,8 @@ def sssom_tsv(data_dir: str | Path | None) -> str:
         *[f"#  {p}: {ns}" for p, ns in curie_map.items()],
         "#mapping_set_id: https://w3id.org/evkg/mappings/terms.sssom.tsv",
         "#license: https://creativecommons.org/licenses/by/4.0/",
-        "#mapping_set_description: Reviewed SKOS mappings of evkg's terms to GO, MeSH and NCIt; each row's identifier is"
-        " printed by the archived source named in see_also, and comment says why the relation holds",
+        "#mapping_set_description: Reviewed SKOS mappings of evkg's terms to GO, MeSH and NCIt; each row's"
+        " identifier is printed by the archived source named in see_also, and comment says why the relation holds",
     ]
     out = io.StringIO()
     writer = csv.writer(out, delimiter="\t", lineterminator="\n")

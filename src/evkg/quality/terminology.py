@@ -75,7 +75,8 @@ class Rule:
                 out.append((label, re.compile(re.escape(label))))
             else:
                 first, rest = label[0], re.escape(label[1:])
-                head = f"[{re.escape(first.lower())}{re.escape(first.upper())}]" if first.isalpha() else re.escape(first)
+                alpha = first.isalpha()
+                head = f"[{re.escape(first.lower())}{re.escape(first.upper())}]" if alpha else re.escape(first)
                 out.append((label, re.compile(rf"(?<![A-Za-z]){head}{rest}(?:e?s)?(?![A-Za-z])")))
         return out
 
@@ -88,7 +89,7 @@ class Rule:
 
     def used_in(self, text: str) -> str | None:
         """The label of the term the text uses (the longest, if several), or None."""
-        for label, pattern in self._label_patterns:
+        for _label, pattern in self._label_patterns:
             match = pattern.search(text)
             if match:
                 return match.group(0)
