@@ -166,7 +166,9 @@ def test_a_reader_searches_ev_and_reads_its_definitions(server: ServeProcess, br
         definitions = page.locator("section.definitions blockquote")
         assert definitions.count() >= 2
         expect(page.locator('section.definitions blockquote[lang="ja"]').first).to_be_visible()
-        expect(page.locator("section.definitions figcaption").first).to_contain_text("MISEV2023")
+        # every sourced definition, MISEV2023's and GO's among them, each captioned with its source
+        expect(page.locator("section.definitions figcaption", has_text="MISEV2023").first).to_be_visible()
+        expect(page.locator("section.definitions figcaption", has_text="GOEx").first).to_be_visible()
         _shot(page, "browser-8-term-ev-en.png", full_page=True)
     finally:
         context.close()
@@ -255,7 +257,8 @@ def test_a_reader_goes_from_a_fact_to_its_words_in_the_archived_source_and_back(
         # an English source read on a Japanese page: its text keeps its own language
         page.goto(server.url + "/source/pmc-misev2023")
         expect(page.locator("#archive")).to_have_attribute("lang", "en")
-        expect(page.locator("#archive mark.quoted").first).to_contain_text("Particles that are released from cells")
+        quoted = page.locator("#archive mark.quoted", has_text="Particles that are released from cells")
+        expect(quoted.first).to_be_visible()
         expect(page.locator("table.checked")).to_contain_text("PMC10850029")
         _shot(page, "browser-10-source-en-text-ja-page.png", full_page=True)
     finally:

@@ -94,7 +94,7 @@ def test_the_terminal_table_at_80_columns(evkg_exe: str) -> None:
     assert max(cell_len(line) for line in lines) <= 80
     for curie in CURIES:
         assert any(re.search(rf"(?<![\w:-]){re.escape(curie)}(?![\w-])", line) for line in lines), curie
-    assert lines[-1] == "12 rows"
+    assert lines[-1] == "15 rows"
 
 
 def test_piped_output_and_wide_are_plain(evkg_exe: str) -> None:
@@ -106,8 +106,8 @@ def test_piped_output_and_wide_are_plain(evkg_exe: str) -> None:
         assert done.returncode == 0, done.stderr
         assert not BOX & set(done.stdout)
         lines = done.stdout.splitlines()
-        assert len(lines) == 1 + 12 + 1  # header, 12 rows, count
-        assert lines[1].split() == [
+        assert len(lines) == 1 + 15 + 1  # header, 15 rows, count
+        assert lines[2].split() == [
             "term:extracellular-vesicle",
             "細胞外小胞",
             "skos:narrower",
@@ -176,5 +176,5 @@ def test_query_list_fits_a_screen_per_group(evkg_exe: str) -> None:
     assert {b.split()[0] for b in groups} >= {"organization", "term", "agreement", "publication", "qc"}
     assert all(len(b.splitlines()) <= 23 for b in groups), [len(b.splitlines()) for b in groups]
     one = subprocess.run([evkg_exe, "query", "--list", "term"], capture_output=True, text=True, env=_env())
-    assert one.returncode == 0 and one.stdout.startswith("term (6 queries)")
+    assert one.returncode == 0 and one.stdout.startswith("term (7 queries)")
     assert "organization_profile" not in one.stdout

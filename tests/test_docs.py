@@ -126,8 +126,8 @@ def test_pylode_documents_every_own_class_and_property(site: Path, kg, ontology:
 
 
 def test_glossary_shows_japanese_and_english_side_by_side_with_sources(site: Path, kg) -> None:
-    """The EV glossary: every term in both languages, each definition with its source and whether it
-    is the original wording or a translation."""
+    """The EV glossary: every term in both languages (a term no Japanese source names, evkg:EnglishOnlyTerm, in
+    English only), each definition with its source and whether it is the original wording or a translation."""
     x = kg.prefixes.expand
     g = kg.rdflib_graph()
     scheme = x("scheme:ev-glossary")
@@ -137,7 +137,8 @@ def test_glossary_shows_japanese_and_english_side_by_side_with_sources(site: Pat
     assert concepts
     for c in concepts:
         row = rows[kg.prefixes.curie(str(c)).replace(":", "-")]
-        for lang in ("ja", "en"):
+        english_only = (c, x("rdf:type"), x("evkg:EnglishOnlyTerm")) in g
+        for lang in ("en",) if english_only else ("ja", "en"):
             labels = [str(v) for v in g.objects(c, x("skos:prefLabel")) if v.language == lang]
             assert labels and any(label in row for label in labels), (c, lang)
         for d in kg.queries.term_definitions(term=c):
@@ -376,3 +377,32 @@ def test_the_docs_of_another_data_folder_are_built_from_that_folder(tmp_path: Pa
     assert "img/mou.svg" not in result.images and "img/ontology.svg" in result.images
     assert "img/mou.svg" not in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     assert "1.1.0" in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+
+
+def test_definition_ledger_page_shows_every_sourced_definition_side_by_side(site: Path, kg) -> None:
+    """Does definitions.html show, term by term, every definition with its graph, and where exosome's diverge?"""
+    sections = text_by_id(site / "definitions.html")
+    rows = kg.queries.definition_ledger()
+    assert rows
+    for row in rows:
+        shown = sections[kg.prefixes.curie(str(row.term)).replace(":", "-")]
+        assert " ".join(str(row.text).split()) in shown, (row.term, row.definition)
+        assert kg.prefixes.curie(str(row.graph)) in shown
+    exosome = sections["term-exosome"]
+    assert "discouraged" in exosome and "size:" in exosome and "biogenesis:" in exosome
+    assert "MISEV2023 Table 2: recommended" in sections["term-extracellular-vesicle"]
+    assert 'href="definitions.html"' in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_societies_page_lists_each_society_under_its_country_with_its_sources(site: Path, kg) -> None:
+    """Does societies.html list every learned society under the country its source gives, each fact sourced?"""
+    sections = text_by_id(site / "societies.html")
+    rows = kg.queries.societies_of_the_field()
+    for row in rows:
+        country = f"country-{row.country}" if row.country is not None else "country-country-not-stated"
+        shown = sections[country]
+        assert str(row.societyLabel) in shown
+        assert kg.prefixes.curie(str(row.graph)) in shown
+    korea = sections["country-KR"]
+    assert "2008-06" in korea and "2009-06" in korea  # two sources disagree: both are shown
+    assert "Serbian Society for Extracellular Vesicles" in sections["country-RS"]

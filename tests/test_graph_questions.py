@@ -560,9 +560,13 @@ def test_what_do_evs_carry(kg):
 
 
 def test_how_are_exosome_and_ectosome_related_to_ev(kg):
+    """Exosome, ectosome, apoptotic body and MISEV2023's operational small and large EVs are kinds of EV."""
     assert values(kg, "SELECT ?t WHERE { ?t skos:broader term:extracellular-vesicle }") == {
         "https://w3id.org/evkg/id/term/exosome",
         "https://w3id.org/evkg/id/term/ectosome",
+        "https://w3id.org/evkg/id/term/apoptotic-body",
+        "https://w3id.org/evkg/id/term/small-ev",
+        "https://w3id.org/evkg/id/term/large-ev",
     }
 
 

@@ -83,6 +83,7 @@ class Concept:
     mappings: list[tuple[str, Ref]]  # (relation CURIE, target)
     top: bool
     definitions: list[DefinitionFamily] = field(default_factory=list)
+    english_only: bool = False  # evkg:EnglishOnlyTerm: no Japanese source names it (never a Japanese name of ours)
 
     @property
     def anchor(self) -> str:
@@ -113,6 +114,8 @@ class Scheme:
 
 _SKOS = "http://www.w3.org/2004/02/skos/core#"
 _RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_ENGLISH_ONLY = "https://w3id.org/evkg/ontology/EnglishOnlyTerm"
 _SOURCE = "http://purl.org/dc/terms/source"
 _NOTES = (f"{_SKOS}scopeNote", f"{_SKOS}note", f"{_SKOS}editorialNote")
 _MAPPINGS = (f"{_SKOS}exactMatch", f"{_SKOS}closeMatch", f"{_SKOS}broadMatch", f"{_SKOS}relatedMatch")
@@ -265,6 +268,7 @@ def schemes(engine: Engine, prefixes: Prefixes, helpers: Any, *, scheme: str | N
                     for o in _objects(facts, key, p)
                 ],
                 top=key in tops,
+                english_only=_ENGLISH_ONLY in _objects(facts, key, _RDF_TYPE),
             )
             if not key.startswith("_:"):
                 rows = list(helpers.term_definitions(term=URIRef(key), lang="en"))
@@ -293,7 +297,7 @@ def scheme_warnings(items: list[Scheme]) -> list[str]:
             if not s.label.get(lang):
                 out.append(f"glossary: scheme {s.curie} has no label@{lang}")
         for c in s.concepts:
-            missing = [lang for lang in LANGUAGES if not c.pref.get(lang)]
+            missing = [lang for lang in LANGUAGES if not c.pref.get(lang) and not (lang == "ja" and c.english_only)]
             if missing:
                 out.append(f"glossary: {c.curie} in {s.curie} has no skos:prefLabel@{', @'.join(missing)}")
     return out

@@ -27,7 +27,7 @@ from rdflib.term import Node
 
 from evkg.atomic import replace_dir
 from evkg.data.layout import display_path
-from evkg.docs import cookbook, diagrams, glossary, ontology, provenance
+from evkg.docs import cookbook, diagrams, glossary, ledger, ontology, provenance, societies
 from evkg.errors import OutputError
 from evkg.query.helpers import QueryHelpers, discover
 from evkg.rdf.labels import literal_in
@@ -57,10 +57,14 @@ CAPTIONS = {
 }
 
 
+#: The query helpers the pages read.
+HELPERS = ("source_graphs", "term_definitions", "definition_ledger", "societies_of_the_field")
+
+
 def helpers(kg: Any) -> Any:
     """The query helpers the pages need: the data folder's own, or the bundled ones when the folder
     has no ``queries/`` (a curator's small working copy). Run on ``kg``'s engine either way."""
-    if "source_graphs" in kg.queries and "term_definitions" in kg.queries:
+    if all(name in kg.queries for name in HELPERS):
         return kg.queries
 
     return QueryHelpers(kg.engine, discover(None), kg.prefixes)
@@ -184,6 +188,8 @@ def build_docs(kg: Any, out: str | os.PathLike[str]) -> DocsResult:
     source_rows = provenance.source_rows(audits, kg)
     result.warnings += provenance.source_warnings(audits)
     examples = cookbook.examples(kg)
+    ledger_terms = ledger.terms(helpers(kg), prefixes)
+    society_groups = societies.countries(helpers(kg), prefixes)
     result.warnings += cookbook.example_warnings(examples)
     dot_sources = diagrams.sources(onto_graph, kg.rdflib_graph(), prefixes, result.warnings)
 
@@ -239,6 +245,22 @@ def build_docs(kg: Any, out: str | os.PathLike[str]) -> DocsResult:
             },
         ),
         "cookbook.html": ("cookbook.html", {"title": "Query cookbook", "examples": examples}),
+        "definitions.html": (
+            "definitions.html",
+            {
+                "title": "Definition ledger: the field's terms as each source defines them",
+                "terms": ledger_terms,
+                "count": sum(len(t.definitions) for t in ledger_terms),
+            },
+        ),
+        "societies.html": (
+            "societies.html",
+            {
+                "title": "Societies of the extracellular-vesicle field, by country",
+                "groups": society_groups,
+                "count": sum(len(g) for _, g in society_groups),
+            },
+        ),
     }
     for s in schemes:
         title = " / ".join(s.label.get("en", [])) or s.curie
